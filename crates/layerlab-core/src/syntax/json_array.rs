@@ -1,0 +1,318 @@
+//! The JSON (exec) form of RUN/CMD/ENTRYPOINT/SHELL/COPY/ADD/VOLUME arguments,
+//! decoded exactly as Go's `encoding/json` decodes into `[]interface{}`.
+//!
+//! Three outcomes matter to the parser: an array of strings (JSON form), valid
+//! JSON that is not an array of strings (an error), and anything else (the line
+//! falls back to the shell/string form). Go quirks kept on purpose: invalid
+//! UTF-8 and lone surrogates decode to U+FFFD, nesting deeper than 10000 is
+//! invalid, and a number too large for float64 makes decoding fail, so such an
+//! array falls back to the string form instead of being an error.
+
+/// What the text after an instruction keyword is, seen as a JSON array.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum JsonArgs {
+    /// An array of strings: each decoded string and its byte offset in the input.
+    Strings(Vec<(Vec<u8>, usize)>),
+    /// Valid JSON array holding something other than strings.
+    NotStrings,
+    /// Not a (decodable) JSON array.
+    Invalid,
+}
+
+const MAX_DEPTH: usize = 10_000;
+
+/// Parses `rest`, which must start (after leading Unicode blanks) with `[`.
+pub(crate) fn parse_json_array(rest: &[u8]) -> JsonArgs {
+    let trimmed = crate::text::trim_left_space(rest);
+    let skipped = rest.len() - trimmed.len();
+    if !trimmed.starts_with(b"[") {
+        return JsonArgs::Invalid;
+    }
+    let mut p = JsonParser { s: trimmed, pos: 0, overflow: false };
+    let Some(items) = p.document() else {
+        return JsonArgs::Invalid;
+    };
+    if p.overflow {
+        return JsonArgs::Invalid;
+    }
+    let mut strings = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Item::Str(value, at) => strings.push((value, at + skipped)),
+            Item::Other => return JsonArgs::NotStrings,
+        }
+    }
+    JsonArgs::Strings(strings)
+}
+
+enum Item {
+    Str(Vec<u8>, usize),
+    Other,
+}
+
+struct JsonParser<'a> {
+    s: &'a [u8],
+    pos: usize,
+    overflow: bool,
+}
+
+impl JsonParser<'_> {
+    fn skip_ws(&mut self) {
+        while matches!(self.s.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// The whole input: one array and trailing blanks. Returns its top-level items.
+    fn document(&mut self) -> Option<Vec<Item>> {
+        self.skip_ws();
+        let items = self.top_array()?;
+        self.skip_ws();
+        (self.pos == self.s.len()).then_some(items)
+    }
+
+    fn top_array(&mut self) -> Option<Vec<Item>> {
+        self.expect(b'[')?;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.eat(b']') {
+            return Some(items);
+        }
+        loop {
+            self.skip_ws();
+            let at = self.pos;
+            if self.s.get(self.pos) == Some(&b'"') {
+                items.push(Item::Str(self.string()?, at));
+            } else {
+                self.value()?;
+                items.push(Item::Other);
+            }
+            self.skip_ws();
+            if self.eat(b',') {
+                continue;
+            }
+            self.expect(b']')?;
+            return Some(items);
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        if self.s.get(self.pos) == Some(&b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Option<()> {
+        self.eat(b).then_some(())
+    }
+
+    /// Validates any JSON value (iteratively, so deep nesting cannot overflow the stack).
+    fn value(&mut self) -> Option<()> {
+        // Each open container: true for an object, false for an array.
+        let mut stack: Vec<bool> = Vec::new();
+        loop {
+            self.skip_ws();
+            match *self.s.get(self.pos)? {
+                b'[' | b'{' => {
+                    let object = self.s[self.pos] == b'{';
+                    self.pos += 1;
+                    // The top-level array counts as one level.
+                    if stack.len() + 2 > MAX_DEPTH {
+                        return None;
+                    }
+                    stack.push(object);
+                    self.skip_ws();
+                    let close = if object { b'}' } else { b']' };
+                    if self.eat(close) {
+                        stack.pop();
+                    } else {
+                        if object {
+                            self.member_key()?;
+                        }
+                        continue;
+                    }
+                }
+                b'"' => {
+                    self.string()?;
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                _ => self.number()?,
+            }
+            // After a complete value: close containers or move to the next element.
+            loop {
+                let Some(&object) = stack.last() else {
+                    return Some(());
+                };
+                self.skip_ws();
+                if self.eat(b',') {
+                    if object {
+                        self.skip_ws();
+                        self.member_key()?;
+                    }
+                    break;
+                }
+                self.expect(if object { b'}' } else { b']' })?;
+                stack.pop();
+            }
+        }
+    }
+
+    fn member_key(&mut self) -> Option<()> {
+        if self.s.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        self.string()?;
+        self.skip_ws();
+        self.expect(b':')
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        if self.s[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn number(&mut self) -> Option<()> {
+        let start = self.pos;
+        self.eat(b'-');
+        match self.s.get(self.pos)? {
+            b'0' => self.pos += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat(b'.') {
+            if !self.s.get(self.pos)?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            if !self.eat(b'+') {
+                self.eat(b'-');
+            }
+            if !self.s.get(self.pos)?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        let text = std::str::from_utf8(&self.s[start..self.pos]).ok()?;
+        if text.parse::<f64>().map_or(true, f64::is_infinite) {
+            self.overflow = true;
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while self.s.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let text = self.s.get(self.pos..self.pos + 4)?;
+        let text = std::str::from_utf8(text).ok()?;
+        if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        self.pos += 4;
+        u32::from_str_radix(text, 16).ok()
+    }
+
+    /// A string literal, decoded.
+    fn string(&mut self) -> Option<Vec<u8>> {
+        self.expect(b'"')?;
+        let mut out = String::new();
+        loop {
+            let b = *self.s.get(self.pos)?;
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    return Some(out.into_bytes());
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    let esc = *self.s.get(self.pos)?;
+                    self.pos += 1;
+                    match esc {
+                        b'"' | b'\\' | b'/' => out.push(esc as char),
+                        b'b' => out.push('\x08'),
+                        b'f' => out.push('\x0c'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let unit = self.hex4()?;
+                            out.push(self.surrogate_pair(unit));
+                        }
+                        _ => return None,
+                    }
+                }
+                0..=0x1f => return None,
+                _ => {
+                    let (ch, width) = crate::text::decode_rune(&self.s[self.pos..]);
+                    out.push(ch.unwrap_or(char::REPLACEMENT_CHARACTER));
+                    self.pos += width;
+                }
+            }
+        }
+    }
+
+    /// Completes a `\uXXXX` escape, joining a surrogate pair when one follows.
+    fn surrogate_pair(&mut self, unit: u32) -> char {
+        if (0xD800..0xDC00).contains(&unit) && self.s[self.pos..].starts_with(b"\\u") {
+            let save = self.pos;
+            self.pos += 2;
+            if let Some(low) = self.hex4() {
+                if (0xDC00..0xE000).contains(&low) {
+                    let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                    return char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
+                }
+            }
+            self.pos = save;
+        }
+        char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(s: &str) -> Option<Vec<String>> {
+        match parse_json_array(s.as_bytes()) {
+            JsonArgs::Strings(v) => Some(v.into_iter().map(|(b, _)| String::from_utf8(b).unwrap()).collect()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn arrays_of_strings() {
+        assert_eq!(strings("[]"), Some(vec![]));
+        assert_eq!(strings("[ \"a\", \"b\" ]\t"), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(strings(r#"["\/\u0000\ud83d\ude00\ud800"]"#), Some(vec!["/\0😀\u{fffd}".into()]));
+    }
+
+    #[test]
+    fn non_strings_and_invalid() {
+        assert_eq!(parse_json_array(b"[\"a\", [\"b\"]]"), JsonArgs::NotStrings);
+        assert_eq!(parse_json_array(b"[1, {\"a\": [null, true]}]"), JsonArgs::NotStrings);
+        assert_eq!(parse_json_array(b"[\"a\", 1e999]"), JsonArgs::Invalid);
+        assert_eq!(parse_json_array(b"['a']"), JsonArgs::Invalid);
+        assert_eq!(parse_json_array(b"[\"a\",]"), JsonArgs::Invalid);
+        assert_eq!(parse_json_array(b"[\"a\"] x"), JsonArgs::Invalid);
+        assert_eq!(parse_json_array(b"[\"a\"]\x0b"), JsonArgs::Invalid);
+        assert_eq!(parse_json_array(b"[01]"), JsonArgs::Invalid);
+        let deep = format!("[{}{}]", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+        assert_eq!(parse_json_array(deep.as_bytes()), JsonArgs::NotStrings);
+        let deeper = format!("[{}{}]", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(parse_json_array(deeper.as_bytes()), JsonArgs::Invalid);
+    }
+}
