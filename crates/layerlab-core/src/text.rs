@@ -262,9 +262,15 @@ mod tests {
         assert_eq!(go_quote(b"plain"), "\"plain\"");
         assert_eq!(go_quote("é♥😀".as_bytes()), "\"é♥😀\"");
         assert_eq!(go_quote(b"\x00\x7f\x1b"), r#""\x00\x7f\x1b""#);
-        assert_eq!(go_quote("\u{a0}\u{2028}\u{ad}".as_bytes()), r#""\u00a0\u2028\u00ad""#);
+        assert_eq!(
+            go_quote("\u{a0}\u{2028}\u{ad}".as_bytes()),
+            r#""\u00a0\u2028\u00ad""#
+        );
         assert_eq!(go_quote("\u{e0001}".as_bytes()), r#""\U000e0001""#);
-        assert_eq!(go_quote(b"\"\\\x07\x08\x0c\n\r\t\x0b"), r#""\"\\\a\b\f\n\r\t\v""#);
+        assert_eq!(
+            go_quote(b"\"\\\x07\x08\x0c\n\r\t\x0b"),
+            r#""\"\\\a\b\f\n\r\t\v""#
+        );
         assert_eq!(go_quote(b"\xe2\x82"), r#""\xe2\x82""#);
     }
 

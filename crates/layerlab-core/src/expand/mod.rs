@@ -18,7 +18,7 @@
 //! assert_eq!(out.words, ["hello", "world", "x"]);
 //! ```
 
-mod pattern;
+pub mod pattern;
 
 use std::collections::BTreeSet;
 
@@ -62,7 +62,10 @@ impl Env {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Looks a name up ignoring ASCII and Unicode case, as BuildKit does on Windows.
@@ -159,7 +162,11 @@ impl Lexer {
                 unmatched: state.unmatched,
             }),
             Err(reason) => Err(ExpandError {
-                message: format!("failed to process {}: {}", go_quote(word.as_bytes()), reason),
+                message: format!(
+                    "failed to process {}: {}",
+                    go_quote(word.as_bytes()),
+                    reason
+                ),
                 reason,
             }),
         }
@@ -249,7 +256,11 @@ impl WordState<'_> {
     }
 
     /// Processes characters up to `stop` (consumed) or the end of input.
-    fn process_until(&mut self, stop: Option<char>, raw_escapes: bool) -> Step<(String, Vec<String>)> {
+    fn process_until(
+        &mut self,
+        stop: Option<char>,
+        raw_escapes: bool,
+    ) -> Step<(String, Vec<String>)> {
         let saved = std::mem::replace(&mut self.raw_escapes, raw_escapes);
         let out = self.process_until_inner(stop);
         self.raw_escapes = saved;
@@ -329,7 +340,8 @@ impl WordState<'_> {
             match self.next() {
                 None => {
                     return Err(
-                        "unexpected end of statement while looking for matching single-quote".into(),
+                        "unexpected end of statement while looking for matching single-quote"
+                            .into(),
                     )
                 }
                 Some('\'') => {
@@ -353,7 +365,8 @@ impl WordState<'_> {
             match self.peek() {
                 None => {
                     return Err(
-                        "unexpected end of statement while looking for matching double-quote".into(),
+                        "unexpected end of statement while looking for matching double-quote"
+                            .into(),
                     )
                 }
                 Some('"') => {
@@ -419,7 +432,10 @@ impl WordState<'_> {
             }),
             Some(':' | '+' | '-' | '?' | '#' | '%') => self.process_modifier(name, op),
             Some('/') => self.process_replace(name),
-            other => Err(format!("unsupported modifier ({}) in substitution", rune_text(other))),
+            other => Err(format!(
+                "unsupported modifier ({}) in substitution",
+                rune_text(other)
+            )),
         }
     }
 
@@ -449,7 +465,11 @@ impl WordState<'_> {
             Some(v) => null_is_unset && v.is_empty(),
         };
         match op {
-            Some('-') => Ok(if unset { word } else { value.unwrap_or_default() }),
+            Some('-') => Ok(if unset {
+                word
+            } else {
+                value.unwrap_or_default()
+            }),
             Some('+') => Ok(if unset { String::new() } else { word }),
             Some('?') => {
                 let default = match value {
@@ -484,7 +504,9 @@ impl WordState<'_> {
         }
         let pattern = match self.process_until(Some('/'), true) {
             Ok((p, _)) => p,
-            Err(_) if self.peek().is_none() => return Err("syntax error: missing '/' in ${}".into()),
+            Err(_) if self.peek().is_none() => {
+                return Err("syntax error: missing '/' in ${}".into())
+            }
             Err(e) => return Err(e),
         };
         let replacement = match self.process_until(Some('}'), true) {
@@ -509,7 +531,12 @@ impl WordState<'_> {
             return Ok(re.replace_all(value, replacement).into_owned());
         }
         Ok(match re.find(value) {
-            Some(m) => format!("{}{}{}", &value[..m.start()], replacement, &value[m.end()..]),
+            Some(m) => format!(
+                "{}{}{}",
+                &value[..m.start()],
+                replacement,
+                &value[m.end()..]
+            ),
             None => value.to_owned(),
         })
     }
@@ -572,12 +599,27 @@ mod tests {
     #[test]
     fn modifiers() {
         let env = ["SET=v", "EMPTY="];
-        assert_eq!(word("${SET:-d}${EMPTY:-d}${NONE-d}${EMPTY-d}", &env).unwrap(), "vdd");
-        assert_eq!(word("${SET:+a}${EMPTY:+a}${EMPTY+a}${NONE+a}", &env).unwrap(), "aa");
-        assert_eq!(word("${NONE:?}", &env).unwrap_err(), "NONE: is not allowed to be unset");
-        assert_eq!(word("${EMPTY:?}", &env).unwrap_err(), "EMPTY: is not allowed to be empty");
+        assert_eq!(
+            word("${SET:-d}${EMPTY:-d}${NONE-d}${EMPTY-d}", &env).unwrap(),
+            "vdd"
+        );
+        assert_eq!(
+            word("${SET:+a}${EMPTY:+a}${EMPTY+a}${NONE+a}", &env).unwrap(),
+            "aa"
+        );
+        assert_eq!(
+            word("${NONE:?}", &env).unwrap_err(),
+            "NONE: is not allowed to be unset"
+        );
+        assert_eq!(
+            word("${EMPTY:?}", &env).unwrap_err(),
+            "EMPTY: is not allowed to be empty"
+        );
         assert_eq!(word("${EMPTY?}", &env).unwrap(), "");
-        assert_eq!(word("${NONE?custom $SET}", &env).unwrap_err(), "NONE: custom v");
+        assert_eq!(
+            word("${NONE?custom $SET}", &env).unwrap_err(),
+            "NONE: custom v"
+        );
     }
 
     #[test]
@@ -587,12 +629,30 @@ mod tests {
         assert_eq!(word("${P##*/}", &env).unwrap(), "tool.tar.gz");
         assert_eq!(word("${P%.*}", &env).unwrap(), "/usr/local/bin/tool.tar");
         assert_eq!(word("${P%%.*}", &env).unwrap(), "/usr/local/bin/tool");
-        assert_eq!(word("${P/local/opt}", &env).unwrap(), "/usr/opt/bin/tool.tar.gz");
-        assert_eq!(word("${P//\\//_}", &env).unwrap(), "_usr_local_bin_tool.tar.gz");
-        assert_eq!(word("${P:#x}", &env).unwrap_err(), "unsupported modifier (:#) in substitution");
-        assert_eq!(word("${P:=x}", &env).unwrap_err(), "unsupported modifier (:=) in substitution");
-        assert_eq!(word("${P", &env).unwrap_err(), "unsupported modifier (\u{fffd}) in substitution");
-        assert_eq!(word("${P/a", &env).unwrap_err(), "syntax error: missing '/' in ${}");
+        assert_eq!(
+            word("${P/local/opt}", &env).unwrap(),
+            "/usr/opt/bin/tool.tar.gz"
+        );
+        assert_eq!(
+            word("${P//\\//_}", &env).unwrap(),
+            "_usr_local_bin_tool.tar.gz"
+        );
+        assert_eq!(
+            word("${P:#x}", &env).unwrap_err(),
+            "unsupported modifier (:#) in substitution"
+        );
+        assert_eq!(
+            word("${P:=x}", &env).unwrap_err(),
+            "unsupported modifier (:=) in substitution"
+        );
+        assert_eq!(
+            word("${P", &env).unwrap_err(),
+            "unsupported modifier (\u{fffd}) in substitution"
+        );
+        assert_eq!(
+            word("${P/a", &env).unwrap_err(),
+            "syntax error: missing '/' in ${}"
+        );
     }
 
     #[test]
@@ -601,7 +661,9 @@ mod tests {
         lexer.raw_quotes = true;
         lexer.raw_escapes = true;
         lexer.skip_unset_env = true;
-        let words = lexer.expand_words("RUN << -EOF <<- X 2<<'a b'", &Env::new()).unwrap();
+        let words = lexer
+            .expand_words("RUN << -EOF <<- X 2<<'a b'", &Env::new())
+            .unwrap();
         assert_eq!(words, ["RUN", "<< -EOF", "<<-", "X", "2<<'a b'"]);
     }
 
@@ -610,7 +672,10 @@ mod tests {
         let out = Lexer::new('\\')
             .expand("$A ${B:-x} $C", &Env::from_pairs(["A=1", "C="]))
             .unwrap();
-        assert_eq!(out.matched, BTreeSet::from(["A".to_owned(), "C".to_owned()]));
+        assert_eq!(
+            out.matched,
+            BTreeSet::from(["A".to_owned(), "C".to_owned()])
+        );
         assert_eq!(out.unmatched, BTreeSet::from(["B".to_owned()]));
     }
 }

@@ -16,7 +16,10 @@ pub(crate) struct Args {
 
 impl Args {
     fn plain(values: Vec<Piece>) -> Self {
-        Args { values, json: false }
+        Args {
+            values,
+            json: false,
+        }
     }
 }
 
@@ -25,7 +28,12 @@ pub(crate) const NOT_STRING_ARRAY: &str =
 
 /// The argument parser for an instruction keyword (already lowercased).
 /// `None` for ONBUILD, which the caller handles, and for unknown instructions.
-pub(crate) fn parse_args(keyword: &[u8], rest: &[u8], at: usize, escape: u8) -> Option<Result<Args, String>> {
+pub(crate) fn parse_args(
+    keyword: &[u8],
+    rest: &[u8],
+    at: usize,
+    escape: u8,
+) -> Option<Result<Args, String>> {
     Some(match keyword {
         b"add" | b"copy" | b"volume" => maybe_json_to_list(rest, at),
         b"arg" => Ok(Args::plain(parse_words(rest, at, escape))),
@@ -43,7 +51,10 @@ fn whole(rest: &[u8], at: usize) -> Vec<Piece> {
     if rest.is_empty() {
         return Vec::new();
     }
-    vec![Piece { value: rest.to_vec(), at }]
+    vec![Piece {
+        value: rest.to_vec(),
+        at,
+    }]
 }
 
 fn whitespace_list(rest: &[u8], at: usize) -> Vec<Piece> {
@@ -56,7 +67,10 @@ fn whitespace_list(rest: &[u8], at: usize) -> Vec<Piece> {
 fn from_json(rest: &[u8], at: usize) -> Result<Option<Args>, String> {
     match parse_json_array(rest) {
         JsonArgs::Strings(items) => Ok(Some(Args {
-            values: items.into_iter().map(|(value, i)| Piece { value, at: at + i }).collect(),
+            values: items
+                .into_iter()
+                .map(|(value, i)| Piece { value, at: at + i })
+                .collect(),
             json: true,
         })),
         JsonArgs::NotStrings => Err(NOT_STRING_ARRAY.into()),
@@ -87,7 +101,13 @@ fn health_config(rest: &[u8], at: usize) -> Result<Args, String> {
     }
     let next = sep + rest[sep..].iter().take_while(|b| byte_space(b)).count();
     let mut cmd = maybe_json(&rest[next..], at + next)?;
-    cmd.values.insert(0, Piece { value: rest[..sep].to_vec(), at });
+    cmd.values.insert(
+        0,
+        Piece {
+            value: rest[..sep].to_vec(),
+            at,
+        },
+    );
     Ok(cmd)
 }
 
@@ -104,10 +124,23 @@ fn name_val(rest: &[u8], at: usize, key: &str, escape: u8) -> Result<Args, Strin
         let Some(gap) = gap else {
             return Err(format!("{key} must have two arguments"));
         };
-        let value_at = gap + rest[gap..].iter().take_while(|b| is_split_space(**b)).count();
-        values.push(Piece { value: rest[..gap].to_vec(), at });
-        values.push(Piece { value: rest[value_at..].to_vec(), at: at + value_at });
-        values.push(Piece { value: Vec::new(), at: at + value_at });
+        let value_at = gap
+            + rest[gap..]
+                .iter()
+                .take_while(|b| is_split_space(**b))
+                .count();
+        values.push(Piece {
+            value: rest[..gap].to_vec(),
+            at,
+        });
+        values.push(Piece {
+            value: rest[value_at..].to_vec(),
+            at: at + value_at,
+        });
+        values.push(Piece {
+            value: Vec::new(),
+            at: at + value_at,
+        });
         return Ok(Args::plain(values));
     }
     for word in words {
@@ -117,9 +150,18 @@ fn name_val(rest: &[u8], at: usize, key: &str, escape: u8) -> Result<Args, Strin
                 go_quote(&word.value)
             ));
         };
-        values.push(Piece { value: word.value[..eq].to_vec(), at: word.at });
-        values.push(Piece { value: word.value[eq + 1..].to_vec(), at: word.at + eq + 1 });
-        values.push(Piece { value: b"=".to_vec(), at: word.at + eq });
+        values.push(Piece {
+            value: word.value[..eq].to_vec(),
+            at: word.at,
+        });
+        values.push(Piece {
+            value: word.value[eq + 1..].to_vec(),
+            at: word.at + eq + 1,
+        });
+        values.push(Piece {
+            value: b"=".to_vec(),
+            at: word.at + eq,
+        });
     }
     Ok(Args::plain(values))
 }
@@ -160,7 +202,10 @@ pub(crate) fn parse_words(rest: &[u8], at: usize, escape: u8) -> Vec<Piece> {
                 if is_space(ch) {
                     phase = Phase::Spaces;
                     if blank_ok || !word.is_empty() {
-                        words.push(Piece { value: std::mem::take(&mut word).into_bytes(), at: at + word_at });
+                        words.push(Piece {
+                            value: std::mem::take(&mut word).into_bytes(),
+                            at: at + word_at,
+                        });
                     }
                     blank_ok = false;
                     pos += width;
@@ -203,7 +248,10 @@ pub(crate) fn parse_words(rest: &[u8], at: usize, escape: u8) -> Vec<Piece> {
         pos += width;
     }
     if phase != Phase::Spaces && (blank_ok || !word.is_empty()) {
-        words.push(Piece { value: word.into_bytes(), at: at + word_at });
+        words.push(Piece {
+            value: word.into_bytes(),
+            at: at + word_at,
+        });
     }
     words
 }
@@ -233,11 +281,20 @@ mod tests {
     fn env_forms() {
         let env = |s: &str| {
             name_val(s.as_bytes(), 0, "ENV", b'\\').map(|a| {
-                a.values.into_iter().map(|p| String::from_utf8(p.value).unwrap()).collect::<Vec<_>>()
+                a.values
+                    .into_iter()
+                    .map(|p| String::from_utf8(p.value).unwrap())
+                    .collect::<Vec<_>>()
             })
         };
-        assert_eq!(env("PATH /usr/bin  /bin").unwrap(), ["PATH", "/usr/bin  /bin", ""]);
-        assert_eq!(env("A=1 B=\"2 3\"").unwrap(), ["A", "1", "=", "B", "\"2 3\"", "="]);
+        assert_eq!(
+            env("PATH /usr/bin  /bin").unwrap(),
+            ["PATH", "/usr/bin  /bin", ""]
+        );
+        assert_eq!(
+            env("A=1 B=\"2 3\"").unwrap(),
+            ["A", "1", "=", "B", "\"2 3\"", "="]
+        );
         assert_eq!(env("PATH").unwrap_err(), "ENV must have two arguments");
         assert_eq!(
             env("A=1 C").unwrap_err(),

@@ -30,7 +30,10 @@ pub(crate) fn split_whitespace(s: &[u8], base: usize) -> Vec<Piece> {
     let mut i = 0;
     while i < s.len() {
         if is_split_space(s[i]) {
-            out.push(Piece { value: s[start..i].to_vec(), at: base + start });
+            out.push(Piece {
+                value: s[start..i].to_vec(),
+                at: base + start,
+            });
             while i < s.len() && is_split_space(s[i]) {
                 i += 1;
             }
@@ -39,7 +42,10 @@ pub(crate) fn split_whitespace(s: &[u8], base: usize) -> Vec<Piece> {
             i += 1;
         }
     }
-    out.push(Piece { value: s[start..].to_vec(), at: base + start });
+    out.push(Piece {
+        value: s[start..].to_vec(),
+        at: base + start,
+    });
     out
 }
 
@@ -54,22 +60,35 @@ pub(crate) fn split_command(line: &[u8], base: usize) -> SplitLine<'_> {
     let at = base + offset_in(line, trimmed);
     let Some(gap) = trimmed.iter().position(|b| is_split_space(*b)) else {
         return SplitLine {
-            keyword: Piece { value: trimmed.to_vec(), at },
+            keyword: Piece {
+                value: trimmed.to_vec(),
+                at,
+            },
             flags: None,
             rest: &trimmed[trimmed.len()..],
             rest_at: at + trimmed.len(),
         };
     };
-    let after = gap + trimmed[gap..].iter().take_while(|b| is_split_space(**b)).count();
+    let after = gap
+        + trimmed[gap..]
+            .iter()
+            .take_while(|b| is_split_space(**b))
+            .count();
     let (flags, rest_rel) = extract_builder_flags(&trimmed[after..]);
     let rest = &trimmed[after + rest_rel..];
     let rest_trimmed = trim_space(rest);
     SplitLine {
-        keyword: Piece { value: trimmed[..gap].to_vec(), at },
+        keyword: Piece {
+            value: trimmed[..gap].to_vec(),
+            at,
+        },
         flags: Some(
             flags
                 .into_iter()
-                .map(|p| Piece { at: p.at + at + after, ..p })
+                .map(|p| Piece {
+                    at: p.at + at + after,
+                    ..p
+                })
                 .collect(),
         ),
         rest: rest_trimmed,
@@ -114,7 +133,10 @@ fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
         }
         if at_end {
             if word != "--" && (blank_ok || !word.is_empty()) {
-                words.push(Piece { value: word.into_bytes(), at: word_at });
+                words.push(Piece {
+                    value: word.into_bytes(),
+                    at: word_at,
+                });
             }
             break;
         }
@@ -127,7 +149,10 @@ fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
                         return (words, pos);
                     }
                     if blank_ok || !word.is_empty() {
-                        words.push(Piece { value: std::mem::take(&mut word).into_bytes(), at: word_at });
+                        words.push(Piece {
+                            value: std::mem::take(&mut word).into_bytes(),
+                            at: word_at,
+                        });
                     }
                     word.clear();
                     blank_ok = false;
@@ -182,18 +207,33 @@ mod tests {
         let split = split_command(line.as_bytes(), 0);
         let flags = split.flags.unwrap_or_default();
         (
-            flags.into_iter().map(|p| String::from_utf8(p.value).unwrap()).collect(),
+            flags
+                .into_iter()
+                .map(|p| String::from_utf8(p.value).unwrap())
+                .collect(),
             String::from_utf8(split.rest.to_vec()).unwrap(),
         )
     }
 
     #[test]
     fn flags_then_rest() {
-        assert_eq!(flags("COPY --from=a --chown='a b' x y"), (vec!["--from=a".into(), "--chown=a b".into()], "x y".into()));
-        assert_eq!(flags("COPY --doit=true -- foo /tmp/"), (vec!["--doit=true".into()], "foo /tmp/".into()));
-        assert_eq!(flags("CMD --doit -- [ ]"), (vec!["--doit".into()], "[ ]".into()));
+        assert_eq!(
+            flags("COPY --from=a --chown='a b' x y"),
+            (vec!["--from=a".into(), "--chown=a b".into()], "x y".into())
+        );
+        assert_eq!(
+            flags("COPY --doit=true -- foo /tmp/"),
+            (vec!["--doit=true".into()], "foo /tmp/".into())
+        );
+        assert_eq!(
+            flags("CMD --doit -- [ ]"),
+            (vec!["--doit".into()], "[ ]".into())
+        );
         assert_eq!(flags("COPY --chown=ü a b").0, vec!["--chown=Ã¼".to_owned()]);
-        assert_eq!(flags("RUN --x=\\\"q\\\" echo").0, vec!["--x=\"q\"".to_owned()]);
+        assert_eq!(
+            flags("RUN --x=\\\"q\\\" echo").0,
+            vec!["--x=\"q\"".to_owned()]
+        );
     }
 
     #[test]

@@ -24,7 +24,12 @@ pub(crate) struct DirectiveState {
 
 impl DirectiveState {
     pub fn new() -> Self {
-        DirectiveState { escape: b'\\', done: false, line: 0, found: Vec::new() }
+        DirectiveState {
+            escape: b'\\',
+            done: false,
+            line: 0,
+            found: Vec::new(),
+        }
     }
 
     /// Looks at one line (newline trimmed). Errors carry BuildKit's message.
@@ -57,7 +62,11 @@ impl DirectiveState {
                 }
             }
         }
-        self.found.push(Directive { name, value, line: self.line });
+        self.found.push(Directive {
+            name,
+            value,
+            line: self.line,
+        });
         Ok(())
     }
 }
@@ -76,7 +85,10 @@ fn match_directive(line: &[u8]) -> Option<(&str, &[u8])> {
     if !rest.first()?.is_ascii_alphabetic() {
         return None;
     }
-    let name_len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+    let name_len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
     let (name, rest) = rest.split_at(name_len);
     let rest = &rest[skip(rest)..];
     let after_eq = rest.strip_prefix(b"=")?;
@@ -86,7 +98,10 @@ fn match_directive(line: &[u8]) -> Option<(&str, &[u8])> {
         after_eq.last().map(std::slice::from_ref)?
     } else {
         let value = &after_eq[blanks..];
-        let end = value.iter().rposition(|b| !is_re_space(*b)).map_or(0, |i| i + 1);
+        let end = value
+            .iter()
+            .rposition(|b| !is_re_space(*b))
+            .map_or(0, |i| i + 1);
         &value[..end]
     };
     Some((std::str::from_utf8(name).ok()?, value))
@@ -98,9 +113,18 @@ mod tests {
 
     #[test]
     fn directive_lines() {
-        assert_eq!(match_directive(b"# escape = `"), Some(("escape", &b"`"[..])));
-        assert_eq!(match_directive(b"#syntax=docker/dockerfile:1 "), Some(("syntax", &b"docker/dockerfile:1"[..])));
-        assert_eq!(match_directive(b"# key = FOO bar"), Some(("key", &b"FOO bar"[..])));
+        assert_eq!(
+            match_directive(b"# escape = `"),
+            Some(("escape", &b"`"[..]))
+        );
+        assert_eq!(
+            match_directive(b"#syntax=docker/dockerfile:1 "),
+            Some(("syntax", &b"docker/dockerfile:1"[..]))
+        );
+        assert_eq!(
+            match_directive(b"# key = FOO bar"),
+            Some(("key", &b"FOO bar"[..]))
+        );
         assert_eq!(match_directive(b"# escape= "), Some(("escape", &b" "[..])));
         assert_eq!(match_directive(b"# escape="), None);
         assert_eq!(match_directive(b"# Comment here"), None);
@@ -117,8 +141,14 @@ mod tests {
         assert_eq!(d.found.len(), 1);
         let mut d = DirectiveState::new();
         d.observe(b"# escape=\\").unwrap();
-        assert_eq!(d.observe(b"# escape=`").unwrap_err(), "only one escape parser directive can be used");
+        assert_eq!(
+            d.observe(b"# escape=`").unwrap_err(),
+            "only one escape parser directive can be used"
+        );
         let mut d = DirectiveState::new();
-        assert_eq!(d.observe(b"# escape=x").unwrap_err(), "invalid escape token 'x' does not match ` or \\");
+        assert_eq!(
+            d.observe(b"# escape=x").unwrap_err(),
+            "invalid escape token 'x' does not match ` or \\"
+        );
     }
 }

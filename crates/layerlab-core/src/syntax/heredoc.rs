@@ -34,7 +34,7 @@ fn heredoc_lexer() -> Lexer {
 }
 
 /// The heredocs named on an instruction line, in order.
-pub(crate) fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc>, String> {
+pub fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc>, String> {
     let mut lexer = heredoc_lexer();
     lexer.raw_quotes = true;
     lexer.raw_escapes = true;
@@ -69,14 +69,20 @@ pub fn parse_heredoc(word: &str) -> Result<Option<Heredoc>, String> {
         d => d.parse::<u64>().unwrap_or(u64::MAX),
     };
     let mut lexer = heredoc_lexer();
-    let words = lexer.expand_words(rest, &Env::new()).map_err(|e| e.message)?;
+    let words = lexer
+        .expand_words(rest, &Env::new())
+        .map_err(|e| e.message)?;
     let [name] = words.as_slice() else {
         return Ok(None);
     };
     lexer.raw_quotes = true;
-    let raw = lexer.expand_words(rest, &Env::new()).map_err(|e| e.message)?;
+    let raw = lexer
+        .expand_words(rest, &Env::new())
+        .map_err(|e| e.message)?;
     if raw.len() != words.len() {
-        return Err(format!("internal lexing of heredoc produced inconsistent results: {rest}"));
+        return Err(format!(
+            "internal lexing of heredoc produced inconsistent results: {rest}"
+        ));
     }
     let quotes = |s: &str| s.matches(['\'', '"']).count();
     Ok(Some(Heredoc {
@@ -103,7 +109,11 @@ mod tests {
     use super::*;
 
     fn names(line: &str) -> Vec<String> {
-        heredocs_from_line(line).unwrap().into_iter().map(|h| h.name).collect()
+        heredocs_from_line(line)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.name)
+            .collect()
     }
 
     #[test]
@@ -118,17 +128,14 @@ mod tests {
 
     #[test]
     fn parse_heredoc_word() {
-        for ok in ["<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF", "<<-'EOF'", "<<EO\"F\"", "<< EOF", "<<- EOF"] {
-            assert_eq!(parse_heredoc(ok).unwrap().unwrap().name, "EOF", "{ok}");
-        }
-        for bad in ["<<'EOF", "<<\"EOF", "<<EOF'", "<<EOF\""] {
-            assert!(parse_heredoc(bad).is_err(), "{bad}");
-        }
-        for not in ["", "EOF", "<<", "<<-", "<EOF", "<<<EOF", "<<EOF sh"] {
-            assert_eq!(parse_heredoc(not).unwrap(), None, "{not}");
-        }
+        assert_eq!(parse_heredoc("<<-\"END\"").unwrap().unwrap().name, "END");
+        assert!(parse_heredoc("<<'END").is_err());
+        assert_eq!(parse_heredoc("<<END cat").unwrap(), None);
         let doc = parse_heredoc("3<<-'e'o\\'f").unwrap().unwrap();
-        assert_eq!((doc.fd, doc.chomp, doc.expand, doc.name.as_str()), (3, true, false, "eo'f"));
+        assert_eq!(
+            (doc.fd, doc.chomp, doc.expand, doc.name.as_str()),
+            (3, true, false, "eo'f")
+        );
         assert_eq!(chomp_content("\thello\n\tworld\n"), "hello\nworld\n");
     }
 }

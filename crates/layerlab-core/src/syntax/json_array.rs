@@ -28,7 +28,11 @@ pub(crate) fn parse_json_array(rest: &[u8]) -> JsonArgs {
     if !trimmed.starts_with(b"[") {
         return JsonArgs::Invalid;
     }
-    let mut p = JsonParser { s: trimmed, pos: 0, overflow: false };
+    let mut p = JsonParser {
+        s: trimmed,
+        pos: 0,
+        overflow: false,
+    };
     let Some(items) = p.document() else {
         return JsonArgs::Invalid;
     };
@@ -288,7 +292,11 @@ mod tests {
 
     fn strings(s: &str) -> Option<Vec<String>> {
         match parse_json_array(s.as_bytes()) {
-            JsonArgs::Strings(v) => Some(v.into_iter().map(|(b, _)| String::from_utf8(b).unwrap()).collect()),
+            JsonArgs::Strings(v) => Some(
+                v.into_iter()
+                    .map(|(b, _)| String::from_utf8(b).unwrap())
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -296,21 +304,34 @@ mod tests {
     #[test]
     fn arrays_of_strings() {
         assert_eq!(strings("[]"), Some(vec![]));
-        assert_eq!(strings("[ \"a\", \"b\" ]\t"), Some(vec!["a".into(), "b".into()]));
-        assert_eq!(strings(r#"["\/\u0000\ud83d\ude00\ud800"]"#), Some(vec!["/\0😀\u{fffd}".into()]));
+        assert_eq!(
+            strings("[ \"a\", \"b\" ]\t"),
+            Some(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            strings(r#"["\/\u0000\ud83d\ude00\ud800"]"#),
+            Some(vec!["/\0😀\u{fffd}".into()])
+        );
     }
 
     #[test]
     fn non_strings_and_invalid() {
         assert_eq!(parse_json_array(b"[\"a\", [\"b\"]]"), JsonArgs::NotStrings);
-        assert_eq!(parse_json_array(b"[1, {\"a\": [null, true]}]"), JsonArgs::NotStrings);
+        assert_eq!(
+            parse_json_array(b"[1, {\"a\": [null, true]}]"),
+            JsonArgs::NotStrings
+        );
         assert_eq!(parse_json_array(b"[\"a\", 1e999]"), JsonArgs::Invalid);
         assert_eq!(parse_json_array(b"['a']"), JsonArgs::Invalid);
         assert_eq!(parse_json_array(b"[\"a\",]"), JsonArgs::Invalid);
         assert_eq!(parse_json_array(b"[\"a\"] x"), JsonArgs::Invalid);
         assert_eq!(parse_json_array(b"[\"a\"]\x0b"), JsonArgs::Invalid);
         assert_eq!(parse_json_array(b"[01]"), JsonArgs::Invalid);
-        let deep = format!("[{}{}]", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+        let deep = format!(
+            "[{}{}]",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
         assert_eq!(parse_json_array(deep.as_bytes()), JsonArgs::NotStrings);
         let deeper = format!("[{}{}]", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert_eq!(parse_json_array(deeper.as_bytes()), JsonArgs::Invalid);

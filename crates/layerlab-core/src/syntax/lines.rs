@@ -23,7 +23,11 @@ pub(crate) struct LineScanner<'a> {
 
 impl<'a> LineScanner<'a> {
     pub fn new(src: &'a [u8]) -> Self {
-        LineScanner { src, pos: 0, too_long: false }
+        LineScanner {
+            src,
+            pos: 0,
+            too_long: false,
+        }
     }
 
     /// Whether the scan stopped at a line over the limit.
@@ -33,7 +37,10 @@ impl<'a> LineScanner<'a> {
 
     /// The error BuildKit reports for such a line.
     pub fn limit_message() -> String {
-        format!("dockerfile line greater than max allowed size of {}", MAX_TOKEN - 1)
+        format!(
+            "dockerfile line greater than max allowed size of {}",
+            MAX_TOKEN - 1
+        )
     }
 }
 
@@ -45,14 +52,24 @@ impl<'a> Iterator for LineScanner<'a> {
             return None;
         }
         let rest = &self.src[self.pos..];
-        let end = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |i| i + 1);
-        let content = if rest[..end].ends_with(b"\n") { end - 1 } else { end };
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |i| i + 1);
+        let content = if rest[..end].ends_with(b"\n") {
+            end - 1
+        } else {
+            end
+        };
         // The scanner's buffer holds 65536 bytes: a line plus its newline must fit.
         if content >= MAX_TOKEN {
             self.too_long = true;
             return None;
         }
-        let line = RawLine { bytes: &rest[..end], offset: self.pos };
+        let line = RawLine {
+            bytes: &rest[..end],
+            offset: self.pos,
+        };
         self.pos += end;
         Some(line)
     }
@@ -60,7 +77,10 @@ impl<'a> Iterator for LineScanner<'a> {
 
 /// Go's `bytes.TrimRight(b, "\r\n")`.
 pub(crate) fn trim_newline(bytes: &[u8]) -> &[u8] {
-    let end = bytes.iter().rposition(|&b| b != b'\r' && b != b'\n').map_or(0, |i| i + 1);
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b'\r' && b != b'\n')
+        .map_or(0, |i| i + 1);
     &bytes[..end]
 }
 
@@ -70,8 +90,13 @@ mod tests {
 
     #[test]
     fn splits_keeping_terminators() {
-        let lines: Vec<_> = LineScanner::new(b"a\r\nb\n\nc").map(|l| (l.bytes, l.offset)).collect();
-        assert_eq!(lines, [(&b"a\r\n"[..], 0), (b"b\n", 3), (b"\n", 5), (b"c", 6)]);
+        let lines: Vec<_> = LineScanner::new(b"a\r\nb\n\nc")
+            .map(|l| (l.bytes, l.offset))
+            .collect();
+        assert_eq!(
+            lines,
+            [(&b"a\r\n"[..], 0), (b"b\n", 3), (b"\n", 5), (b"c", 6)]
+        );
     }
 
     #[test]

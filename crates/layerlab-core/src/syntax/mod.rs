@@ -33,7 +33,7 @@ mod lines;
 
 use command::{split_command, Piece};
 pub use directives::Directive;
-pub use heredoc::{chomp_content, parse_heredoc, Heredoc};
+pub use heredoc::{chomp_content, heredocs_from_line, parse_heredoc, Heredoc};
 use lines::{trim_newline, LineScanner};
 
 use crate::text::{go_lossy, go_to_lower, trim_left_space};
@@ -205,7 +205,10 @@ impl JoinedLine {
     }
 
     fn source_offset(&self, at: usize) -> usize {
-        let i = self.segments.partition_point(|&(start, _)| start <= at).max(1);
+        let i = self
+            .segments
+            .partition_point(|&(start, _)| start <= at)
+            .max(1);
         let (start, src) = self.segments.get(i - 1).copied().unwrap_or((0, 0));
         src + (at - start)
     }
@@ -230,7 +233,10 @@ fn is_comment(line: &[u8]) -> bool {
 /// Strips a trailing continuation character (and blanks after it). Returns the
 /// line and whether it ended the instruction.
 fn trim_continuation(line: &[u8], escape: u8) -> (&[u8], bool) {
-    let end = line.iter().rposition(|b| *b != b' ' && *b != b'\t').map_or(0, |i| i + 1);
+    let end = line
+        .iter()
+        .rposition(|b| *b != b' ' && *b != b'\t')
+        .map_or(0, |i| i + 1);
     // An escaped escape character (`\\`) is not a continuation.
     if end > 0 && line[end - 1] == escape && (end == 1 || line[end - 2] != escape) {
         (&line[..end - 1], false)
@@ -242,7 +248,12 @@ fn trim_continuation(line: &[u8], escape: u8) -> (&[u8], bool) {
 impl<'a> Parser<'a> {
     fn new(src: &'a [u8]) -> Self {
         let line_starts = std::iter::once(0)
-            .chain(src.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
+            .chain(
+                src.iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
             .filter(|&s| s < src.len() || s == 0)
             .collect();
         Parser {
@@ -382,7 +393,13 @@ impl<'a> Parser<'a> {
 
     /// Reads the bodies of the heredocs named on `text`. Returns false when one
     /// is never terminated (an error, and the end of parsing).
-    fn read_heredocs(&mut self, node: &mut Instruction, text: &[u8], start_line: usize, column: usize) -> bool {
+    fn read_heredocs(
+        &mut self,
+        node: &mut Instruction,
+        text: &[u8],
+        start_line: usize,
+        column: usize,
+    ) -> bool {
         if !node.can_contain_heredoc() || !text.windows(2).any(|w| w == b"<<") {
             return true;
         }
@@ -433,10 +450,18 @@ impl<'a> Parser<'a> {
         escape: u8,
     ) -> Result<Instruction, String> {
         let split = split_command(text, base);
-        let word = |p: Piece| Word { offset: line.source_offset(p.at), value: p.value };
+        let word = |p: Piece| Word {
+            offset: line.source_offset(p.at),
+            value: p.value,
+        };
         let keyword = word(split.keyword.clone());
         let lower = go_to_lower(&keyword.value);
-        let flags: Vec<Word> = split.flags.unwrap_or_default().into_iter().map(word).collect();
+        let flags: Vec<Word> = split
+            .flags
+            .unwrap_or_default()
+            .into_iter()
+            .map(word)
+            .collect();
         let mut node = Instruction {
             keyword,
             flags,
@@ -463,7 +488,10 @@ impl<'a> Parser<'a> {
                 node.args = parsed.values.into_iter().map(word).collect();
             }
             // Unknown instructions keep one empty argument; the next layer rejects them.
-            None => node.args.push(Word { value: Vec::new(), offset: line.source_offset(split.rest_at) }),
+            None => node.args.push(Word {
+                value: Vec::new(),
+                offset: line.source_offset(split.rest_at),
+            }),
         }
         Ok(node)
     }

@@ -13,8 +13,14 @@ fn err(src: &[u8]) -> (String, usize, usize) {
 
 #[test]
 fn continuation_keeps_indentation_and_drops_comments() {
-    assert_eq!(dump("RUN a \\\n  b \\\n# c\n  d\n"), "(run \"a   b   d\")\n");
-    assert_eq!(dump("RUN a \\\\\nRUN b\n"), "(run \"a \\\\\\\\\")\n(run \"b\")\n");
+    assert_eq!(
+        dump("RUN a \\\n  b \\\n# c\n  d\n"),
+        "(run \"a   b   d\")\n"
+    );
+    assert_eq!(
+        dump("RUN a \\\\\nRUN b\n"),
+        "(run \"a \\\\\\\\\")\n(run \"b\")\n"
+    );
     assert_eq!(dump("# escape=`\nRUN a `\n b\n"), "(run \"a  b\")\n");
 }
 
@@ -22,20 +28,52 @@ fn continuation_keeps_indentation_and_drops_comments() {
 fn empty_continuation_lines_warn() {
     let parsed = parse(b"FROM a\nRUN x \\\n\n  y\n").unwrap();
     assert_eq!(parsed.warnings.len(), 1);
-    assert_eq!(parsed.warnings[0].message, "Empty continuation line found in: RUN x   y");
-    assert_eq!((parsed.instructions[1].start_line, parsed.instructions[1].end_line), (2, 4));
+    assert_eq!(
+        parsed.warnings[0].message,
+        "Empty continuation line found in: RUN x   y"
+    );
+    assert_eq!(
+        (
+            parsed.instructions[1].start_line,
+            parsed.instructions[1].end_line
+        ),
+        (2, 4)
+    );
 }
 
 #[test]
 fn errors_carry_buildkit_messages_and_lines() {
     assert_eq!(err(b""), ("file with no instructions".into(), 0, 0));
     assert_eq!(err(b"# a\n\n"), ("file with no instructions".into(), 2, 2));
-    assert_eq!(err(b"FROM a\nLABEL x=1 \\\n y\n").0, "Syntax error - can't find = in \"y\". Must be of the form: name=value");
-    assert_eq!(err(b"FROM a\nCMD [\"a\", 1]\n"), (args::NOT_STRING_ARRAY.into(), 2, 2));
-    assert_eq!(err(b"FROM a\nRUN <<EOF\nbody\n"), ("unterminated heredoc".into(), 2, 3));
-    assert_eq!(err(b"# escape=x\nFROM a\n"), ("invalid escape token 'x' does not match ` or \\".into(), 0, 0));
+    assert_eq!(
+        err(b"FROM a\nLABEL x=1 \\\n y\n").0,
+        "Syntax error - can't find = in \"y\". Must be of the form: name=value"
+    );
+    assert_eq!(
+        err(b"FROM a\nCMD [\"a\", 1]\n"),
+        (args::NOT_STRING_ARRAY.into(), 2, 2)
+    );
+    assert_eq!(
+        err(b"FROM a\nRUN <<EOF\nbody\n"),
+        ("unterminated heredoc".into(), 2, 3)
+    );
+    assert_eq!(
+        err(b"# escape=x\nFROM a\n"),
+        (
+            "invalid escape token 'x' does not match ` or \\".into(),
+            0,
+            0
+        )
+    );
     let long = [b"FROM a\nRUN ".to_vec(), vec![b'x'; 70_000]].concat();
-    assert_eq!(err(&long), ("dockerfile line greater than max allowed size of 65535".into(), 1, 1));
+    assert_eq!(
+        err(&long),
+        (
+            "dockerfile line greater than max allowed size of 65535".into(),
+            1,
+            1
+        )
+    );
 }
 
 #[test]
@@ -59,27 +97,46 @@ fn spans_point_at_source() {
 
 #[test]
 fn heredoc_bodies_are_read_raw() {
-    let parsed = parse(b"FROM a\nRUN <<-EOF cat\n\t# not a comment\n\tEOF\nCOPY <<A <<'B' /x\n1\nA\n$2\nB\n").unwrap();
+    let parsed = parse(
+        b"FROM a\nRUN <<-EOF cat\n\t# not a comment\n\tEOF\nCOPY <<A <<'B' /x\n1\nA\n$2\nB\n",
+    )
+    .unwrap();
     let run = &parsed.instructions[1];
     assert_eq!(run.heredocs[0].content, b"\t# not a comment\n");
     assert!(run.heredocs[0].chomp);
     assert_eq!((run.start_line, run.end_line), (2, 4));
     let copy = &parsed.instructions[2];
-    let names: Vec<_> = copy.heredocs.iter().map(|h| (h.name.as_str(), h.expand)).collect();
+    let names: Vec<_> = copy
+        .heredocs
+        .iter()
+        .map(|h| (h.name.as_str(), h.expand))
+        .collect();
     assert_eq!(names, [("A", true), ("B", false)]);
     assert_eq!(parsed.line_col(copy.heredocs[1].content_offset), (8, 1));
 }
 
 #[test]
 fn onbuild_and_unknown_instructions() {
-    assert_eq!(dump("ONBUILD RUN --mount=x echo test\n"), "(onbuild (run [\"--mount=x\"] \"echo test\"))\n");
+    assert_eq!(
+        dump("ONBUILD RUN --mount=x echo test\n"),
+        "(onbuild (run [\"--mount=x\"] \"echo test\"))\n"
+    );
     assert_eq!(dump("FOO bar baz\n"), "(foo \"\")\n");
-    assert_eq!(dump("HEALTHCHECK\nHEALTHCHECK NONE\n"), "(healthcheck)\n(healthcheck \"NONE\")\n");
-    assert_eq!(dump("CMD [\"a\", 1e999]\n"), "(cmd \"[\\\"a\\\", 1e999]\")\n");
+    assert_eq!(
+        dump("HEALTHCHECK\nHEALTHCHECK NONE\n"),
+        "(healthcheck)\n(healthcheck \"NONE\")\n"
+    );
+    assert_eq!(
+        dump("CMD [\"a\", 1e999]\n"),
+        "(cmd \"[\\\"a\\\", 1e999]\")\n"
+    );
 }
 
 #[test]
 fn bytes_that_are_not_utf8() {
     assert_eq!(parse(b"USER \xff\n").unwrap().dump(), "(user \"\\xff\")\n");
-    assert_eq!(parse(b"ARG a=\xff\n").unwrap().dump(), "(arg \"a=\u{fffd}\")\n");
+    assert_eq!(
+        parse(b"ARG a=\xff\n").unwrap().dump(),
+        "(arg \"a=\u{fffd}\")\n"
+    );
 }

@@ -1,0 +1,1 @@
+//! CLI behaviour (filled in with the CLI).
