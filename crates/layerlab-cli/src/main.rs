@@ -1,1 +1,132 @@
-fn main() {}
+//! `layerlab`: the command-line front end over layerlab-core.
+//!
+//! `layerlab parse --dump FILE` prints BuildKit's AST dump (or `FILE:LINE:COL:
+//! message` and exit 1); `layerlab expand WORD` expands a word as BuildKit's
+//! shell lexer does. The CLI only reads input and formats output; everything
+//! it prints is computed by the core.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use layerlab_core::expand::{Env, Lexer};
+use layerlab_core::syntax;
+
+#[derive(Parser)]
+#[command(name = "layerlab", version, about = "Dockerfile build simulator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse a Dockerfile and print its AST.
+    Parse {
+        /// Print BuildKit's AST dump (the default).
+        #[arg(long, conflicts_with = "json")]
+        dump: bool,
+        /// Print the AST as JSON, with source offsets, heredocs and warnings.
+        #[arg(long)]
+        json: bool,
+        /// The Dockerfile, or `-` for standard input.
+        file: PathBuf,
+    },
+    /// Expand a word with ARG/ENV semantics (BuildKit's shell lexer).
+    Expand {
+        /// Print one word per line (word-splitting mode).
+        #[arg(long)]
+        words: bool,
+        /// Set a variable: NAME=VALUE (NAME alone sets it empty). Repeatable.
+        #[arg(short = 'e', long = "env", value_name = "NAME=VALUE")]
+        env: Vec<String>,
+        /// The escape character.
+        #[arg(long, default_value = "\\")]
+        escape: char,
+        /// The word to expand.
+        #[arg(allow_hyphen_values = true)]
+        word: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Parse { json, file, .. } => parse(&file, json),
+        Command::Expand {
+            words,
+            env,
+            escape,
+            word,
+        } => expand(&word, &env, escape, words),
+    }
+}
+
+fn read_input(file: &PathBuf) -> std::io::Result<Vec<u8>> {
+    if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(file)
+    }
+}
+
+fn parse(file: &PathBuf, json: bool) -> ExitCode {
+    let name = file.display();
+    let src = match read_input(file) {
+        Ok(src) => src,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match syntax::parse(&src) {
+        Ok(parsed) => {
+            let out = if json {
+                serde_json_like(&parsed)
+            } else {
+                parsed.dump()
+            };
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (e.g. `| head`) is not an error worth reporting.
+            let _ = stdout.write_all(out.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{name}:{}:{}: {}", e.start_line, e.column, e.message);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serde_json_like(parsed: &syntax::Parsed) -> String {
+    let mut out = serde_json::to_string_pretty(parsed).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn expand(word: &str, env: &[String], escape: char, words: bool) -> ExitCode {
+    let env = Env::from_pairs(env);
+    match Lexer::new(escape).expand(word, &env) {
+        Ok(expansion) => {
+            let mut out = String::new();
+            if words {
+                for w in &expansion.words {
+                    out.push_str(w);
+                    out.push('\n');
+                }
+            } else {
+                out.push_str(&expansion.result);
+                out.push('\n');
+            }
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", e.message);
+            ExitCode::from(1)
+        }
+    }
+}

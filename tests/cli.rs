@@ -1,1 +1,0 @@
-//! CLI behaviour (filled in with the CLI).
