@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use layerlab_core::syntax::{parse, Parsed};
+use layerlab_core::syntax::{parse, Heredoc, Parsed};
 use layerlab_tests::Tally;
 use serde_json::Value;
 
@@ -60,30 +60,30 @@ pub fn pairs(v: &Value) -> Vec<(u64, u64)> {
         .unwrap_or_default()
 }
 
-/// Heredocs as comparable tuples from our AST.
-pub fn heredoc_tuples(parsed: &Parsed) -> Vec<Vec<(String, u64, bool, bool, String)>> {
+/// A heredoc as the reference records hold it: name, fd, expand, chomp, content.
+pub type HeredocTuple = (String, u64, bool, bool, String);
+
+fn heredoc_tuple(h: &Heredoc) -> HeredocTuple {
+    (
+        h.name.clone(),
+        h.fd,
+        h.expand,
+        h.chomp,
+        String::from_utf8_lossy(&h.content).into_owned(),
+    )
+}
+
+/// Heredocs of every instruction, in order.
+pub fn heredoc_tuples(parsed: &Parsed) -> Vec<HeredocTuple> {
     parsed
         .instructions
         .iter()
-        .map(|i| {
-            i.heredocs
-                .iter()
-                .map(|h| {
-                    (
-                        h.name.clone(),
-                        h.fd,
-                        h.expand,
-                        h.chomp,
-                        String::from_utf8_lossy(&h.content).into_owned(),
-                    )
-                })
-                .collect()
-        })
+        .flat_map(|i| i.heredocs.iter().map(heredoc_tuple))
         .collect()
 }
 
 /// Heredocs as tuples from a reference record (`null` means none).
-pub fn reference_heredocs(v: &Value) -> Vec<(String, u64, bool, bool, String)> {
+pub fn reference_heredocs(v: &Value) -> Vec<HeredocTuple> {
     v.as_array()
         .map(|a| {
             a.iter()
@@ -114,7 +114,7 @@ fn fixture_records(bk: &Path) -> Tally {
         let lines_ok = line_ranges(&parsed) == pairs(&case["reference_lines"]);
         let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.message.clone()).collect();
         let warnings_ok = warnings == strings(&case["reference_warnings"]);
-        let got_docs: Vec<_> = heredoc_tuples(&parsed).into_iter().flatten().collect();
+        let got_docs = heredoc_tuples(&parsed);
         let want_docs: Vec<_> = case["reference_heredocs"]
             .as_array()
             .map(|a| a.iter().flat_map(reference_heredocs).collect())
@@ -215,19 +215,7 @@ pub fn check_record(parsed: &Parsed, record: &Value) -> Result<(), String> {
         if got != want {
             return Err(format!("{}: got {got:?} want {want:?}", child["original"]));
         }
-        let docs: Vec<_> = ins
-            .heredocs
-            .iter()
-            .map(|h| {
-                (
-                    h.name.clone(),
-                    h.fd,
-                    h.expand,
-                    h.chomp,
-                    String::from_utf8_lossy(&h.content).into_owned(),
-                )
-            })
-            .collect();
+        let docs: Vec<_> = ins.heredocs.iter().map(heredoc_tuple).collect();
         if docs != reference_heredocs(&child["heredocs"]) {
             return Err(format!("{}: heredocs {docs:?}", child["original"]));
         }
