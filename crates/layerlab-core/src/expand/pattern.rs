@@ -125,6 +125,9 @@ mod tests {
         assert_eq!(trim_suffix("*.gz", "a.tar.gz", false).unwrap(), "a.tar");
         assert_eq!(trim_suffix(".*", "a.tar.gz", true).unwrap(), "a");
         assert_eq!(trim_prefix("a?", "abc", false).unwrap(), "c");
+        // `?` and `*` match whole characters, not bytes.
+        assert_eq!(trim_prefix("?", "한국어", false).unwrap(), "국어");
+        assert_eq!(trim_suffix("?", "한국어", false).unwrap(), "한국");
         assert!(trim_prefix("\\\\x\\q", "abc", false)
             .unwrap_err()
             .starts_with("invalid pattern"));
