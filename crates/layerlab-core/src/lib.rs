@@ -13,5 +13,6 @@
 //! ```
 
 pub mod expand;
+pub mod fs;
 pub mod syntax;
 pub mod text;
