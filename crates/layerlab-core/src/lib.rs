@@ -14,5 +14,7 @@
 
 pub mod expand;
 pub mod fs;
+pub mod instructions;
+pub mod report;
 pub mod syntax;
 pub mod text;
