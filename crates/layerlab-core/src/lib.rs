@@ -12,8 +12,11 @@
 //! assert_eq!(parsed.dump(), "(from \"alpine\")\n(run \"echo hi\")\n");
 //! ```
 
+pub mod build;
+pub mod catalog;
 pub mod expand;
 pub mod fs;
+pub mod image;
 pub mod instructions;
 pub mod report;
 pub mod syntax;

@@ -1,0 +1,110 @@
+//! The build context: the files `docker build` sends (path → bytes), and the
+//! `.dockerignore` that filters what COPY and ADD can see.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::ignore::IgnoreMatcher;
+
+/// One file of the context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextFile {
+    pub data: Arc<[u8]>,
+    /// Permission bits (`0o644`, `0o755`).
+    pub mode: u32,
+}
+
+/// The files of a build context, by relative slash-separated path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    files: BTreeMap<String, ContextFile>,
+}
+
+impl Context {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file (`app.py`, `src/main.rs`; a leading `./` or `/` is dropped).
+    pub fn insert(&mut self, path: &str, data: impl Into<Arc<[u8]>>, mode: u32) {
+        let path = crate::fs::path::clean(&format!("/{path}"))[1..].to_owned();
+        self.files.insert(
+            path,
+            ContextFile {
+                data: data.into(),
+                mode,
+            },
+        );
+    }
+
+    /// Adds a regular file with mode 0644.
+    pub fn add(&mut self, path: &str, data: &[u8]) {
+        self.insert(path, data.to_vec(), 0o644);
+    }
+
+    pub fn get(&self, path: &str) -> Option<&ContextFile> {
+        self.files.get(path)
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (&str, &ContextFile)> {
+        self.files.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Total bytes, as "Sending build context to Docker daemon" reports them
+    /// (after `.dockerignore`).
+    pub fn size(&self, ignore: &IgnoreMatcher) -> u64 {
+        self.files
+            .iter()
+            .filter(|(p, _)| !ignore.excludes(p))
+            .map(|(_, f)| f.data.len() as u64)
+            .sum()
+    }
+
+    /// The `.dockerignore` for a Dockerfile at `dockerfile_path`: a
+    /// `<Dockerfile>.dockerignore` beside it wins over the root `.dockerignore`.
+    pub fn ignore_for(&self, dockerfile_path: &str) -> IgnoreMatcher {
+        let specific = format!("{dockerfile_path}.dockerignore");
+        let text = self.get(&specific).or_else(|| self.get(".dockerignore"));
+        match text {
+            Some(f) => IgnoreMatcher::parse(&String::from_utf8_lossy(&f.data)),
+            None => IgnoreMatcher::default(),
+        }
+    }
+
+    /// Every directory implied by the files' paths.
+    pub fn dirs(&self) -> Vec<String> {
+        let mut dirs: Vec<String> = Vec::new();
+        for path in self.files.keys() {
+            let mut end = 0;
+            while let Some(i) = path[end..].find('/') {
+                end += i;
+                dirs.push(path[..end].to_owned());
+                end += 1;
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_sizes_and_ignore_files() {
+        let mut c = Context::new();
+        c.add("./app.py", b"print()\n");
+        c.add("src/lib/x.py", b"x");
+        c.add(".dockerignore", b"*.md\n");
+        c.add("README.md", b"# hi");
+        c.add("Dockerfile.dev.dockerignore", b"src\n");
+        assert!(c.get("app.py").is_some());
+        assert_eq!(c.dirs(), ["src", "src/lib"]);
+        let root = c.ignore_for("Dockerfile");
+        assert!(root.excludes("README.md"));
+        assert_eq!(c.size(&root), 8 + 1 + 5 + 4);
+        assert!(c.ignore_for("Dockerfile.dev").excludes("src/lib/x.py"));
+    }
+}

@@ -1,0 +1,385 @@
+//! COPY and ADD: which files a source pattern matches, where each lands, and
+//! the checksum that keys the cache.
+//!
+//! Sources are read from a source tree (the context, filtered by
+//! `.dockerignore`, or another stage's or image's filesystem) from its root.
+//! Wildcards follow Go's `filepath.Match` per path component. A directory
+//! source copies its contents; a destination ending in `/` (or several sources)
+//! is a directory; a relative destination is relative to WORKDIR.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::fs::{path, Content, Meta, Node, Tree};
+
+/// One entry to write: where, and what.
+#[derive(Clone, Debug)]
+pub(crate) struct CopyItem {
+    pub dest: String,
+    pub node: Node,
+}
+
+/// A resolved COPY: the entries to write, the checksums of what was matched,
+/// and the classic builder's source label.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CopyPlan {
+    pub items: Vec<CopyItem>,
+    /// Directories to create first (the destination directory).
+    pub dirs: Vec<String>,
+    /// Matched source path → checksum (content, mode; never times).
+    pub files: BTreeMap<String, String>,
+    /// `file:<sha>`, `dir:<sha>` or `multi:<sha>`.
+    pub label: String,
+    pub notes: Vec<String>,
+}
+
+/// Whether a source has wildcard characters.
+pub(crate) fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Go's `filepath.Match` for one path component.
+pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    glob_at(&p, &n)
+}
+
+fn glob_at(p: &[char], n: &[char]) -> bool {
+    match p.first() {
+        None => n.is_empty(),
+        Some('*') => (0..=n.len()).any(|i| glob_at(&p[1..], &n[i..])),
+        Some('?') => !n.is_empty() && glob_at(&p[1..], &n[1..]),
+        Some('[') => {
+            let Some(c) = n.first() else { return false };
+            let mut i = 1;
+            let negate = matches!(p.get(1), Some('^') | Some('!'));
+            if negate {
+                i += 1;
+            }
+            let mut matched = false;
+            let mut first = true;
+            while i < p.len() && (p[i] != ']' || first) {
+                first = false;
+                let mut lo = p[i];
+                if lo == '\\' && i + 1 < p.len() {
+                    i += 1;
+                    lo = p[i];
+                }
+                let mut hi = lo;
+                if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|c| *c != ']') {
+                    hi = p[i + 2];
+                    i += 2;
+                }
+                if lo <= *c && *c <= hi {
+                    matched = true;
+                }
+                i += 1;
+            }
+            if i >= p.len() {
+                return false; // unterminated class: Go reports ErrBadPattern, i.e. no match
+            }
+            matched != negate && glob_at(&p[i + 1..], &n[1..])
+        }
+        Some('\\') if p.len() > 1 => n.first() == Some(&p[1]) && glob_at(&p[2..], &n[1..]),
+        Some(c) => n.first() == Some(c) && glob_at(&p[1..], &n[1..]),
+    }
+}
+
+/// Paths in `tree` matching a cleaned absolute pattern, component by component.
+pub(crate) fn expand_wildcard(tree: &Tree, pattern: &str) -> Vec<String> {
+    let mut current = vec![String::from("/")];
+    for comp in path::components(pattern) {
+        let mut next = Vec::new();
+        for dir in &current {
+            if let Some(Node::Dir { entries, .. }) = tree.get(dir) {
+                for name in entries.keys() {
+                    if glob_match(comp, name) {
+                        next.push(path::child(dir, name));
+                    }
+                }
+            }
+        }
+        current = next;
+    }
+    current.retain(|p| p != "/");
+    current
+}
+
+/// The checksum of one entry for the cache key.
+pub(crate) fn entry_checksum(node: &Node) -> String {
+    let meta = node.meta();
+    let body = match node {
+        Node::File { content, .. } => crate::fs::hex(&content.digest()),
+        Node::Symlink { target, .. } => format!("link:{target}"),
+        Node::Dir { .. } => "dir".into(),
+    };
+    format!("{:o}:{}:{}:{body}", meta.mode, meta.uid, meta.gid)
+}
+
+/// Inputs of a COPY already expanded by the builder.
+pub(crate) struct CopyRequest<'a> {
+    pub keyword: &'a str,
+    pub sources: &'a [String],
+    pub dest: &'a str,
+    pub workdir: &'a str,
+    /// Where sources are read from.
+    pub source: &'a Tree,
+    /// The stage's filesystem (to see whether the destination is a directory).
+    pub target: &'a Tree,
+    pub owner: Option<(u32, u32)>,
+    pub chmod: Option<&'a str>,
+    /// Heredoc sources: name → (body, already expanded/chomped).
+    pub heredocs: &'a [(String, Vec<u8>)],
+    pub from_context: bool,
+    pub parents: bool,
+    pub exclude: &'a [String],
+}
+
+/// Resolves the sources and destination into entries to write.
+pub(crate) fn plan_copy(req: &CopyRequest<'_>) -> Result<CopyPlan, String> {
+    let mut plan = CopyPlan::default();
+    // Rule: an empty destination means WORKDIR.
+    let dest_abs = if req.dest.is_empty() {
+        req.workdir.to_owned()
+    } else {
+        path::join(req.workdir, req.dest)
+    };
+    let dest_is_dir_syntax = req.dest.is_empty()
+        || req.dest.ends_with('/')
+        || req.dest == "."
+        || req.dest.ends_with("/.");
+    let dest_exists_dir = req
+        .target
+        .get(&req.target.resolve(&dest_abs))
+        .is_some_and(Node::is_dir);
+    let excludes = crate::build::ignore::IgnoreMatcher::parse(&req.exclude.join("\n"));
+
+    // Collect (source path, node) pairs.
+    let mut matched: Vec<(String, Node)> = Vec::new();
+    let mut missing = Vec::new();
+    for src in req.sources {
+        if let Some(name) = src.strip_prefix("<<") {
+            let name = name.trim_start_matches('-');
+            if let Some((hname, body)) = req.heredocs.iter().find(|(h, _)| h == name) {
+                let node = Node::file(Meta::FILE, Content::bytes(body.clone()));
+                matched.push((format!("/{hname}"), node));
+                continue;
+            }
+        }
+        let is_url =
+            src.starts_with("http://") || src.starts_with("https://") || src.starts_with("git@");
+        if is_url {
+            if req.keyword == "COPY" {
+                return Err("source can't be a URL for COPY".into());
+            }
+            let name = src
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("download")
+                .to_owned();
+            let size = 1_000_000;
+            plan.notes.push(format!(
+                "ADD {src}: remote content is not fetched; assumed a {size}-byte file named {name}"
+            ));
+            matched.push((
+                format!("/{name}"),
+                Node::file(
+                    Meta {
+                        mode: 0o600,
+                        uid: 0,
+                        gid: 0,
+                    },
+                    Content::sized(src, size),
+                ),
+            ));
+            continue;
+        }
+        let cleaned = path::clean(&format!("/{src}"));
+        if has_wildcard(src) {
+            for p in expand_wildcard(req.source, &cleaned) {
+                if let Some(node) = req.source.get(&p) {
+                    matched.push((p, node.clone()));
+                }
+            }
+        } else {
+            match req.source.get(&cleaned) {
+                Some(node) => matched.push((cleaned, node.clone())),
+                None => missing.push(cleaned),
+            }
+        }
+    }
+    if let Some(first) = missing.first() {
+        return Err(format!("failed to compute cache key: failed to calculate checksum of ref: \"{first}\": not found"));
+    }
+    if matched.is_empty() {
+        return Err(format!(
+            "{} failed: no source files were specified",
+            req.keyword
+        ));
+    }
+    let many = matched.len() > 1 || req.sources.len() > 1;
+    if many && !dest_is_dir_syntax && !dest_exists_dir {
+        return Err(format!(
+            "When using {} with more than one source file, the destination must be a directory and end with a /",
+            req.keyword
+        ));
+    }
+    let into_dir = dest_is_dir_syntax || dest_exists_dir || many;
+    let owner = req.owner.unwrap_or((0, 0));
+    let mode_for = |meta: Meta, is_dir: bool| -> Result<Meta, String> {
+        let mode = match req.chmod {
+            Some(c) => apply_chmod(c, meta.mode, is_dir)?,
+            None => meta.mode,
+        };
+        Ok(Meta {
+            mode,
+            uid: owner.0,
+            gid: owner.1,
+        })
+    };
+    if into_dir {
+        plan.dirs.push(dest_abs.clone());
+    }
+    let mut kinds = Vec::new();
+    for (src_path, node) in &matched {
+        let rel_display = src_path.trim_start_matches('/').to_owned();
+        match node {
+            Node::Dir { .. } => {
+                kinds.push('d');
+                let target_root = if req.parents {
+                    path::join(&dest_abs, &rel_display)
+                } else {
+                    dest_abs.clone()
+                };
+                plan.dirs.push(target_root.clone());
+                for (p, child) in req.source.walk(src_path).into_iter().skip(1) {
+                    let rel = &p[src_path.len()..].trim_start_matches('/').to_owned();
+                    let full_rel = path::join(src_path, rel)[1..].to_owned();
+                    if req.from_context && !excludes.is_empty() && excludes.excludes(&full_rel) {
+                        continue;
+                    }
+                    plan.files.insert(full_rel, entry_checksum(child));
+                    let meta = mode_for(child.meta(), child.is_dir())?;
+                    let mut shallow = child.shallow();
+                    shallow.set_meta(meta);
+                    plan.items.push(CopyItem {
+                        dest: path::join(&target_root, rel),
+                        node: shallow,
+                    });
+                }
+            }
+            _ => {
+                kinds.push('f');
+                if !excludes.is_empty() && excludes.excludes(&rel_display) {
+                    continue;
+                }
+                plan.files.insert(rel_display.clone(), entry_checksum(node));
+                let dest = if req.parents {
+                    path::join(&dest_abs, &rel_display)
+                } else if into_dir {
+                    path::child(&dest_abs, path::base_name(src_path))
+                } else {
+                    dest_abs.clone()
+                };
+                let mut placed = node.clone();
+                placed.set_meta(mode_for(node.meta(), false)?);
+                plan.items.push(CopyItem { dest, node: placed });
+            }
+        }
+    }
+    let mut h = Sha256::new();
+    for (k, v) in &plan.files {
+        h.update(k.as_bytes());
+        h.update([0]);
+        h.update(v.as_bytes());
+        h.update([b'\n']);
+    }
+    let kind = match kinds.as_slice() {
+        ['f'] => "file",
+        ['d'] => "dir",
+        _ => "multi",
+    };
+    plan.label = format!("{kind}:{}", crate::fs::hex(&h.finalize()));
+    Ok(plan)
+}
+
+/// `--chmod`: an octal mode (≤ 07777) or a symbolic one (`u+x,go-w`).
+pub(crate) fn apply_chmod(spec: &str, current: u32, is_dir: bool) -> Result<u32, String> {
+    if !spec.is_empty() && spec.chars().all(|c| c.is_ascii_digit()) {
+        let mode =
+            u32::from_str_radix(spec, 8).map_err(|_| format!("invalid chmod parameter: {spec}"))?;
+        if mode > 0o7777 {
+            return Err(format!("invalid chmod parameter: {spec}"));
+        }
+        return Ok(mode);
+    }
+    let mut mode = current;
+    for clause in spec.split(',') {
+        let op_at = clause
+            .find(['+', '-', '='])
+            .ok_or_else(|| format!("invalid chmod parameter: {spec}"))?;
+        let (who, rest) = clause.split_at(op_at);
+        let op = rest.chars().next().unwrap_or('+');
+        let mut mask = 0;
+        for c in who.chars() {
+            mask |= match c {
+                'u' => 0o4700,
+                'g' => 0o2070,
+                'o' => 0o1007,
+                'a' => 0o7777,
+                _ => return Err(format!("invalid chmod parameter: {spec}")),
+            };
+        }
+        if who.is_empty() {
+            mask = 0o7777;
+        }
+        let mut bits = 0;
+        for c in rest[1..].chars() {
+            bits |= match c {
+                'r' => 0o444,
+                'w' => 0o222,
+                'x' => 0o111,
+                'X' if is_dir || current & 0o111 != 0 => 0o111,
+                'X' => 0,
+                's' => 0o6000,
+                't' => 0o1000,
+                _ => return Err(format!("invalid chmod parameter: {spec}")),
+            };
+        }
+        let bits = bits & mask;
+        mode = match op {
+            '+' => mode | bits,
+            '-' => mode & !bits,
+            _ => (mode & !(mask & 0o777)) | bits,
+        };
+    }
+    Ok(mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filepath_match() {
+        assert!(glob_match("*.py", "app.py"));
+        assert!(!glob_match("*.py", "app.pyc"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(glob_match("[a-c]x", "bx"));
+        assert!(!glob_match("[^a-c]x", "bx"));
+        assert!(glob_match("\\*", "*"));
+    }
+
+    #[test]
+    fn chmod_modes() {
+        assert_eq!(apply_chmod("755", 0o644, false), Ok(0o755));
+        assert!(apply_chmod("10000", 0o644, false).is_err());
+        assert_eq!(apply_chmod("u+x", 0o644, false), Ok(0o744));
+        assert_eq!(apply_chmod("go-r", 0o644, false), Ok(0o600));
+        assert_eq!(apply_chmod("a+X", 0o644, true), Ok(0o755));
+        assert!(apply_chmod("q+x", 0o644, false).is_err());
+    }
+}

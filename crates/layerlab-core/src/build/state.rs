@@ -1,0 +1,147 @@
+//! What a stage has built so far: its filesystem, image config, ARGs in scope
+//! and layers. Cheap to clone (the tree is persistent), so every step can keep
+//! the state it produced.
+
+use crate::expand::Env;
+use crate::fs::{Node, Tree};
+use crate::image::ImageConfig;
+
+/// One layer of an image.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImageLayer {
+    pub digest: String,
+    pub size: u64,
+    pub created_by: String,
+    /// The build step that made it (index into the result's steps), if any.
+    pub step: Option<usize>,
+}
+
+/// The state of a stage between instructions.
+#[derive(Clone, Debug)]
+pub struct StageState {
+    pub tree: Tree,
+    pub config: ImageConfig,
+    /// ARGs declared in this stage, with their values (None: declared, unset).
+    pub args: Vec<(String, Option<String>)>,
+    /// Whether CMD was set in this stage (ENTRYPOINT keeps it then).
+    pub cmd_set: bool,
+    pub layers: Vec<ImageLayer>,
+}
+
+impl StageState {
+    /// The environment words are expanded with: declared ARGs with values,
+    /// then ENV (which wins over an ARG of the same name).
+    pub fn expansion_env(&self) -> Env {
+        let mut env = Env::new();
+        for (k, v) in &self.args {
+            if let Some(v) = v {
+                env.set(k, v);
+            }
+        }
+        for e in &self.config.config.env {
+            match e.split_once('=') {
+                Some((k, v)) => env.set(k, v),
+                None => env.set(e, ""),
+            }
+        }
+        env
+    }
+
+    /// ARGs with values that ENV does not override: what RUN records as `|N k=v`.
+    pub fn args_in_effect(&self) -> Vec<(String, String)> {
+        self.args
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+            .filter(|(k, _)| self.config.env_get(k).is_none())
+            .collect()
+    }
+
+    /// The shell for shell-form commands.
+    pub fn shell(&self) -> Vec<String> {
+        self.config
+            .config
+            .shell
+            .clone()
+            .unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()])
+    }
+
+    /// The working directory (`/` when unset).
+    pub fn workdir(&self) -> String {
+        let w = &self.config.config.working_dir;
+        if w.is_empty() {
+            "/".into()
+        } else {
+            w.clone()
+        }
+    }
+
+    pub fn size(&self) -> u64 {
+        self.layers.iter().map(|l| l.size).sum()
+    }
+}
+
+/// Resolves `user[:group]` (names or numbers) against the tree's
+/// `/etc/passwd` and `/etc/group`.
+pub fn resolve_owner(tree: &Tree, spec: &str) -> Result<(u32, u32), String> {
+    let (user, group) = match spec.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (spec, None),
+    };
+    let read = |path: &str| -> String {
+        match tree.get(&tree.resolve(path)) {
+            Some(Node::File { content, .. }) => content
+                .as_bytes()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    let passwd = read("/etc/passwd");
+    let (uid, primary_gid) = match user.parse::<u32>() {
+        Ok(n) => (
+            n,
+            passwd
+                .lines()
+                .find_map(|l| {
+                    let f: Vec<&str> = l.split(':').collect();
+                    (f.get(2)?.parse::<u32>().ok()? == n)
+                        .then(|| f.get(3)?.parse::<u32>().ok())
+                        .flatten()
+                })
+                .unwrap_or(n),
+        ),
+        Err(_) => passwd
+            .lines()
+            .find_map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                if f.first() == Some(&user) {
+                    Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?))
+                } else {
+                    None
+                }
+            })
+            .ok_or_else(|| {
+                format!("unable to find user {user}: no matching entries in passwd file")
+            })?,
+    };
+    let gid = match group {
+        None => primary_gid,
+        Some(g) => match g.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => read("/etc/group")
+                .lines()
+                .find_map(|l| {
+                    let f: Vec<&str> = l.split(':').collect();
+                    if f.first() == Some(&g) {
+                        f.get(2)?.parse().ok()
+                    } else {
+                        None
+                    }
+                })
+                .ok_or_else(|| {
+                    format!("unable to find group {g}: no matching entries in group file")
+                })?,
+        },
+    };
+    Ok((uid, gid))
+}

@@ -1,0 +1,1 @@
+//! Build semantics tests (rules cite ../shared/conformance/SEMANTICS.md).

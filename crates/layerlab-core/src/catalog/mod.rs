@@ -1,0 +1,360 @@
+//! Base images: what `FROM python:3.12-slim` starts from.
+//!
+//! The catalog is read from the JSON of official-image data (the format of
+//! `shared/catalog/images.json`: real image IDs, sizes, configs, package lists,
+//! current and historical tags). A tag resolves to the entry current at the
+//! catalog date: the newest entry not after it, else the oldest; by default
+//! the newest. The base filesystem is generated deterministically from the
+//! entry: key paths (`/bin/sh`, `/etc/os-release`, `/etc/passwd`) plus bulk
+//! content, adding up to the image's real size.
+
+use serde::Deserialize;
+
+use crate::fs::{Content, Meta, Node, Tree};
+use crate::image::{HistoryEntry, ImageConfig, RunConfig, DEFAULT_PATH};
+
+/// One catalog entry (only the fields the simulator uses).
+#[derive(Clone, Debug, Deserialize)]
+pub struct CatalogEntry {
+    pub image: String,
+    pub tag: String,
+    #[serde(default)]
+    pub resolved: String,
+    #[serde(default)]
+    pub as_of: String,
+    #[serde(default)]
+    pub image_id: String,
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub virtual_size_bytes: u64,
+    #[serde(default)]
+    pub config: EntryConfig,
+    #[serde(default)]
+    pub os: EntryOs,
+    #[serde(default)]
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct EntryConfig {
+    #[serde(default)]
+    pub env: Option<Vec<String>>,
+    #[serde(default)]
+    pub cmd: Option<Vec<String>>,
+    #[serde(default)]
+    pub entrypoint: Option<Vec<String>>,
+    #[serde(default)]
+    pub workdir: Option<String>,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub exposed_ports: Option<serde_json::Value>,
+    #[serde(default)]
+    pub stopsignal: Option<String>,
+    #[serde(default)]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct EntryOs {
+    #[serde(default)]
+    pub distro: Option<String>,
+    #[serde(default)]
+    pub version_id: Option<String>,
+    #[serde(default)]
+    pub codename: Option<String>,
+}
+
+/// A base image ready to build on.
+#[derive(Clone, Debug)]
+pub struct BaseImage {
+    /// The reference as normalized (`python:3.6.1-alpine`).
+    pub reference: String,
+    /// Full image ID (`sha256:…`).
+    pub id: String,
+    pub created: Option<String>,
+    pub config: ImageConfig,
+    pub tree: Tree,
+    /// Size Docker reports for it.
+    pub size: u64,
+    /// Where the figures come from, or why they are missing.
+    pub note: String,
+    /// Whether the image was found in the catalog.
+    pub known: bool,
+}
+
+/// The set of known base images.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    entries: Vec<CatalogEntry>,
+}
+
+/// Splits `[registry/][library/]name[:tag][@digest]` into (name, tag).
+pub fn normalize_reference(reference: &str) -> (String, String) {
+    let without_digest = reference.split('@').next().unwrap_or(reference);
+    let mut name = without_digest;
+    for prefix in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] {
+        name = name.strip_prefix(prefix).unwrap_or(name);
+    }
+    name = name.strip_prefix("library/").unwrap_or(name);
+    // A colon after the last slash is the tag (a colon before it is a registry port).
+    let slash = name.rfind('/').map_or(0, |i| i + 1);
+    match name[slash..].rfind(':') {
+        Some(i) => (
+            name[..slash + i].to_owned(),
+            name[slash + i + 1..].to_owned(),
+        ),
+        None => (name.to_owned(), "latest".to_owned()),
+    }
+}
+
+impl Catalog {
+    /// Reads catalog JSON (an array of entries).
+    pub fn from_json(bytes: &[u8]) -> Result<Catalog, String> {
+        let entries: Vec<CatalogEntry> =
+            serde_json::from_slice(bytes).map_err(|e| format!("catalog: {e}"))?;
+        Ok(Catalog { entries })
+    }
+
+    pub fn entries(&self) -> &[CatalogEntry] {
+        &self.entries
+    }
+
+    /// The entry for `reference` at `date` (`YYYY-MM[-DD]`, default: newest).
+    pub fn lookup(&self, reference: &str, date: Option<&str>) -> Option<&CatalogEntry> {
+        let (name, tag) = normalize_reference(reference);
+        let mut candidates: Vec<&CatalogEntry> = self
+            .entries
+            .iter()
+            .filter(|e| e.image == name && e.tag == tag)
+            .collect();
+        candidates.sort_by(|a, b| a.as_of.cmp(&b.as_of));
+        match date {
+            None => candidates.last().copied(),
+            Some(date) => candidates
+                .iter()
+                .rev()
+                .find(|e| e.as_of.as_str() <= date || e.as_of.starts_with(date))
+                .or(candidates.first())
+                .copied(),
+        }
+    }
+
+    /// The base image for `reference`; an image the catalog does not know gets
+    /// an empty filesystem and the default config, with a note saying so.
+    pub fn base_image(&self, reference: &str, date: Option<&str>) -> BaseImage {
+        let (name, tag) = normalize_reference(reference);
+        match self.lookup(reference, date) {
+            Some(entry) => base_from_entry(entry),
+            None => {
+                let config = ImageConfig::scratch();
+                BaseImage {
+                    reference: format!("{name}:{tag}"),
+                    id: unknown_image_id(&name, &tag),
+                    created: None,
+                    config,
+                    tree: Tree::new(),
+                    size: 0,
+                    note: format!("{name}:{tag} is not in layerlab's catalog: its size and files are unknown (shown as empty)"),
+                    known: false,
+                }
+            }
+        }
+    }
+}
+
+fn unknown_image_id(name: &str, tag: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!(
+        "sha256:{}",
+        crate::fs::hex(&Sha256::digest(format!("unknown:{name}:{tag}")))
+    )
+}
+
+fn base_from_entry(entry: &CatalogEntry) -> BaseImage {
+    let c = &entry.config;
+    let mut env = c.env.clone().unwrap_or_default();
+    if !env.iter().any(|e| e.starts_with("PATH=")) {
+        env.insert(0, DEFAULT_PATH.to_owned());
+    }
+    let exposed_ports = match &c.exposed_ports {
+        Some(serde_json::Value::Object(m)) => {
+            m.keys().map(|k| (k.clone(), Default::default())).collect()
+        }
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|k| (k.to_owned(), Default::default()))
+            .collect(),
+        _ => Default::default(),
+    };
+    let tree = base_tree(entry);
+    let size = if entry.virtual_size_bytes > 0 {
+        entry.virtual_size_bytes
+    } else {
+        tree.total_size()
+    };
+    let mut config = ImageConfig {
+        architecture: "amd64".into(),
+        os: "linux".into(),
+        config: RunConfig {
+            env,
+            cmd: c.cmd.clone(),
+            entrypoint: c.entrypoint.clone().filter(|e| !e.is_empty()),
+            working_dir: c.workdir.clone().unwrap_or_default(),
+            user: c.user.clone().unwrap_or_default(),
+            exposed_ports,
+            stop_signal: c.stopsignal.clone().unwrap_or_default(),
+            labels: c.labels.clone().unwrap_or_default(),
+            ..RunConfig::default()
+        },
+        ..ImageConfig::default()
+    };
+    let layer = crate::fs::diff(&Tree::new(), &tree);
+    config.rootfs.kind = "layers".into();
+    config.rootfs.diff_ids = vec![layer.digest()];
+    config.history = vec![HistoryEntry {
+        created: Some(entry.created.clone()).filter(|c| !c.is_empty()),
+        created_by: format!("layers of {} (not itemised in the catalog)", entry.resolved),
+        comment: String::new(),
+        empty_layer: false,
+    }];
+    BaseImage {
+        reference: format!("{}:{}", entry.image, entry.tag),
+        id: entry.image_id.clone(),
+        created: Some(entry.created.clone()).filter(|c| !c.is_empty()),
+        config,
+        tree,
+        size,
+        note: format!(
+            "{} as of {} ({})",
+            entry.resolved, entry.as_of, entry.source
+        ),
+        known: true,
+    }
+}
+
+/// A deterministic filesystem for a catalog entry: the paths builds look at,
+/// then bulk content making up the rest of the image's real size.
+fn base_tree(entry: &CatalogEntry) -> Tree {
+    let mut t = Tree::new();
+    for dir in [
+        "/bin",
+        "/etc",
+        "/home",
+        "/lib",
+        "/root",
+        "/sbin",
+        "/usr/bin",
+        "/usr/lib",
+        "/usr/local/bin",
+        "/usr/sbin",
+        "/var/lib",
+        "/var/cache",
+        "/var/log",
+    ] {
+        let _ = t.mkdir_all(dir, Meta::DIR);
+    }
+    let _ = t.mkdir_all(
+        "/tmp",
+        Meta {
+            mode: 0o1777,
+            uid: 0,
+            gid: 0,
+        },
+    );
+    let distro = entry.os.distro.clone().unwrap_or_else(|| "linux".into());
+    let os_release = format!(
+        "NAME=\"{distro}\"\nID={distro}\nVERSION_ID={}\nVERSION_CODENAME={}\n",
+        entry.os.version_id.clone().unwrap_or_default(),
+        entry.os.codename.clone().unwrap_or_default()
+    );
+    let _ = t.write_file(
+        "/etc/os-release",
+        Meta::FILE,
+        Content::bytes(os_release.into_bytes()),
+    );
+    let _ = t.write_file("/etc/passwd", Meta::FILE, Content::bytes(&b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"[..]));
+    let _ = t.write_file(
+        "/etc/group",
+        Meta::FILE,
+        Content::bytes(&b"root:x:0:\nnogroup:x:65534:\n"[..]),
+    );
+    // The shell binary's size comes out of the image's budget like everything else.
+    let budget = entry.virtual_size_bytes.saturating_sub(t.total_size());
+    if distro == "alpine" || entry.image == "busybox" {
+        let _ = t.write_file(
+            "/bin/busybox",
+            Meta::EXEC,
+            Content::sized("busybox", budget.min(800_000)),
+        );
+        let _ = t.insert("/bin/sh", Node::symlink("/bin/busybox"));
+    } else {
+        let _ = t.write_file(
+            "/bin/dash",
+            Meta::EXEC,
+            Content::sized("dash", budget.min(125_560)),
+        );
+        let _ = t.insert("/bin/sh", Node::symlink("dash"));
+    }
+    let used = t.total_size();
+    let rest = entry.virtual_size_bytes.saturating_sub(used);
+    if rest > 0 {
+        let label = format!("{}:{}@{}", entry.image, entry.tag, entry.image_id);
+        let _ = t.write_file(
+            "/usr/lib/.layerlab-base-content",
+            Meta::FILE,
+            Content::sized(&label, rest),
+        );
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_normalize() {
+        assert_eq!(
+            normalize_reference("python"),
+            ("python".into(), "latest".into())
+        );
+        assert_eq!(
+            normalize_reference("docker.io/library/python:3.12@sha256:abc"),
+            ("python".into(), "3.12".into())
+        );
+        assert_eq!(
+            normalize_reference("localhost:5000/app"),
+            ("localhost:5000/app".into(), "latest".into())
+        );
+        assert_eq!(
+            normalize_reference("ghcr.io/o/app:v1"),
+            ("ghcr.io/o/app".into(), "v1".into())
+        );
+    }
+
+    #[test]
+    fn dates_pick_entries_and_unknown_images_say_so() {
+        let json = br#"[
+            {"image":"ubuntu","tag":"latest","as_of":"2021-01-21","image_id":"sha256:old","virtual_size_bytes":1000},
+            {"image":"ubuntu","tag":"latest","as_of":"2026-08-17","image_id":"sha256:new","virtual_size_bytes":2000}
+        ]"#;
+        let cat = Catalog::from_json(json).unwrap();
+        assert_eq!(cat.lookup("ubuntu", None).unwrap().image_id, "sha256:new");
+        assert_eq!(
+            cat.lookup("ubuntu", Some("2021-02")).unwrap().image_id,
+            "sha256:old"
+        );
+        assert_eq!(
+            cat.lookup("ubuntu", Some("2019-01")).unwrap().image_id,
+            "sha256:old"
+        );
+        let base = cat.base_image("ubuntu:latest", Some("2021-02"));
+        assert_eq!(base.size, 1000);
+        assert!(base.tree.exists("/bin/sh"));
+        let unknown = cat.base_image("example/app", None);
+        assert!(!unknown.known && unknown.note.contains("not in layerlab's catalog"));
+    }
+}
