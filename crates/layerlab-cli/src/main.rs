@@ -2,8 +2,13 @@
 //!
 //! `layerlab parse --dump FILE` prints BuildKit's AST dump (or `FILE:LINE:COL:
 //! message` and exit 1); `layerlab expand WORD` expands a word as BuildKit's
-//! shell lexer does. The CLI only reads input and formats output; everything
-//! it prints is computed by the core.
+//! shell lexer does; `layerlab build` simulates `docker build` against a cache
+//! kept on disk, and `images`, `history`, `diff` show what it built. The CLI
+//! only reads input, keeps state and prints; everything it prints is computed
+//! by the core.
+
+mod build_cmd;
+mod store;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -11,11 +16,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use layerlab_core::expand::{Env, Lexer};
+use layerlab_core::report::docker;
 use layerlab_core::syntax;
 
 #[derive(Parser)]
 #[command(name = "layerlab", version, about = "Dockerfile build simulator")]
 struct Cli {
+    /// Where the build cache and images are kept.
+    #[arg(long, global = true, default_value = ".layerlab", value_name = "DIR")]
+    state: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,10 +57,50 @@ enum Command {
         #[arg(allow_hyphen_values = true)]
         word: String,
     },
+    /// Simulate `docker build` of a context directory.
+    Build {
+        /// The Dockerfile (default: CONTEXT_DIR/Dockerfile).
+        #[arg(short = 'f', long = "file")]
+        file: Option<PathBuf>,
+        /// Name and tag the image (`name:tag`). Repeatable.
+        #[arg(short = 't', long = "tag")]
+        tags: Vec<String>,
+        /// Build this stage (default: the last).
+        #[arg(long)]
+        target: Option<String>,
+        /// Set a build-time variable: NAME=VALUE. Repeatable.
+        #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+        build_args: Vec<String>,
+        /// Do not use the cache.
+        #[arg(long)]
+        no_cache: bool,
+        /// Log format: `plain` (BuildKit) or `classic` (legacy builder).
+        #[arg(long, default_value = "plain", value_parser = ["plain", "classic"])]
+        progress: String,
+        /// Print the build result as JSON instead of a log.
+        #[arg(long, value_parser = ["json"])]
+        format: Option<String>,
+        /// Base-image catalog JSON (default: $LAYERLAB_CATALOG, or shared/catalog/images.json found above the current directory).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// Resolve image tags as of this date (YYYY-MM[-DD]).
+        #[arg(long, value_name = "DATE")]
+        catalog_date: Option<String>,
+        /// The build context directory.
+        context: PathBuf,
+    },
+    /// List images built (like `docker images`).
+    Images,
+    /// Show an image's history (like `docker history`).
+    History { image: String },
+    /// Show the files an image changed against its base (like `docker diff`).
+    Diff { image: String },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let store = store::Store::new(&cli.state);
+    let now = || Some(build_cmd::now_rfc3339().1);
     match cli.command {
         Command::Parse { json, file, .. } => parse(&file, json),
         Command::Expand {
@@ -60,6 +109,63 @@ fn main() -> ExitCode {
             escape,
             word,
         } => expand(&word, &env, escape, words),
+        Command::Build {
+            file,
+            tags,
+            target,
+            build_args,
+            no_cache,
+            progress,
+            format,
+            catalog,
+            catalog_date,
+            context,
+        } => {
+            let args = build_cmd::BuildArgs {
+                file,
+                tags,
+                target,
+                build_args,
+                no_cache,
+                progress,
+                format,
+                catalog,
+                catalog_date,
+                context,
+            };
+            match build_cmd::run(args, &store) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(e) => {
+                    eprintln!("ERROR: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Images => show(
+            store
+                .images()
+                .map(|all| docker::images(&store::image_rows(&all), now())),
+        ),
+        Command::History { image } => show(
+            store
+                .find(&image)
+                .map(|i| docker::history(&i.history, now())),
+        ),
+        Command::Diff { image } => show(store.find(&image).map(|i| docker::diff(&i.changes))),
+    }
+}
+
+fn show(text: Result<String, String>) -> ExitCode {
+    match text {
+        Ok(t) => {
+            let _ = std::io::stdout().lock().write_all(t.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -50,14 +50,27 @@ impl Context {
         self.files.iter().map(|(k, v)| (k.as_str(), v))
     }
 
-    /// Total bytes, as "Sending build context to Docker daemon" reports them
-    /// (after `.dockerignore`).
+    /// Bytes of the files sent (after `.dockerignore`).
     pub fn size(&self, ignore: &IgnoreMatcher) -> u64 {
         self.files
             .iter()
             .filter(|(p, _)| !ignore.excludes(p))
             .map(|(_, f)| f.data.len() as u64)
             .sum()
+    }
+
+    /// Size of the tar stream `docker build` sends, as "Sending build context
+    /// to Docker daemon" reports it: a 512-byte header per file and directory,
+    /// contents padded to 512 bytes, and two 512-byte blocks at the end.
+    pub fn tar_size(&self, ignore: &IgnoreMatcher) -> u64 {
+        let files: u64 = self
+            .files
+            .iter()
+            .filter(|(p, _)| !ignore.excludes(p))
+            .map(|(_, f)| 512 + (f.data.len() as u64).div_ceil(512) * 512)
+            .sum();
+        let dirs = self.dirs().iter().filter(|d| !ignore.excludes(d)).count() as u64 * 512;
+        files + dirs + 1024
     }
 
     /// The `.dockerignore` for a Dockerfile at `dockerfile_path`: a
@@ -105,6 +118,8 @@ mod tests {
         let root = c.ignore_for("Dockerfile");
         assert!(root.excludes("README.md"));
         assert_eq!(c.size(&root), 8 + 1 + 5 + 4);
+        // 4 files of one block each, 2 directories, the end blocks.
+        assert_eq!(c.tar_size(&root), 4 * 1024 + 2 * 512 + 1024);
         assert!(c.ignore_for("Dockerfile.dev").excludes("src/lib/x.py"));
     }
 }

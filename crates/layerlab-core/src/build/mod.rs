@@ -148,8 +148,18 @@ pub struct FinalImage {
     pub base_created: Option<String>,
     /// `docker diff` of the image against its base image.
     pub changes: Vec<(String, DiffKind)>,
+    /// The image ID known for each history entry (`None` prints `<missing>`).
+    pub history_ids: Vec<Option<String>>,
     #[serde(skip)]
     pub tree: Tree,
+}
+
+impl FinalImage {
+    /// `docker history` rows, newest first.
+    pub fn history_rows(&self) -> Vec<crate::report::docker::HistoryRow> {
+        let sizes: Vec<u64> = self.layers.iter().map(|l| l.size).collect();
+        crate::report::docker::history_rows(&self.config, &sizes, &self.history_ids)
+    }
 }
 
 /// Everything a build produced, successful or not.
@@ -161,9 +171,11 @@ pub struct BuildResult {
     pub error: Option<BuildError>,
     /// Parser warnings and notes (unknown base images, assumptions).
     pub warnings: Vec<BuildError>,
-    /// Bytes of context sent (after `.dockerignore`).
+    /// Size of the context tar sent (after `.dockerignore`).
     pub context_size: u64,
     pub builder: Builder,
+    /// Instructions in the stages being built, FROM included (the classic `Step i/N`'s N).
+    pub instruction_count: usize,
     /// Simulated time of the steps that ran, and of the ones the cache saved.
     pub duration_ms: u64,
     pub saved_ms: u64,
@@ -240,7 +252,7 @@ pub fn build(
         .clone()
         .unwrap_or_else(|| "Dockerfile".into());
     let ignore = context.ignore_for(&dockerfile_path);
-    result.context_size = context.size(&ignore);
+    result.context_size = context.tar_size(&ignore);
 
     let parsed = match crate::syntax::parse(dockerfile) {
         Ok(p) => p,
@@ -325,6 +337,11 @@ pub fn build(
             return result;
         }
     };
+    result.instruction_count = plan
+        .order
+        .iter()
+        .map(|i| plan.stages[*i].instructions.len() + 1)
+        .sum();
     let context_fs = context_tree(context, &ignore);
     let mut runner = Runner {
         options,
@@ -369,6 +386,7 @@ pub fn build(
             base_size: done.base_size,
             base_created: done.base_created.clone(),
             changes: diff(&base_tree, &done.state.tree).docker_diff(&base_tree),
+            history_ids: done.state.history_ids.clone(),
             tree: done.state.tree.clone(),
             config: done.state.config,
         });
@@ -459,6 +477,7 @@ impl Runner<'_> {
                     args: Vec::new(),
                     cmd_set: false,
                     layers: Vec::new(),
+                    history_ids: Vec::new(),
                 };
                 let done = StageDone {
                     state,
@@ -493,12 +512,19 @@ impl Runner<'_> {
                     step: None,
                 }];
                 let note = (!base.known).then(|| base.note.clone());
+                // An image the catalog does not know has no layers to show.
+                let layers = if base.known { layers } else { Vec::new() };
+                let mut history_ids = vec![None; base.config.history.len()];
+                if let Some(last) = history_ids.last_mut() {
+                    *last = Some(base.id.clone());
+                }
                 let state = StageState {
                     tree: base.tree.clone(),
                     config: base.config.clone(),
                     args: Vec::new(),
                     cmd_set: false,
                     layers,
+                    history_ids,
                 };
                 let done = StageDone {
                     state,
@@ -741,6 +767,9 @@ impl Runner<'_> {
             }
         }
         let image_id = done.state.config.id();
+        if keeps_history && record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
+            done.state.history_ids.push(Some(image_id.clone()));
+        }
         match &record {
             Some(r) => {
                 status = StepStatus::Cached;

@@ -26,6 +26,8 @@ pub struct StageState {
     /// Whether CMD was set in this stage (ENTRYPOINT keeps it then).
     pub cmd_set: bool,
     pub layers: Vec<ImageLayer>,
+    /// The image ID known for each history entry (`None`: `<missing>`).
+    pub history_ids: Vec<Option<String>>,
 }
 
 impl StageState {

@@ -27,7 +27,9 @@ pub enum Change {
 }
 
 /// How `docker diff` labels a path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum DiffKind {
     #[serde(rename = "A")]
     Added,

@@ -1,0 +1,184 @@
+//! `layerlab build`: reads a context directory, runs the core's build against
+//! the on-disk cache, prints the log (or JSON) and stores the image.
+
+use std::path::{Path, PathBuf};
+
+use layerlab_core::build::{build, BuildOptions, BuildResult, Builder, Context, NoopExecutor};
+use layerlab_core::catalog::Catalog;
+use layerlab_core::report::{json, logs, time};
+
+use crate::store::{Store, StoredImage};
+
+pub struct BuildArgs {
+    pub file: Option<PathBuf>,
+    pub tags: Vec<String>,
+    pub target: Option<String>,
+    pub build_args: Vec<String>,
+    pub no_cache: bool,
+    pub progress: String,
+    pub format: Option<String>,
+    pub catalog: Option<PathBuf>,
+    pub catalog_date: Option<String>,
+    pub context: PathBuf,
+}
+
+/// Reads every file under `dir` into a context, skipping `skip` (the state dir).
+pub fn read_context(dir: &Path, skip: &Path) -> Result<Context, String> {
+    let mut ctx = Context::new();
+    let skip = skip.canonicalize().ok();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if skip.is_some() && path.canonicalize().ok() == skip {
+                continue;
+            }
+            let meta = entry
+                .metadata()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if meta.is_dir() {
+                stack.push(path);
+            } else if meta.is_file() {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                ctx.insert(&rel, data, mode_of(&meta));
+            }
+        }
+    }
+    Ok(ctx)
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &std::fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn mode_of(_: &std::fs::Metadata) -> u32 {
+    0o644
+}
+
+/// The catalog: `--catalog`, `$LAYERLAB_CATALOG`, or `shared/catalog/images.json`
+/// found beside the current directory or one of its parents.
+pub fn load_catalog(explicit: Option<&Path>) -> Result<(Catalog, Option<PathBuf>), String> {
+    let candidate = explicit
+        .map(Path::to_owned)
+        .or_else(|| std::env::var_os("LAYERLAB_CATALOG").map(PathBuf::from))
+        .or_else(|| {
+            let cwd = std::env::current_dir().ok()?;
+            cwd.ancestors()
+                .map(|a| a.join("shared/catalog/images.json"))
+                .find(|p| p.is_file())
+        });
+    match candidate {
+        Some(path) => {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((Catalog::from_json(&bytes)?, Some(path)))
+        }
+        None => Ok((Catalog::default(), None)),
+    }
+}
+
+pub fn now_rfc3339() -> (String, i64) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    (time::format_rfc3339(secs), secs)
+}
+
+pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
+    let dockerfile_path = args
+        .file
+        .clone()
+        .unwrap_or_else(|| args.context.join("Dockerfile"));
+    let dockerfile = std::fs::read(&dockerfile_path).map_err(|e| {
+        format!(
+            "failed to read dockerfile {}: {e}",
+            dockerfile_path.display()
+        )
+    })?;
+    let context = read_context(&args.context, store.dir())?;
+    let (catalog, _) = load_catalog(args.catalog.as_deref())?;
+    let mut build_args = Vec::new();
+    for a in &args.build_args {
+        match a.split_once('=') {
+            Some((k, v)) => build_args.push((k.to_owned(), v.to_owned())),
+            // `--build-arg NAME` takes the value from the environment, as docker does.
+            None => {
+                if let Ok(v) = std::env::var(a) {
+                    build_args.push((a.clone(), v));
+                }
+            }
+        }
+    }
+    let builder = if args.progress == "classic" {
+        Builder::Classic
+    } else {
+        Builder::BuildKit
+    };
+    let (now, _) = now_rfc3339();
+    let rel_dockerfile = dockerfile_path
+        .strip_prefix(&args.context)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| "Dockerfile".into());
+    let options = BuildOptions {
+        dockerfile_path: Some(rel_dockerfile),
+        target: args.target.clone(),
+        build_args,
+        no_cache: args.no_cache,
+        tags: args.tags.iter().map(|t| logs::full_tag(t)).collect(),
+        builder,
+        catalog_date: args.catalog_date.clone(),
+        now: Some(now.clone()),
+        ..BuildOptions::default()
+    };
+    let mut cache = store.cache()?;
+    let result = build(
+        &dockerfile,
+        &context,
+        &catalog,
+        &options,
+        &mut cache,
+        &NoopExecutor,
+    );
+    store.save_cache(&cache)?;
+    print_result(&result, &args, dockerfile.len() as u64);
+    if let Some(image) = &result.image {
+        store.add_image(StoredImage {
+            id: image.id.clone(),
+            tags: image.tags.clone(),
+            created: Some(now),
+            size: image.size,
+            history: image.history_rows(),
+            changes: image.changes.clone(),
+        })?;
+    }
+    Ok(result.ok())
+}
+
+fn print_result(result: &BuildResult, args: &BuildArgs, dockerfile_len: u64) {
+    use std::io::Write;
+    let text = if args.format.as_deref() == Some("json") {
+        json::build_json(result)
+    } else if args.progress == "classic" {
+        logs::classic(result)
+    } else {
+        logs::plain(result, dockerfile_len)
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    for w in &result.warnings {
+        eprintln!(
+            "warning: {}{}",
+            w.line.map(|l| format!("line {l}: ")).unwrap_or_default(),
+            w.message
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! Build logs: the classic builder's (`Step 1/4 : FROM …`, ` ---> Using cache`)
+//! and BuildKit's plain progress (`#5 [2/3] RUN …`, `#5 CACHED`).
+
+use sha2::{Digest, Sha256};
+
+use super::size::format_g;
+use crate::build::{BuildResult, StepResult, StepStatus};
+use crate::image::short_id;
+
+/// A deterministic 12-hex "container ID" for a step (classic's `Running in …`).
+fn container_id(step: &StepResult, salt: &str) -> String {
+    let h = Sha256::digest(format!("{salt}:{}", step.cache_key));
+    crate::fs::hex(&h)[..12].to_owned()
+}
+
+/// The classic builder's text for a step line: JSON-form arguments joined by
+/// spaces (as Docker 17 printed `CMD python app.py`), otherwise as written.
+fn classic_step_text(step: &StepResult) -> String {
+    let text = step.instruction.trim();
+    let Some((keyword, rest)) = text.split_once(char::is_whitespace) else {
+        return text.to_owned();
+    };
+    let rest = rest.trim();
+    if rest.starts_with('[') {
+        if let Ok(words) = serde_json::from_str::<Vec<String>>(rest) {
+            return format!("{} {}", keyword.to_uppercase(), words.join(" "));
+        }
+    }
+    format!("{} {rest}", keyword.to_uppercase())
+}
+
+/// `docker build` output of the classic builder.
+pub fn classic(result: &BuildResult) -> String {
+    let mut out = String::new();
+    let size = human_size_precision(result.context_size, 4);
+    out.push_str(&format!(
+        "Sending build context to Docker daemon {size:>8}\n"
+    ));
+    let total = result.instruction_count;
+    let mut n = 0;
+    for step in &result.steps {
+        if step.onbuild {
+            out.push_str(&format!(
+                " ---> Running in {}\n",
+                container_id(step, "onbuild")
+            ));
+            continue;
+        }
+        n += 1;
+        out.push_str(&format!("Step {n}/{total} : {}\n", classic_step_text(step)));
+        if step.keyword == "FROM" {
+            if !step.image_id.is_empty() {
+                out.push_str(&format!(" ---> {}\n", short_id(&step.image_id)));
+            }
+            for note in &step.notes {
+                out.push_str(&format!(" ---> {note}\n"));
+            }
+            continue;
+        }
+        match step.status {
+            StepStatus::Cached => {
+                out.push_str(" ---> Using cache\n");
+                out.push_str(&format!(" ---> {}\n", short_id(&step.image_id)));
+            }
+            StepStatus::Built | StepStatus::Failed => {
+                let runs_container = !matches!(step.keyword.as_str(), "COPY" | "ADD");
+                let cid = container_id(step, "build");
+                if runs_container {
+                    out.push_str(&format!(" ---> Running in {cid}\n"));
+                }
+                for line in &step.output {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                if step.status == StepStatus::Failed {
+                    break;
+                }
+                out.push_str(&format!(" ---> {}\n", short_id(&step.image_id)));
+                out.push_str(&format!("Removing intermediate container {cid}\n"));
+            }
+        }
+    }
+    match (&result.error, &result.image) {
+        (Some(e), _) => out.push_str(&format!("{}\n", e.message)),
+        (None, Some(image)) => {
+            out.push_str(&format!("Successfully built {}\n", short_id(&image.id)));
+            for tag in &image.tags {
+                out.push_str(&format!("Successfully tagged {}\n", full_tag(tag)));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// `name` → `name:latest`.
+pub fn full_tag(tag: &str) -> String {
+    let (name, t) = crate::catalog::normalize_reference(tag);
+    format!("{name}:{t}")
+}
+
+fn human_size_precision(bytes: u64, precision: usize) -> String {
+    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1000.0 && unit < UNITS.len() - 1 {
+        size /= 1000.0;
+        unit += 1;
+    }
+    format!("{}{}", format_g(size, precision), UNITS[unit])
+}
+
+fn secs(ms: u64) -> String {
+    format!("{:.1}s", ms as f64 / 1000.0)
+}
+
+/// BuildKit's step name: `[stage i/N] KEYWORD …`, padded `i`, stage left out
+/// for a single-stage Dockerfile (rule 38).
+fn step_names(result: &BuildResult) -> Vec<Option<String>> {
+    let single = result.stages.len() == 1;
+    let mut names = vec![None; result.steps.len()];
+    for stage in result.stages.iter().filter(|s| s.built) {
+        let idx: Vec<usize> = (0..result.steps.len())
+            .filter(|&i| result.steps[i].stage == stage.index)
+            .filter(|&i| {
+                let s = &result.steps[i];
+                (s.keyword == "FROM" && s.makes_layer)
+                    || matches!(
+                        s.keyword.trim_start_matches("ONBUILD "),
+                        "RUN" | "COPY" | "ADD" | "WORKDIR"
+                    )
+            })
+            .collect();
+        let total = idx.len();
+        let width = total.to_string().len();
+        for (k, &i) in idx.iter().enumerate() {
+            let s = &result.steps[i];
+            let text = if s.keyword == "FROM" {
+                format!("FROM {}", docker_io(&stage.base))
+            } else if s.onbuild {
+                format!("ONBUILD {}", s.instruction)
+            } else {
+                s.instruction.clone()
+            };
+            let prefix = if single {
+                String::new()
+            } else {
+                format!("{} ", stage.name)
+            };
+            names[i] = Some(format!("[{prefix}{:>width$}/{total}] {text}", k + 1));
+        }
+    }
+    names
+}
+
+fn docker_io(reference: &str) -> String {
+    let (name, tag) = crate::catalog::normalize_reference(reference);
+    if name.contains('/')
+        && name
+            .split('/')
+            .next()
+            .is_some_and(|h| h.contains('.') || h.contains(':'))
+    {
+        format!("{name}:{tag}")
+    } else if name.contains('/') {
+        format!("docker.io/{name}:{tag}")
+    } else {
+        format!("docker.io/library/{name}:{tag}")
+    }
+}
+
+/// `docker build --progress=plain` output.
+pub fn plain(result: &BuildResult, dockerfile_len: u64) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    let mut vertex = |out: &mut String, name: &str, body: &[String], end: &str| {
+        n += 1;
+        out.push_str(&format!("#{n} {name}\n"));
+        for line in body {
+            out.push_str(&format!("#{n} {line}\n"));
+        }
+        out.push_str(&format!("#{n} {end}\n\n"));
+    };
+    vertex(
+        &mut out,
+        "[internal] load build definition from Dockerfile",
+        &[format!("transferring dockerfile: {}B done", dockerfile_len)],
+        "DONE 0.0s",
+    );
+    let mut bases: Vec<String> = result
+        .stages
+        .iter()
+        .filter(|s| s.built)
+        .map(|s| s.base.clone())
+        .collect();
+    bases.dedup();
+    for base in bases
+        .iter()
+        .filter(|b| *b != "scratch" && !result.stages.iter().any(|s| &s.name == *b))
+    {
+        vertex(
+            &mut out,
+            &format!(
+                "[internal] load metadata for {}",
+                docker_io(base).trim_end_matches(":latest")
+            ),
+            &[],
+            "DONE 0.0s",
+        );
+    }
+    vertex(
+        &mut out,
+        "[internal] load .dockerignore",
+        &["transferring context: 2B done".into()],
+        "DONE 0.0s",
+    );
+    let names = step_names(result);
+    let mut context_done = false;
+    for (i, step) in result.steps.iter().enumerate() {
+        let Some(name) = &names[i] else { continue };
+        if !context_done && matches!(step.keyword.as_str(), "COPY" | "ADD") {
+            context_done = true;
+            vertex(
+                &mut out,
+                "[internal] load build context",
+                &[format!(
+                    "transferring context: {} done",
+                    human_size_precision(result.context_size, 3)
+                )],
+                "DONE 0.0s",
+            );
+        }
+        let mut body: Vec<String> = Vec::new();
+        let end = match step.status {
+            StepStatus::Cached => "CACHED".to_owned(),
+            StepStatus::Built => {
+                body.extend(
+                    step.output
+                        .iter()
+                        .map(|l| format!("{} {l}", secs(step.duration_ms / 2))),
+                );
+                body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
+                format!("DONE {}", secs(step.duration_ms))
+            }
+            StepStatus::Failed => {
+                body.extend(step.output.iter().cloned());
+                format!(
+                    "ERROR: {}",
+                    result
+                        .error
+                        .as_ref()
+                        .map(|e| e.message.as_str())
+                        .unwrap_or("failed")
+                )
+            }
+        };
+        vertex(&mut out, name, &body, &end);
+    }
+    match (&result.error, &result.image) {
+        (Some(e), _) => {
+            if let Some(line) = e.line {
+                out.push_str(&format!("Dockerfile:{line}\n"));
+            }
+            out.push_str(&format!("ERROR: failed to solve: {}\n", e.message));
+        }
+        (None, Some(image)) => {
+            let mut body = vec![
+                "exporting layers done".to_owned(),
+                format!("writing image {} done", image.id),
+            ];
+            body.extend(
+                image
+                    .tags
+                    .iter()
+                    .map(|t| format!("naming to {} done", docker_io(t))),
+            );
+            vertex(&mut out, "exporting to image", &body, "DONE 0.0s");
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Size text used by the classic log header (go-units precision 4).
+pub fn context_size_text(bytes: u64) -> String {
+    human_size_precision(bytes, 4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_sizes_and_tags() {
+        assert_eq!(context_size_text(3072), "3.072kB");
+        assert_eq!(context_size_text(5120), "5.12kB");
+        assert_eq!(full_tag("python-hello-world"), "python-hello-world:latest");
+        assert_eq!(
+            docker_io("python:3.6.1-alpine"),
+            "docker.io/library/python:3.6.1-alpine"
+        );
+    }
+}
