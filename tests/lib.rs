@@ -56,3 +56,88 @@ impl Tally {
         }
     }
 }
+
+/// The text of a seed tutorial in `../shared/seeds` whose name starts with `prefix`.
+pub fn seed(prefix: &str) -> String {
+    let dir = shared_dir().join("seeds");
+    let entry = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no seed {prefix}"));
+    std::fs::read_to_string(entry.path()).unwrap()
+}
+
+/// Files a tutorial writes with `echo '…' > NAME`, in order. Blocks inside
+/// Markdown list items are indented; that indentation is removed.
+pub fn echo_files(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("echo '") {
+        let body_start = start + "echo '".len();
+        let Some(len) = rest[body_start..].find("' > ") else { break };
+        let body = &rest[body_start..body_start + len];
+        let after = &rest[body_start + len + "' > ".len()..];
+        let name: String = after.chars().take_while(|c| !c.is_whitespace()).collect();
+        let lines: Vec<&str> = body.split('\n').collect();
+        let indented = lines[1..].iter().filter(|l| !l.is_empty()).all(|l| l.starts_with("    "));
+        let dedented: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i > 0 && indented { l.strip_prefix("    ").unwrap_or(l) } else { l })
+            .collect();
+        // `echo` adds the final newline.
+        out.push((name, format!("{}\n", dedented.join("\n"))));
+        rest = after;
+    }
+    out
+}
+
+/// The classic build logs in a text: for each log, the steps as
+/// (step number, whether it printed `Using cache`).
+pub fn classic_logs(text: &str) -> Vec<Vec<(usize, bool)>> {
+    let mut logs: Vec<Vec<(usize, bool)>> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("Step ") {
+            let n: usize = rest.split('/').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            if n == 1 {
+                logs.push(Vec::new());
+            }
+            if let Some(log) = logs.last_mut() {
+                log.push((n, false));
+            }
+        } else if line == "---> Using cache" {
+            if let Some(step) = logs.last_mut().and_then(|l| l.last_mut()) {
+                step.1 = true;
+            }
+        }
+    }
+    logs
+}
+
+/// Replaces what differs between two runs of Docker (IDs, times, file
+/// hashes, trailing blanks) so output can be compared with a tutorial's.
+pub fn normalize_docker_text(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let words: Vec<String> = line
+            .split("   ")
+            .map(|cell| {
+                let cell = cell.trim();
+                if cell.len() == 12 && cell.chars().all(|c| c.is_ascii_hexdigit()) {
+                    "<id>".to_owned()
+                } else if cell.ends_with(" ago") {
+                    "<time>".to_owned()
+                } else if let Some(i) = cell.find("file:") {
+                    format!("{}file:<hash>", &cell[..i])
+                } else {
+                    cell.to_owned()
+                }
+            })
+            .filter(|c| !c.is_empty())
+            .collect();
+        out.push_str(&words.join(" | "));
+        out.push('\n');
+    }
+    out
+}
