@@ -75,16 +75,27 @@ pub fn echo_files(text: &str) -> Vec<(String, String)> {
     let mut rest = text;
     while let Some(start) = rest.find("echo '") {
         let body_start = start + "echo '".len();
-        let Some(len) = rest[body_start..].find("' > ") else { break };
+        let Some(len) = rest[body_start..].find("' > ") else {
+            break;
+        };
         let body = &rest[body_start..body_start + len];
         let after = &rest[body_start + len + "' > ".len()..];
         let name: String = after.chars().take_while(|c| !c.is_whitespace()).collect();
         let lines: Vec<&str> = body.split('\n').collect();
-        let indented = lines[1..].iter().filter(|l| !l.is_empty()).all(|l| l.starts_with("    "));
+        let indented = lines[1..]
+            .iter()
+            .filter(|l| !l.is_empty())
+            .all(|l| l.starts_with("    "));
         let dedented: Vec<&str> = lines
             .iter()
             .enumerate()
-            .map(|(i, l)| if i > 0 && indented { l.strip_prefix("    ").unwrap_or(l) } else { l })
+            .map(|(i, l)| {
+                if i > 0 && indented {
+                    l.strip_prefix("    ").unwrap_or(l)
+                } else {
+                    l
+                }
+            })
             .collect();
         // `echo` adds the final newline.
         out.push((name, format!("{}\n", dedented.join("\n"))));
@@ -99,7 +110,11 @@ pub fn classic_logs(text: &str) -> Vec<Vec<(usize, bool)>> {
     let mut logs: Vec<Vec<(usize, bool)>> = Vec::new();
     for line in text.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("Step ") {
-            let n: usize = rest.split('/').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            let n: usize = rest
+                .split('/')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
             if n == 1 {
                 logs.push(Vec::new());
             }

@@ -20,7 +20,11 @@ fn layerlab(dir: &Path, args: &[&str]) -> String {
         .env("LAYERLAB_CATALOG", shared_dir().join("catalog/images.json"))
         .output()
         .expect("run layerlab");
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -38,15 +42,45 @@ fn seed_004_rebuild_after_edit_uses_cache_like_docker() {
     let dir = workdir("004");
     std::fs::write(dir.join("app.py"), &files[0].1).unwrap();
     std::fs::write(dir.join("Dockerfile"), &files[1].1).unwrap();
-    let first = layerlab(&dir, &["build", "--progress", "classic", "-t", "python-hello-world", "."]);
+    let first = layerlab(
+        &dir,
+        &[
+            "build",
+            "--progress",
+            "classic",
+            "-t",
+            "python-hello-world",
+            ".",
+        ],
+    );
     std::fs::write(dir.join("app.py"), &files[2].1).unwrap();
-    let second = layerlab(&dir, &["build", "--progress", "classic", "-t", "jzaccone/python-hello-world", "."]);
+    let second = layerlab(
+        &dir,
+        &[
+            "build",
+            "--progress",
+            "classic",
+            "-t",
+            "jzaccone/python-hello-world",
+            ".",
+        ],
+    );
 
     assert_eq!(classic_logs(&first), expected[..1], "first build:\n{first}");
-    assert_eq!(classic_logs(&second), expected[1..], "second build:\n{second}");
+    assert_eq!(
+        classic_logs(&second),
+        expected[1..],
+        "second build:\n{second}"
+    );
     // Same base image ID as the tutorial (from the catalog), same context size.
-    assert!(first.contains("Step 1/4 : FROM python:3.6.1-alpine\n ---> c86415c03c37\n"), "{first}");
-    assert!(first.starts_with("Sending build context to Docker daemon  3.072kB\n"), "{first}");
+    assert!(
+        first.contains("Step 1/4 : FROM python:3.6.1-alpine\n ---> c86415c03c37\n"),
+        "{first}"
+    );
+    assert!(
+        first.starts_with("Sending build context to Docker daemon  3.072kB\n"),
+        "{first}"
+    );
     assert!(text.contains("Sending build context to Docker daemon  3.072kB"));
     assert!(second.contains("Successfully tagged jzaccone/python-hello-world:latest\n"));
 
@@ -56,8 +90,14 @@ fn seed_004_rebuild_after_edit_uses_cache_like_docker() {
     let ours = normalize_docker_text(&history);
     let ours: Vec<&str> = ours.lines().collect();
     assert_eq!(ours[0], "IMAGE | CREATED | CREATED BY | SIZE | COMMENT");
-    assert_eq!(ours[1], "<id> | <time> | /bin/sh -c #(nop) COPY file:<hash> | 159B");
-    assert_eq!(ours[2], "<id> | <time> | /bin/sh -c #(nop)  CMD [\"python\" \"app.py\"] | 0B");
+    assert_eq!(
+        ours[1],
+        "<id> | <time> | /bin/sh -c #(nop) COPY file:<hash> | 159B"
+    );
+    assert_eq!(
+        ours[2],
+        "<id> | <time> | /bin/sh -c #(nop)  CMD [\"python\" \"app.py\"] | 0B"
+    );
     let theirs = normalize_docker_text(&text);
     for row in [ours[1], ours[2]] {
         assert!(theirs.contains(row), "tutorial has no row {row:?}");
@@ -70,21 +110,50 @@ fn seed_004_rebuild_after_edit_uses_cache_like_docker() {
 #[test]
 fn seed_000_history_rows_match_the_tutorial() {
     let text = seed("000");
-    let app = text.split("```python\n").nth(1).and_then(|t| t.split("```").next()).unwrap();
-    let dockerfile = text.split("```Dockerfile\n").nth(3).and_then(|t| t.split("```").next()).unwrap();
+    let app = text
+        .split("```python\n")
+        .nth(1)
+        .and_then(|t| t.split("```").next())
+        .unwrap();
+    let dockerfile = text
+        .split("```Dockerfile\n")
+        .nth(3)
+        .and_then(|t| t.split("```").next())
+        .unwrap();
     let dir = workdir("000");
     std::fs::write(dir.join("app.py"), app).unwrap();
     std::fs::write(dir.join("Dockerfile"), dockerfile).unwrap();
-    layerlab(&dir, &["build", "--progress", "classic", "--catalog-date", "2018-06", "-t", "myapp", "."]);
+    layerlab(
+        &dir,
+        &[
+            "build",
+            "--progress",
+            "classic",
+            "--catalog-date",
+            "2018-06",
+            "-t",
+            "myapp",
+            ".",
+        ],
+    );
     let history = normalize_docker_text(&layerlab(&dir, &["history", "myapp"]));
     let theirs = normalize_docker_text(&text);
-    for row in history.lines().filter(|r| r.contains("CMD [\"python\"") || r.contains("WORKDIR")) {
-        assert!(theirs.contains(row), "tutorial has no row {row:?}\nours:\n{history}");
+    for row in history
+        .lines()
+        .filter(|r| r.contains("CMD [\"python\"") || r.contains("WORKDIR"))
+    {
+        assert!(
+            theirs.contains(row),
+            "tutorial has no row {row:?}\nours:\n{history}"
+        );
     }
     assert!(theirs.contains("IMAGE | CREATED | CREATED BY | SIZE"));
     // The COPY row has the same shape; its size is the size of the reader's
     // app.py (the tutorial's file was 169 bytes, the listing it prints is 171).
-    assert!(history.contains("<id> | <time> | /bin/sh -c #(nop) COPY file:<hash> | 171B"), "{history}");
+    assert!(
+        history.contains("<id> | <time> | /bin/sh -c #(nop) COPY file:<hash> | 171B"),
+        "{history}"
+    );
     assert!(theirs.contains("<id> | <time> | /bin/sh -c #(nop) COPY file:<hash> | 169B"));
     let _ = std::fs::remove_dir_all(&dir);
 }

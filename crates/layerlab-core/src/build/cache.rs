@@ -189,7 +189,7 @@ impl MissReason {
 /// A step's result as kept in memory, so a hit needs no recomputation.
 #[derive(Clone, Debug)]
 pub struct StepOutput {
-    pub state: StageState,
+    pub state: Arc<StageState>,
     pub layer: Option<LayerDiff>,
 }
 

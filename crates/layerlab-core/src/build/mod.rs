@@ -388,7 +388,7 @@ pub fn build(
             changes: diff(&base_tree, &done.state.tree).docker_diff(&base_tree),
             history_ids: done.state.history_ids.clone(),
             tree: done.state.tree.clone(),
-            config: done.state.config,
+            config: done.state.config.clone(),
         });
     }
     result.duration_ms = result
@@ -409,7 +409,8 @@ pub fn build(
 /// A finished stage.
 #[derive(Clone)]
 struct StageDone {
-    state: StageState,
+    /// Shared with the cache: a hit costs a pointer copy, a change copies once.
+    state: Arc<StageState>,
     base_ref: String,
     base_id: String,
     base_size: u64,
@@ -465,8 +466,9 @@ impl Runner<'_> {
                 };
                 let mut done = parent.clone();
                 // Rule 8: the stage's ARGs do not carry over; its config does.
-                done.state.args.clear();
-                done.state.cmd_set = false;
+                let state = Arc::make_mut(&mut done.state);
+                state.args.clear();
+                state.cmd_set = false;
                 let id = done.state.config.id();
                 (done, 0, id, None)
             }
@@ -480,7 +482,7 @@ impl Runner<'_> {
                     history_ids: Vec::new(),
                 };
                 let done = StageDone {
-                    state,
+                    state: Arc::new(state),
                     base_ref: "scratch".into(),
                     base_id: String::new(),
                     base_size: 0,
@@ -527,7 +529,7 @@ impl Runner<'_> {
                     history_ids,
                 };
                 let done = StageDone {
-                    state,
+                    state: Arc::new(state),
                     base_ref: base.reference.clone(),
                     base_id: base.id.clone(),
                     base_size: base.size,
@@ -602,7 +604,7 @@ impl Runner<'_> {
             first_miss: None,
         };
         // ONBUILD triggers of the base run first, then are cleared (rule 30).
-        let triggers = std::mem::take(&mut done.state.config.config.on_build);
+        let triggers = std::mem::take(&mut Arc::make_mut(&mut done.state).config.config.on_build);
         for trigger in triggers {
             let parsed = crate::syntax::parse(trigger.as_bytes());
             let ins = parsed.ok().and_then(|p| {
@@ -696,7 +698,11 @@ impl Runner<'_> {
             done.state = out.state.clone();
             layer = out.layer.clone();
         } else {
-            match dispatch::apply(&prepared.action, &mut done.state, self.executor) {
+            match dispatch::apply(
+                &prepared.action,
+                Arc::make_mut(&mut done.state),
+                self.executor,
+            ) {
                 Ok(Some(outcome)) => {
                     notes.extend(outcome.notes.iter().cloned());
                     output = outcome.output.clone();
@@ -754,11 +760,15 @@ impl Runner<'_> {
             && self.options.builder == Builder::BuildKit);
         if record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
             if keeps_history {
-                done.state.config.history.push(entry.clone());
+                Arc::make_mut(&mut done.state)
+                    .config
+                    .history
+                    .push(entry.clone());
             }
             if let Some(l) = &layer {
-                done.state.config.rootfs.diff_ids.push(l.digest());
-                done.state.layers.push(ImageLayer {
+                let state = Arc::make_mut(&mut done.state);
+                state.config.rootfs.diff_ids.push(l.digest());
+                state.layers.push(ImageLayer {
                     digest: l.digest(),
                     size: l.size(),
                     created_by: entry.created_by.clone(),
@@ -766,9 +776,15 @@ impl Runner<'_> {
                 });
             }
         }
-        let image_id = done.state.config.id();
+        // A hit keeps the ID it had; only a rebuilt step hashes its config.
+        let image_id = match &record {
+            Some(r) => r.image_id.clone(),
+            None => done.state.config.id(),
+        };
         if keeps_history && record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
-            done.state.history_ids.push(Some(image_id.clone()));
+            Arc::make_mut(&mut done.state)
+                .history_ids
+                .push(Some(image_id.clone()));
         }
         match &record {
             Some(r) => {

@@ -20,15 +20,17 @@
 
 pub mod pattern;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::text::{go_quote, is_digit, is_letter, is_space};
 
 /// An environment as BuildKit builds one from `NAME=value` strings: a string
 /// without `=` is a name with an empty value, and a later duplicate wins.
+/// Names keep their first-seen order; lookups are hashed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Env {
     vars: Vec<(String, String)>,
+    index: HashMap<String, usize>,
 }
 
 impl Env {
@@ -55,17 +57,17 @@ impl Env {
 
     /// Sets `name` to `value`, replacing an earlier value.
     pub fn set(&mut self, name: &str, value: &str) {
-        match self.vars.iter_mut().find(|(k, _)| k == name) {
-            Some(slot) => slot.1 = value.to_owned(),
-            None => self.vars.push((name.to_owned(), value.to_owned())),
+        match self.index.get(name) {
+            Some(&i) => self.vars[i].1 = value.to_owned(),
+            None => {
+                self.index.insert(name.to_owned(), self.vars.len());
+                self.vars.push((name.to_owned(), value.to_owned()));
+            }
         }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.index.get(name).map(|&i| self.vars[i].1.as_str())
     }
 
     /// Looks a name up ignoring ASCII and Unicode case, as BuildKit does on Windows.
