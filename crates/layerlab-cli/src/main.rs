@@ -74,6 +74,9 @@ enum Command {
         /// Do not use the cache.
         #[arg(long)]
         no_cache: bool,
+        /// Do not use the cache for these stages (by name). Repeatable.
+        #[arg(long = "no-cache-filter", value_name = "STAGE")]
+        no_cache_filter: Vec<String>,
         /// Log format: `plain` (BuildKit) or `classic` (legacy builder).
         #[arg(long, default_value = "plain", value_parser = ["plain", "classic"])]
         progress: String,
@@ -115,6 +118,7 @@ fn main() -> ExitCode {
             target,
             build_args,
             no_cache,
+            no_cache_filter,
             progress,
             format,
             catalog,
@@ -127,6 +131,7 @@ fn main() -> ExitCode {
                 target,
                 build_args,
                 no_cache,
+                no_cache_filter,
                 progress,
                 format,
                 catalog,

@@ -271,6 +271,33 @@ pub(crate) fn plan_copy(req: &CopyRequest<'_>) -> Result<CopyPlan, String> {
                     });
                 }
             }
+            Node::File {
+                content: Content::Bytes(bytes),
+                ..
+            } if req.keyword == "ADD"
+                && req.from_context
+                && super::archive::extract(bytes).is_some() =>
+            {
+                // ADD unpacks a local archive into the destination directory.
+                kinds.push('d');
+                plan.files.insert(rel_display.clone(), entry_checksum(node));
+                plan.dirs.push(dest_abs.clone());
+                for (rel, mut entry) in super::archive::extract(bytes).unwrap_or_default() {
+                    // Archive entries keep their own owners unless --chown is given.
+                    let mut meta = entry.meta();
+                    if let Some(c) = req.chmod {
+                        meta.mode = apply_chmod(c, meta.mode, entry.is_dir())?;
+                    }
+                    if let Some((uid, gid)) = req.owner {
+                        meta = Meta { uid, gid, ..meta };
+                    }
+                    entry.set_meta(meta);
+                    plan.items.push(CopyItem {
+                        dest: path::join(&dest_abs, &rel),
+                        node: entry,
+                    });
+                }
+            }
             _ => {
                 kinds.push('f');
                 if !excludes.is_empty() && excludes.excludes(&rel_display) {

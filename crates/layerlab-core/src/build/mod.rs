@@ -20,6 +20,7 @@
 //! assert!(second.steps.iter().skip(1).all(|s| s.status == layerlab_core::build::StepStatus::Cached));
 //! ```
 
+mod archive;
 pub mod cache;
 mod context;
 mod copy;
