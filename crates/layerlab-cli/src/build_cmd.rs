@@ -139,7 +139,6 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         builder,
         catalog_date: args.catalog_date.clone(),
         now: Some(now.clone()),
-        ..BuildOptions::default()
     };
     let mut cache = store.cache()?;
     let result = build(
