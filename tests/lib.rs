@@ -68,41 +68,7 @@ pub fn seed(prefix: &str) -> String {
     std::fs::read_to_string(entry.path()).unwrap()
 }
 
-/// Files a tutorial writes with `echo '…' > NAME`, in order. Blocks inside
-/// Markdown list items are indented; that indentation is removed.
-pub fn echo_files(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("echo '") {
-        let body_start = start + "echo '".len();
-        let Some(len) = rest[body_start..].find("' > ") else {
-            break;
-        };
-        let body = &rest[body_start..body_start + len];
-        let after = &rest[body_start + len + "' > ".len()..];
-        let name: String = after.chars().take_while(|c| !c.is_whitespace()).collect();
-        let lines: Vec<&str> = body.split('\n').collect();
-        let indented = lines[1..]
-            .iter()
-            .filter(|l| !l.is_empty())
-            .all(|l| l.starts_with("    "));
-        let dedented: Vec<&str> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                if i > 0 && indented {
-                    l.strip_prefix("    ").unwrap_or(l)
-                } else {
-                    l
-                }
-            })
-            .collect();
-        // `echo` adds the final newline.
-        out.push((name, format!("{}\n", dedented.join("\n"))));
-        rest = after;
-    }
-    out
-}
+pub use layerlab_core::lesson::echo_files;
 
 /// The classic build logs in a text: for each log, the steps as
 /// (step number, whether it printed `Using cache`).

@@ -1,63 +1,275 @@
-//! The page: an editor on the left, the parse on the right.
+//! The page: toolbar, editor, layers and output; plus what the page does
+//! around them: debounced rebuilds, autosave, share links, keyboard
+//! shortcuts, embed mode and the `postMessage` API for host pages.
 
-use web_sys::HtmlTextAreaElement;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::{Playground, Severity, STARTER_DOCKERFILE};
+use crate::browser;
+use crate::components::{editor::Editor, layers::Layers, output::Output, toolbar::Toolbar};
+use crate::share;
+use crate::state::{Action, AppState, OutputTab};
+
+/// Delay between the last keystroke and the rebuild.
+const DEBOUNCE_MS: u32 = 120;
+
+/// How the page is embedded (`?embed=1&readonly=1&panels=layers,log`).
+#[derive(Clone, PartialEq)]
+struct EmbedConfig {
+    embed: bool,
+    readonly: bool,
+    show_layers: bool,
+    tabs: Vec<OutputTab>,
+}
+
+fn embed_config() -> EmbedConfig {
+    let embed = browser::query("embed").is_some_and(|v| v != "0");
+    let readonly = browser::query("readonly").is_some_and(|v| v != "0");
+    let all = vec![
+        OutputTab::Files,
+        OutputTab::Log,
+        OutputTab::ClassicLog,
+        OutputTab::History,
+        OutputTab::Images,
+        OutputTab::Inspect,
+    ];
+    let panels = browser::query("panels");
+    let Some(panels) = panels else {
+        return EmbedConfig {
+            embed,
+            readonly,
+            show_layers: true,
+            tabs: all,
+        };
+    };
+    let wanted: Vec<&str> = panels.split(',').map(str::trim).collect();
+    let tabs = all
+        .into_iter()
+        .filter(|t| {
+            let name = match t {
+                OutputTab::Files => "files",
+                OutputTab::Log => "log",
+                OutputTab::ClassicLog => "classic",
+                OutputTab::History => "history",
+                OutputTab::Images => "images",
+                OutputTab::Inspect => "inspect",
+            };
+            wanted.contains(&name)
+        })
+        .collect();
+    EmbedConfig {
+        embed,
+        readonly,
+        show_layers: wanted.contains(&"layers"),
+        tabs,
+    }
+}
+
+/// The state the page opens with: a share link, else the autosave, else the starter.
+fn initial_state() -> AppState {
+    let hash = browser::hash();
+    if let Some(link) = hash.strip_prefix("#s=") {
+        return match share::decode(link) {
+            Ok(s) => AppState::from_snapshot(s),
+            Err(e) => AppState {
+                notice: Some(e),
+                ..AppState::default()
+            },
+        };
+    }
+    if let Some(saved) = browser::load_autosave().and_then(|s| share::decode(&s).ok()) {
+        return AppState::from_snapshot(saved);
+    }
+    AppState::default()
+}
+
+/// Keeps a closure alive for the page's lifetime.
+fn listen(event: &str, f: impl FnMut(web_sys::Event) + 'static) {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    }
+    closure.forget();
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_state(|| Playground::new(STARTER_DOCKERFILE));
-    let oninput = {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-            let mut next = (*state).clone();
-            next.set_dockerfile(text);
-            state.set(next);
+    let state = use_reducer(initial_state);
+    let config = use_memo((), |_| embed_config());
+    let pending = use_mut_ref(|| None::<Timeout>);
+    // What the window listeners need of the latest render.
+    let latest = use_mut_ref(|| (String::new(), serde_json::Value::Null));
+    {
+        let mut l = latest.borrow_mut();
+        l.0 = share::encode(&state.snapshot());
+        l.1 = state
+            .result
+            .as_ref()
+            .map(|r| layerlab_core::report::json::summary(r))
+            .unwrap_or_default();
+    }
+
+    // Rebuild after typing stops.
+    let on_edit = {
+        let dispatcher = state.dispatcher();
+        let pending = pending.clone();
+        Callback::from(move |_| {
+            let dispatcher = dispatcher.clone();
+            *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                dispatcher.dispatch(Action::Build)
+            }));
         })
     };
-    let line_count = state.dockerfile.lines().count().max(1);
+
+    let share_now: Rc<dyn Fn()> = {
+        let dispatcher = state.dispatcher();
+        let latest = latest.clone();
+        Rc::new(move || {
+            let link = format!("#s={}", latest.borrow().0);
+            browser::set_hash(&link);
+            browser::copy_to_clipboard(&browser::href());
+            dispatcher.dispatch(Action::Notice(Some(
+                "Link copied: the whole playground is in the URL.".into(),
+            )));
+        })
+    };
+    let on_share = {
+        let share_now = share_now.clone();
+        Callback::from(move |_| share_now())
+    };
+    let on_reset = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| {
+            browser::clear_autosave();
+            browser::set_hash(" ");
+            dispatcher.dispatch(Action::Reset);
+        })
+    };
+
+    // Autosave every change of the input.
+    {
+        let snapshot = state.snapshot();
+        use_effect_with(snapshot, |s| {
+            browser::save_autosave(&share::encode(s));
+        });
+    }
+
+    // Window listeners, installed once.
+    {
+        let dispatcher = state.dispatcher();
+        let latest = latest.clone();
+        let share_now = share_now.clone();
+        let readonly = config.readonly;
+        use_effect_with((), move |_| {
+            let keys_dispatcher = dispatcher.clone();
+            listen("keydown", move |e| {
+                let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if !(k.ctrl_key() || k.meta_key()) {
+                    return;
+                }
+                match k.key().as_str() {
+                    "Enter" => {
+                        e.prevent_default();
+                        keys_dispatcher.dispatch(Action::Build);
+                    }
+                    "s" | "S" => {
+                        e.prevent_default();
+                        share_now();
+                    }
+                    _ => {}
+                }
+            });
+            listen("message", move |e| {
+                let Some(m) = e.dyn_ref::<web_sys::MessageEvent>() else {
+                    return;
+                };
+                let Some(msg) = js_sys::JSON::stringify(&m.data())
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                else {
+                    return;
+                };
+                match msg.get("type").and_then(|t| t.as_str()) {
+                    Some("layerlab:set-files") if !readonly => {
+                        // Only an object of file name → text is accepted; anything else is ignored.
+                        let Some(files) = msg.get("files").and_then(|f| f.as_object()) else {
+                            return;
+                        };
+                        if files.is_empty()
+                            || files.len() > 200
+                            || !files.values().all(|v| v.is_string())
+                        {
+                            return;
+                        }
+                        let mut list: Vec<(String, String)> = files
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                            .collect();
+                        list.sort_by_key(|(k, _)| k != "Dockerfile");
+                        if list[0].0 != "Dockerfile" {
+                            return;
+                        }
+                        dispatcher.dispatch(Action::Load(share::Snapshot {
+                            v: share::FORMAT_VERSION,
+                            files: list,
+                            builder: String::new(),
+                            catalog_date: None,
+                        }));
+                    }
+                    Some("layerlab:get-summary") => {
+                        let Some(source) = m
+                            .source()
+                            .and_then(|s| s.dyn_into::<web_sys::Window>().ok())
+                        else {
+                            return;
+                        };
+                        let summary = latest.borrow().1.to_string();
+                        if let Ok(value) = js_sys::JSON::parse(&summary) {
+                            let origin = m.origin();
+                            let target = if origin.is_empty() || origin == "null" {
+                                "*".to_owned()
+                            } else {
+                                origin
+                            };
+                            let _ = source.post_message(&value, &target);
+                        }
+                    }
+                    _ => {}
+                }
+            });
+        });
+    }
+
+    let page_class = classes!("page", config.embed.then_some("embed"));
     html! {
-        <div class="page">
-            <header class="bar">
-                <h1>{ "layerlab" }</h1>
-                <span class="tagline">{ "Dockerfile build simulator — parser preview" }</span>
-            </header>
+        <div class={page_class}>
+            if !config.embed {
+                <Toolbar state={state.clone()} {on_share} {on_reset} />
+            }
             <main class="panes">
-                <section class="editor" aria-label="Dockerfile editor">
-                    <div class="tab">{ "Dockerfile" }</div>
-                    <div class="code">
-                        <pre class="gutter" aria-hidden="true">
-                            { (1..=line_count).map(|n| format!("{n}\n")).collect::<String>() }
-                        </pre>
-                        <textarea id="dockerfile" spellcheck="false" value={state.dockerfile.clone()} {oninput} />
-                    </div>
-                </section>
-                <section class="output" aria-label="Parse result">
-                    <h2>{ format!("Problems ({})", state.problems.len()) }</h2>
-                    <ul class="problems" id="problems">
-                        { for state.problems.iter().map(|p| html! {
-                            <li class={classes!(if p.severity == Severity::Error { "error" } else { "warning" })}>
-                                <span class="pos">{ format!("{}:{}", p.line, p.column) }</span>
-                                { &p.message }
-                            </li>
-                        }) }
-                        if state.problems.is_empty() { <li class="ok">{ "No problems" }</li> }
-                    </ul>
-                    <h2>{ format!("Instructions ({})", state.parsed.instructions.len()) }</h2>
-                    <ol class="instructions" id="instructions">
-                        { for state.parsed.instructions.iter().map(|i| html! {
-                            <li>
-                                <span class="lines">{ format!("L{}–{}", i.start_line, i.end_line) }</span>
-                                <code>{ i.dump() }</code>
-                            </li>
-                        }) }
-                    </ol>
-                    <h2>{ "BuildKit AST dump" }</h2>
-                    <pre class="dump" id="dump">{ state.parsed.dump() }</pre>
-                </section>
+                <Editor state={state.clone()} readonly={config.readonly} {on_edit} />
+                <div class="right">
+                    if config.show_layers { <Layers state={state.clone()} /> }
+                    if !config.tabs.is_empty() { <Output state={state.clone()} tabs={config.tabs.clone()} /> }
+                </div>
             </main>
+            if !config.embed {
+                <footer class="foot">
+                    { "Embed: " }<code>{ r#"<iframe src="https://YOUR-HOST/?embed=1&panels=layers,log#s=…" width="100%" height="480"></iframe>"# }</code>
+                </footer>
+            }
         </div>
     }
 }
+
+/// Keeps the type of the latest-render cell readable.
+#[allow(dead_code)]
+type Latest = Rc<RefCell<(String, serde_json::Value)>>;

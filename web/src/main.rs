@@ -2,6 +2,10 @@
 //! no simulation logic: every fact on the page comes from a core call.
 
 mod app;
+mod browser;
+mod components;
+mod data;
+mod share;
 mod state;
 
 fn main() {

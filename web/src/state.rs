@@ -1,97 +1,398 @@
-//! The playground's state: the Dockerfile text and what the core made of it.
-//! Plain data and the methods that change it (Yew's todomvc pattern).
+//! The playground's state in one place: the files, the options, the session's
+//! build cache and what the core made of the last build. Actions change it;
+//! components only render it (Yew's todomvc pattern). Every build fact comes
+//! from a layerlab-core call.
 
-use layerlab_core::syntax::{parse_lenient, ParseError, Parsed};
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// The Flask example the playground opens with.
-pub const STARTER_DOCKERFILE: &str = "\
-# syntax=docker/dockerfile:1
-FROM python:3.12-slim
-WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-COPY . .
-EXPOSE 5000
-CMD [\"python\", \"app.py\"]
-";
+use layerlab_core::build::{
+    build, BuildOptions, BuildResult, Builder, CacheStore, Context, NoopExecutor,
+};
+use layerlab_core::syntax::parse_lenient;
+use yew::Reducible;
 
-/// One diagnostic as the problems list shows it.
+use crate::share::{Snapshot, FORMAT_VERSION};
+
+/// The small Flask app the playground opens with.
+pub fn starter_files() -> Vec<(String, String)> {
+    vec![
+        (
+            "Dockerfile".into(),
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 5000\nCMD [\"python\", \"app.py\"]\n".into(),
+        ),
+        (
+            "app.py".into(),
+            "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route(\"/\")\ndef hello():\n    return \"Hello, layers!\\n\"\n\n\nif __name__ == \"__main__\":\n    app.run(host=\"0.0.0.0\", port=5000)\n".into(),
+        ),
+        ("requirements.txt".into(), "flask==3.0.3\n".into()),
+        (".dockerignore".into(), "__pycache__\n*.pyc\n.git\n".into()),
+    ]
+}
+
+/// One diagnostic for the gutter and the problems list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     pub line: usize,
     pub column: usize,
     pub message: String,
-    pub severity: Severity,
+    pub error: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Severity {
-    Error,
-    Warning,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputTab {
+    Files,
+    Log,
+    ClassicLog,
+    History,
+    Images,
+    Inspect,
 }
 
-/// The editor text and the parse of it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Playground {
-    pub dockerfile: String,
-    pub parsed: Parsed,
+/// The app state.
+pub struct AppState {
+    pub files: Vec<(String, String)>,
+    pub active: usize,
+    pub builder: Builder,
+    pub catalog_date: Option<String>,
+    /// The session's cache; it outlives builds so edits show CACHED steps.
+    pub cache: RefCell<CacheStore>,
+    /// The latest build (possibly failed).
+    pub result: Option<Rc<BuildResult>>,
+    /// The latest build that succeeded, shown greyed while the text is broken.
+    pub last_good: Option<Rc<BuildResult>>,
     pub problems: Vec<Problem>,
+    pub selected_step: Option<usize>,
+    pub tab: OutputTab,
+    /// Files changed since the last build.
+    pub dirty: bool,
+    pub builds: u64,
+    /// A message for the user (share link copied, bad link…).
+    pub notice: Option<String>,
+    /// Bumped by every action: components re-render when it changes.
+    pub version: u64,
 }
 
-impl Playground {
-    pub fn new(dockerfile: &str) -> Self {
-        let mut state = Playground {
-            dockerfile: String::new(),
-            parsed: Parsed::default(),
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::from_files(starter_files(), Builder::BuildKit, None)
+    }
+}
+
+impl AppState {
+    pub fn from_files(
+        files: Vec<(String, String)>,
+        builder: Builder,
+        catalog_date: Option<String>,
+    ) -> Self {
+        let mut state = AppState {
+            files,
+            active: 0,
+            builder,
+            catalog_date,
+            cache: RefCell::new(CacheStore::new()),
+            result: None,
+            last_good: None,
             problems: Vec::new(),
+            selected_step: None,
+            tab: OutputTab::Files,
+            dirty: true,
+            builds: 0,
+            notice: None,
+            version: 0,
         };
-        state.set_dockerfile(dockerfile.to_owned());
+        state.run_build();
         state
     }
 
-    /// Replaces the text and re-parses it (lenient: good lines keep parsing).
-    pub fn set_dockerfile(&mut self, text: String) {
-        let (parsed, errors) = parse_lenient(text.as_bytes());
-        self.problems = errors.iter().map(problem_from_error).collect();
-        self.problems
-            .extend(parsed.warnings.iter().map(|w| Problem {
-                line: w.line,
-                column: 1,
-                message: w.message.clone(),
-                severity: Severity::Warning,
-            }));
-        self.problems.sort_by_key(|p| (p.line, p.column));
-        self.parsed = parsed;
-        self.dockerfile = text;
+    pub fn from_snapshot(s: Snapshot) -> Self {
+        let builder = if s.builder == "classic" {
+            Builder::Classic
+        } else {
+            Builder::BuildKit
+        };
+        AppState::from_files(s.files, builder, s.catalog_date)
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            v: FORMAT_VERSION,
+            files: self.files.clone(),
+            builder: if self.builder == Builder::Classic {
+                "classic".into()
+            } else {
+                "buildkit".into()
+            },
+            catalog_date: self.catalog_date.clone(),
+        }
+    }
+
+    pub fn dockerfile(&self) -> &str {
+        self.files.first().map(|(_, c)| c.as_str()).unwrap_or("")
+    }
+
+    /// What is shown in the panels: the latest build, or the last good one while broken.
+    pub fn shown(&self) -> Option<(&Rc<BuildResult>, bool)> {
+        match (&self.result, &self.last_good) {
+            (Some(r), _) if r.ok() => Some((r, false)),
+            (_, Some(good)) => Some((good, true)),
+            (Some(r), None) => Some((r, false)),
+            _ => None,
+        }
+    }
+
+    /// Builds the current files against the session cache.
+    fn run_build(&mut self) {
+        let mut context = Context::new();
+        for (name, content) in self.files.iter().skip(1) {
+            context.add(name, content.as_bytes());
+        }
+        let options = BuildOptions {
+            builder: self.builder,
+            catalog_date: self.catalog_date.clone(),
+            tags: vec!["playground:latest".into()],
+            ..BuildOptions::default()
+        };
+        let result = build(
+            self.dockerfile().as_bytes(),
+            &context,
+            crate::data::catalog(),
+            &options,
+            &mut self.cache.borrow_mut(),
+            &NoopExecutor,
+        );
+        // Diagnostics: every parse problem (the lenient parse goes past the first),
+        // then the build's own error if it is not one of them.
+        let (parsed, errors) = parse_lenient(self.dockerfile().as_bytes());
+        let mut problems: Vec<Problem> = errors
+            .iter()
+            .map(|e| Problem {
+                line: e.start_line.max(1),
+                column: e.column,
+                message: e.message.clone(),
+                error: true,
+            })
+            .collect();
+        problems.extend(parsed.warnings.iter().map(|w| Problem {
+            line: w.line,
+            column: 1,
+            message: w.message.clone(),
+            error: false,
+        }));
+        if let Some(e) = &result.error {
+            if !problems.iter().any(|p| p.message == e.message) {
+                problems.push(Problem {
+                    line: e.line.unwrap_or(1),
+                    column: e.column,
+                    message: e.message.clone(),
+                    error: true,
+                });
+            }
+        }
+        problems.extend(
+            result
+                .warnings
+                .iter()
+                .filter(|w| !w.message.starts_with("Empty continuation"))
+                .map(|w| Problem {
+                    line: w.line.unwrap_or(1),
+                    column: 1,
+                    message: w.message.clone(),
+                    error: false,
+                }),
+        );
+        problems.sort_by_key(|p| (p.line, p.column));
+        self.problems = problems;
+        let result = Rc::new(result);
+        if result.ok() {
+            self.last_good = Some(result.clone());
+        }
+        if self.selected_step.is_some_and(|s| s >= result.steps.len()) {
+            self.selected_step = None;
+        }
+        self.result = Some(result);
+        self.dirty = false;
+        self.builds += 1;
     }
 }
 
-fn problem_from_error(e: &ParseError) -> Problem {
-    Problem {
-        // BuildKit counts some errors at line 0; an editor shows line 1.
-        line: e.start_line.max(1),
-        column: e.column,
-        message: e.message.clone(),
-        severity: Severity::Error,
+/// What can happen to the state.
+pub enum Action {
+    Edit(usize, String),
+    Select(usize),
+    AddFile(String),
+    RenameFile(usize, String),
+    DeleteFile(usize),
+    Build,
+    ClearCache,
+    SelectStep(Option<usize>),
+    Tab(OutputTab),
+    SetBuilder(Builder),
+    SetCatalogDate(Option<String>),
+    Load(Snapshot),
+    Reset,
+    Notice(Option<String>),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = AppState {
+            files: self.files.clone(),
+            active: self.active,
+            builder: self.builder,
+            catalog_date: self.catalog_date.clone(),
+            cache: RefCell::new(std::mem::take(&mut *self.cache.borrow_mut())),
+            result: self.result.clone(),
+            last_good: self.last_good.clone(),
+            problems: self.problems.clone(),
+            selected_step: self.selected_step,
+            tab: self.tab,
+            dirty: self.dirty,
+            builds: self.builds,
+            notice: self.notice.clone(),
+            version: self.version + 1,
+        };
+        match action {
+            Action::Edit(i, text) => {
+                if let Some(f) = next.files.get_mut(i) {
+                    f.1 = text;
+                    next.dirty = true;
+                }
+            }
+            Action::Select(i) => next.active = i.min(next.files.len().saturating_sub(1)),
+            Action::AddFile(name) => {
+                let name = name.trim().trim_start_matches("./").to_owned();
+                if !name.is_empty() && !next.files.iter().any(|(n, _)| *n == name) {
+                    next.files.push((name, String::new()));
+                    next.active = next.files.len() - 1;
+                    next.run_build();
+                }
+            }
+            Action::RenameFile(i, name) => {
+                let name = name.trim().trim_start_matches("./").to_owned();
+                if i > 0 && !name.is_empty() && !next.files.iter().any(|(n, _)| *n == name) {
+                    if let Some(f) = next.files.get_mut(i) {
+                        f.0 = name;
+                        next.run_build();
+                    }
+                }
+            }
+            Action::DeleteFile(i) => {
+                if i > 0 && i < next.files.len() {
+                    next.files.remove(i);
+                    next.active = next.active.min(next.files.len() - 1);
+                    next.run_build();
+                }
+            }
+            Action::Build => next.run_build(),
+            Action::ClearCache => {
+                next.cache.borrow_mut().clear();
+                next.run_build();
+            }
+            Action::SelectStep(s) => next.selected_step = s,
+            Action::Tab(t) => next.tab = t,
+            Action::SetBuilder(b) => {
+                next.builder = b;
+                next.run_build();
+            }
+            Action::SetCatalogDate(d) => {
+                next.catalog_date = d.filter(|d| !d.is_empty());
+                next.run_build();
+            }
+            Action::Load(s) => {
+                next.builder = if s.builder == "classic" {
+                    Builder::Classic
+                } else {
+                    Builder::BuildKit
+                };
+                next.files = s.files;
+                next.catalog_date = s.catalog_date;
+                next.active = 0;
+                next.selected_step = None;
+                next.run_build();
+            }
+            Action::Reset => {
+                next = AppState {
+                    version: self.version + 1,
+                    ..AppState::default()
+                }
+            }
+            Action::Notice(n) => next.notice = n,
+        }
+        Rc::new(next)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use layerlab_core::build::StepStatus;
 
-    #[test]
-    fn starter_parses_cleanly() {
-        let state = Playground::new(STARTER_DOCKERFILE);
-        assert!(state.problems.is_empty());
-        assert_eq!(state.parsed.instructions.len(), 7);
+    fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
+        state.reduce(action)
     }
 
     #[test]
-    fn errors_become_problems_and_good_lines_remain() {
-        let state = Playground::new("FROM a\nENV X\nRUN ok\n");
-        assert_eq!(state.problems.len(), 1);
-        assert_eq!((state.problems[0].line, state.problems[0].column), (2, 1));
-        assert_eq!(state.parsed.instructions.len(), 2);
+    fn starter_builds_and_an_edit_rebuilds_from_the_copy() {
+        let state = Rc::new(AppState::default());
+        assert!(
+            state.result.as_ref().unwrap().ok(),
+            "{:?}",
+            state.result.as_ref().unwrap().error
+        );
+        let app = state.files.iter().position(|(n, _)| n == "app.py").unwrap();
+        let state = reduce(state, Action::Edit(app, "print('changed')\n".into()));
+        let state = reduce(state, Action::Build);
+        let r = state.result.as_ref().unwrap();
+        let statuses: Vec<StepStatus> = r.steps.iter().map(|s| s.status).collect();
+        assert_eq!(statuses[..4], [StepStatus::Cached; 4]);
+        let copy_all = r
+            .steps
+            .iter()
+            .position(|s| s.instruction == "COPY . .")
+            .unwrap();
+        assert_eq!(r.steps[copy_all].status, StepStatus::Built);
+        assert_eq!(
+            r.steps[copy_all].miss_text.as_deref(),
+            Some("COPY: app.py changed")
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_keeps_the_last_good_build() {
+        let state = Rc::new(AppState::default());
+        let state = reduce(
+            state,
+            Action::Edit(0, "FROM python:3.12-slim\nENV BROKEN\n".into()),
+        );
+        let state = reduce(state, Action::Build);
+        assert_eq!(state.problems[0].line, 2);
+        let (shown, stale) = state.shown().unwrap();
+        assert!(stale && shown.ok());
+    }
+
+    #[test]
+    fn files_can_be_added_renamed_and_deleted_but_not_the_dockerfile() {
+        let state = Rc::new(AppState::default());
+        let n = state.files.len();
+        let state = reduce(
+            state,
+            Action::AddFile("<img src=x onerror=alert(1)>.py".into()),
+        );
+        assert_eq!(state.files.len(), n + 1);
+        let state = reduce(state, Action::RenameFile(n, "safe.py".into()));
+        assert_eq!(state.files[n].0, "safe.py");
+        let state = reduce(state, Action::DeleteFile(0));
+        assert_eq!(state.files[0].0, "Dockerfile");
+        let state = reduce(state, Action::DeleteFile(n));
+        assert_eq!(state.files.len(), n);
     }
 }

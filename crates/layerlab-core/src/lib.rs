@@ -18,6 +18,7 @@ pub mod expand;
 pub mod fs;
 pub mod image;
 pub mod instructions;
+pub mod lesson;
 pub mod report;
 pub mod syntax;
 pub mod text;

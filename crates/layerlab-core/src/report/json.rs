@@ -17,3 +17,27 @@ pub fn build_json(result: &BuildResult) -> String {
     out.push('\n');
     out
 }
+
+/// A short summary for embedding pages (the playground's `postMessage` API):
+/// whether it built, the image size, and each step's status, size and reason.
+pub fn summary(result: &BuildResult) -> serde_json::Value {
+    serde_json::json!({
+        "type": "layerlab:summary",
+        "schema_version": SCHEMA_VERSION,
+        "ok": result.ok(),
+        "error": result.error,
+        "image_size": result.image.as_ref().map(|i| i.size),
+        "image_size_text": result.image.as_ref().map(|i| super::human_size(i.size)),
+        "image_id": result.image.as_ref().map(|i| i.id.clone()),
+        "cached_steps": result.steps.iter().filter(|s| s.status == crate::build::StepStatus::Cached).count(),
+        "saved_ms": result.saved_ms,
+        "steps": result.steps.iter().map(|s| serde_json::json!({
+            "number": s.number,
+            "line": s.line,
+            "instruction": s.instruction,
+            "status": s.status,
+            "layer_size": s.layer_size,
+            "miss": s.miss_text,
+        })).collect::<Vec<_>>(),
+    })
+}

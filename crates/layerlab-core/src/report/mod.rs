@@ -2,6 +2,7 @@
 //! else in the core formats output.
 
 pub mod docker;
+pub mod files;
 pub mod json;
 pub mod logs;
 pub mod size;

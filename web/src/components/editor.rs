@@ -1,0 +1,232 @@
+//! The editor: file tabs, a gutter with line numbers and diagnostics, and a
+//! textarea over a highlighted copy of the text (so the plain textarea stays
+//! the input and works everywhere).
+
+use web_sys::{HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::browser;
+use crate::state::{Action, AppState};
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub state: UseReducerHandle<AppState>,
+    pub readonly: bool,
+    /// Called after each keystroke (the app debounces the rebuild).
+    pub on_edit: Callback<()>,
+}
+
+/// Splits one Dockerfile line into highlighted spans.
+fn highlight_line(line: &str, first_of_instruction: bool) -> Html {
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    if trimmed.starts_with('#') {
+        return html! { <><span>{ indent }</span><span class="tok-comment">{ trimmed }</span></> };
+    }
+    let mut parts: Vec<Html> = vec![html! { <span>{ indent }</span> }];
+    let mut rest = trimmed;
+    if first_of_instruction {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        parts.push(html! { <span class="tok-keyword">{ &rest[..end] }</span> });
+        rest = &rest[end..];
+    }
+    // Flags, strings and variables; everything else plain.
+    let mut plain = String::new();
+    let mut chars = rest.char_indices().peekable();
+    let flush = |plain: &mut String, parts: &mut Vec<Html>| {
+        if !plain.is_empty() {
+            parts.push(html! { <span>{ std::mem::take(plain) }</span> });
+        }
+    };
+    while let Some((i, c)) = chars.next() {
+        let at_word_start = i == 0 || rest[..i].ends_with(char::is_whitespace);
+        if c == '"' {
+            flush(&mut plain, &mut parts);
+            let end = rest[i + 1..].find('"').map_or(rest.len(), |j| i + 2 + j);
+            parts.push(html! { <span class="tok-string">{ &rest[i..end] }</span> });
+            while chars.peek().is_some_and(|(j, _)| *j < end) {
+                chars.next();
+            }
+        } else if c == '-' && at_word_start && rest[i..].starts_with("--") {
+            flush(&mut plain, &mut parts);
+            let end = rest[i..]
+                .find(char::is_whitespace)
+                .map_or(rest.len(), |j| i + j);
+            parts.push(html! { <span class="tok-flag">{ &rest[i..end] }</span> });
+            while chars.peek().is_some_and(|(j, _)| *j < end) {
+                chars.next();
+            }
+        } else if c == '$' {
+            flush(&mut plain, &mut parts);
+            let end = if rest[i + 1..].starts_with('{') {
+                rest[i..].find('}').map_or(rest.len(), |j| i + j + 1)
+            } else {
+                rest[i + 1..]
+                    .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                    .map_or(rest.len(), |j| i + 1 + j)
+            };
+            parts.push(html! { <span class="tok-var">{ &rest[i..end] }</span> });
+            while chars.peek().is_some_and(|(j, _)| *j < end) {
+                chars.next();
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    flush(&mut plain, &mut parts);
+    html! { <>{ for parts }</> }
+}
+
+fn highlighted(text: &str, is_dockerfile: bool) -> Html {
+    let mut continued = false;
+    let lines = text.split('\n').map(|line| {
+        let body = if is_dockerfile {
+            highlight_line(line, !continued && !line.trim().is_empty())
+        } else {
+            html! { { line } }
+        };
+        let t = line.trim_end();
+        if !t.trim_start().starts_with('#') && !t.is_empty() {
+            continued = t.ends_with('\\');
+        }
+        html! { <>{ body }{ "\n" }</> }
+    });
+    html! { <>{ for lines }</> }
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &EditorProps) -> Html {
+    let state = &props.state;
+    let highlight_ref = use_node_ref();
+    let gutter_ref = use_node_ref();
+    let (name, text) = state.files.get(state.active).cloned().unwrap_or_default();
+    let is_dockerfile = state.active == 0;
+    let oninput = {
+        let state = state.clone();
+        let on_edit = props.on_edit.clone();
+        let active = state.active;
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            state.dispatch(Action::Edit(active, value));
+            on_edit.emit(());
+        })
+    };
+    let onscroll = {
+        let highlight_ref = highlight_ref.clone();
+        let gutter_ref = gutter_ref.clone();
+        Callback::from(move |e: Event| {
+            let area = e.target_unchecked_into::<HtmlTextAreaElement>();
+            if let Some(pre) = highlight_ref.cast::<HtmlElement>() {
+                pre.set_scroll_top(area.scroll_top());
+                pre.set_scroll_left(area.scroll_left());
+            }
+            if let Some(g) = gutter_ref.cast::<HtmlElement>() {
+                g.set_scroll_top(area.scroll_top());
+            }
+        })
+    };
+    // Lines of the selected step, highlighted in the gutter.
+    let selected = state.selected_step.and_then(|i| {
+        state
+            .shown()
+            .and_then(|(r, _)| r.steps.get(i).map(|s| (s.line, s.end_line)))
+    });
+    let line_count = text.split('\n').count();
+    let gutter = (1..=line_count).map(|n| {
+        let problem = if is_dockerfile {
+            state.problems.iter().find(|p| p.line == n)
+        } else {
+            None
+        };
+        let class = classes!(
+            "gutter-line",
+            problem.map(|p| if p.error { "has-error" } else { "has-warning" }),
+            selected
+                .filter(|(a, b)| (*a..=*b).contains(&n))
+                .map(|_| "selected"),
+        );
+        let title = problem.map(|p| format!("{}:{}: {}", p.line, p.column, p.message));
+        let onclick = {
+            let state = state.clone();
+            Callback::from(move |_| {
+                if !is_dockerfile {
+                    return;
+                }
+                let step = state.shown().and_then(|(r, _)| {
+                    r.steps
+                        .iter()
+                        .position(|s| (s.line..=s.end_line).contains(&n))
+                });
+                state.dispatch(Action::SelectStep(step));
+            })
+        };
+        html! { <div {class} {title} {onclick} data-line={n.to_string()}>{ n }</div> }
+    });
+    let tabs = state.files.iter().enumerate().map(|(i, (fname, _))| {
+        let select = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::Select(i)))
+        };
+        let rename = {
+            let state = state.clone();
+            let fname = fname.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                if let Some(new) = browser::prompt("Rename file", &fname) {
+                    state.dispatch(Action::RenameFile(i, new));
+                }
+            })
+        };
+        let delete = {
+            let state = state.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                state.dispatch(Action::DeleteFile(i));
+            })
+        };
+        html! {
+            <div class={classes!("tab", (i == state.active).then_some("active"))} role="tab" aria-selected={(i == state.active).to_string()}
+                 onclick={select} ondblclick={if i > 0 && !props.readonly { Some(rename) } else { None }} title={fname.clone()}>
+                { fname.clone() }
+                if i > 0 && !props.readonly {
+                    <button class="tab-close" aria-label={format!("Delete {fname}")} onclick={delete}>{ "×" }</button>
+                }
+            </div>
+        }
+    });
+    let add = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            if let Some(name) = browser::prompt("New file name (in the build context)", "main.py") {
+                state.dispatch(Action::AddFile(name));
+            }
+        })
+    };
+    html! {
+        <section class="editor" aria-label="Editor">
+            <div class="tabs" role="tablist">
+                { for tabs }
+                if !props.readonly {
+                    <button class="tab-add" id="add-file" title="Add a file to the build context" onclick={add}>{ "+" }</button>
+                }
+            </div>
+            <div class="code" data-file={name.clone()}>
+                <div class="gutter" ref={gutter_ref} aria-hidden="true">{ for gutter }</div>
+                <div class="code-area">
+                    <pre class="highlight" ref={highlight_ref} aria-hidden="true">{ highlighted(&text, is_dockerfile) }</pre>
+                    <textarea id="source" spellcheck="false" autocomplete="off" aria-label={format!("Contents of {name}")}
+                        readonly={props.readonly} value={text} {oninput} {onscroll} />
+                </div>
+            </div>
+            if is_dockerfile && !state.problems.is_empty() {
+                <ul class="problems" id="problems" aria-label="Problems">
+                    { for state.problems.iter().map(|p| html! {
+                        <li class={if p.error { "error" } else { "warning" }}>
+                            <span class="pos">{ format!("{}:{}", p.line, p.column) }</span>{ &p.message }
+                        </li>
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,118 @@
+//! The layers panel: one row per step (status, size, time), the first miss
+//! and what it forced to rebuild, a stacked bar of layer sizes, the image size
+//! and the time the cache saved.
+
+use layerlab_core::build::StepStatus;
+use layerlab_core::report::human_size;
+use yew::prelude::*;
+
+use crate::state::{Action, AppState};
+
+#[derive(Properties, PartialEq)]
+pub struct LayersProps {
+    pub state: UseReducerHandle<AppState>,
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.1}s", ms as f64 / 1000.0)
+}
+
+#[function_component(Layers)]
+pub fn layers(props: &LayersProps) -> Html {
+    let state = &props.state;
+    let Some((result, stale)) = state.shown() else {
+        return html! { <section class="layers" id="layers"><p>{ "Nothing built yet." }</p></section> };
+    };
+    let image_size = result.image.as_ref().map(|i| i.size).unwrap_or(0);
+    let cached = result
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Cached)
+        .count();
+    let first_miss = result.steps.iter().find(|s| {
+        s.miss.is_some()
+            && s.miss_text
+                .as_deref()
+                .is_some_and(|t| !t.starts_with("parent layer"))
+    });
+    let rebuilt_after: Vec<usize> = match first_miss {
+        Some(m) => result
+            .steps
+            .iter()
+            .filter(|s| s.number > m.number && s.stage == m.stage && s.miss.is_some())
+            .map(|s| s.number)
+            .collect(),
+        None => Vec::new(),
+    };
+    let total_layers: u64 = result
+        .steps
+        .iter()
+        .filter(|s| s.makes_layer)
+        .map(|s| s.layer_size)
+        .sum::<u64>()
+        .max(1);
+    let bar = result.steps.iter().enumerate().filter(|(_, s)| s.makes_layer && s.layer_size > 0).map(|(i, s)| {
+        let pct = s.layer_size as f64 * 100.0 / total_layers as f64;
+        let select = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::SelectStep(Some(i))))
+        };
+        html! {
+            <div class={classes!("bar-seg", format!("st-{:?}", s.status).to_lowercase(), (state.selected_step == Some(i)).then_some("selected"))}
+                 style={format!("width:{pct:.2}%")} title={format!("{} — {}", s.instruction, human_size(s.layer_size))} onclick={select} />
+        }
+    });
+    let rows = result.steps.iter().enumerate().map(|(i, s)| {
+        let status = match (s.status, s.makes_layer) {
+            (StepStatus::Cached, _) => "CACHED",
+            (StepStatus::Failed, _) => "FAILED",
+            (StepStatus::Built, true) => "BUILT",
+            (StepStatus::Built, false) => "metadata",
+        };
+        let select = {
+            let state = state.clone();
+            Callback::from(move |_| state.dispatch(Action::SelectStep(Some(i))))
+        };
+        let title = s.miss_text.clone().unwrap_or_default();
+        html! {
+            <tr class={classes!("step", format!("status-{}", status.to_lowercase()), (state.selected_step == Some(i)).then_some("selected"))}
+                onclick={select} data-step={s.number.to_string()} data-line={s.line.to_string()} {title}>
+                <td class="num">{ s.number }</td>
+                <td class="ins"><code>{ &s.instruction }</code>
+                    if let Some(why) = &s.miss_text { <div class="why">{ why }</div> }
+                    { for s.notes.iter().map(|n| html! { <div class="note">{ n }</div> }) }
+                </td>
+                <td><span class={classes!("badge", status.to_lowercase())}>{ status }</span></td>
+                <td class="size">{ if s.makes_layer { human_size(s.layer_size) } else { "—".into() } }</td>
+                <td class="time">{ if s.status == StepStatus::Cached { "—".into() } else { seconds(s.duration_ms) } }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class={classes!("layers", stale.then_some("stale"))} id="layers" aria-label="Layers">
+            <div class="summary">
+                <strong id="image-size">{ human_size(image_size) }</strong>{ " image · " }
+                { format!("{} steps, {} cached", result.steps.len(), cached) }
+                { " · cache saved " }<span id="time-saved">{ seconds(result.saved_ms) }</span>
+                if stale { <span class="stale-note">{ " · showing the last build that worked" }</span> }
+            </div>
+            if let Some(m) = first_miss {
+                <div class="miss" id="first-miss">
+                    { format!("Step {} missed the cache: {}", m.number, m.miss_text.clone().unwrap_or_default()) }
+                    if !rebuilt_after.is_empty() {
+                        { format!(" — so step{} {} rebuilt too.", if rebuilt_after.len() > 1 { "s" } else { "" },
+                            rebuilt_after.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")) }
+                    }
+                </div>
+            }
+            if let Some(e) = &result.error {
+                <div class="build-error" id="build-error">{ format!("line {}: {}", e.line.unwrap_or(1), e.message) }</div>
+            }
+            <div class="bar" aria-label="Layer sizes">{ for bar }</div>
+            <table class="steps" id="steps">
+                <thead><tr><th>{ "#" }</th><th>{ "Instruction" }</th><th>{ "Cache" }</th><th>{ "Size" }</th><th>{ "Time" }</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </section>
+    }
+}

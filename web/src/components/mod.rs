@@ -1,0 +1,7 @@
+//! The page's components; each renders a slice of the app state.
+
+pub mod editor;
+pub mod explorer;
+pub mod layers;
+pub mod output;
+pub mod toolbar;

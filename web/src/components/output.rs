@@ -1,0 +1,108 @@
+//! Output tabs: the filesystem, the build log (BuildKit plain and classic),
+//! `docker history`, `docker images` and an inspect-like config. Every text is
+//! formatted by `layerlab_core::report`.
+
+use layerlab_core::image::short_id;
+use layerlab_core::report::docker::{history, images, ImageRow};
+use layerlab_core::report::logs;
+use yew::prelude::*;
+
+use super::explorer::Explorer;
+use crate::state::{Action, AppState, OutputTab};
+
+#[derive(Properties, PartialEq)]
+pub struct OutputProps {
+    pub state: UseReducerHandle<AppState>,
+    /// Tabs to offer (embed mode can limit them).
+    pub tabs: Vec<OutputTab>,
+}
+
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+#[function_component(Output)]
+pub fn output(props: &OutputProps) -> Html {
+    let state = &props.state;
+    let Some((result, stale)) = state.shown() else {
+        return html! {};
+    };
+    let tab = if props.tabs.contains(&state.tab) {
+        state.tab
+    } else {
+        props.tabs.first().copied().unwrap_or(OutputTab::Files)
+    };
+    let label = |t: OutputTab| match t {
+        OutputTab::Files => "Filesystem",
+        OutputTab::Log => "Build log",
+        OutputTab::ClassicLog => "Classic log",
+        OutputTab::History => "docker history",
+        OutputTab::Images => "docker images",
+        OutputTab::Inspect => "Inspect",
+    };
+    let buttons = props.tabs.iter().map(|&t| {
+        let state = state.clone();
+        html! {
+            <button role="tab" class={classes!("out-tab", (t == tab).then_some("active"))} aria-selected={(t == tab).to_string()}
+                id={format!("tab-{:?}", t).to_lowercase()} onclick={Callback::from(move |_| state.dispatch(Action::Tab(t)))}>{ label(t) }</button>
+        }
+    });
+    let text = |t: String| html! { <pre class="out-text" id="out-text">{ t }</pre> };
+    let body = match tab {
+        OutputTab::Files => html! { <Explorer state={state.clone()} /> },
+        OutputTab::Log => text(logs::plain(result, state.dockerfile().len() as u64)),
+        OutputTab::ClassicLog => text(logs::classic(result)),
+        OutputTab::History => match &result.image {
+            Some(image) => text(history(&image.history_rows(), Some(now()))),
+            None => text("No image: the build did not finish.".into()),
+        },
+        OutputTab::Images => match &result.image {
+            Some(image) => {
+                let mut rows = vec![ImageRow {
+                    repository: "playground".into(),
+                    tag: "latest".into(),
+                    id: image.id.clone(),
+                    created: None,
+                    size: image.size,
+                }];
+                if !image.base_id.is_empty() {
+                    let (repo, tag) = layerlab_core::catalog::normalize_reference(&image.base);
+                    rows.push(ImageRow {
+                        repository: repo,
+                        tag,
+                        id: image.base_id.clone(),
+                        created: image.base_created.clone(),
+                        size: image.base_size,
+                    });
+                }
+                text(images(&rows, Some(now())))
+            }
+            None => text("No image: the build did not finish.".into()),
+        },
+        OutputTab::Inspect => match &result.image {
+            Some(image) => {
+                let inspect = serde_json::json!({
+                    "Id": image.id,
+                    "RepoTags": image.tags,
+                    "Size": image.size,
+                    "Config": image.config.config,
+                    "Os": image.config.os,
+                    "Architecture": image.config.architecture,
+                    "RootFS": { "Type": "layers", "Layers": image.config.rootfs.diff_ids },
+                });
+                text(format!(
+                    "{}\n# short ID {}",
+                    serde_json::to_string_pretty(&inspect).unwrap_or_default(),
+                    short_id(&image.id)
+                ))
+            }
+            None => text("No image: the build did not finish.".into()),
+        },
+    };
+    html! {
+        <section class={classes!("output", stale.then_some("stale"))} aria-label="Output">
+            <div class="out-tabs" role="tablist">{ for buttons }</div>
+            <div class="out-body">{ body }</div>
+        </section>
+    }
+}

@@ -1,0 +1,86 @@
+//! The toolbar: examples, rebuild, clear cache, share, reset, builder and
+//! catalog date.
+
+use layerlab_core::build::Builder;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::share::Snapshot;
+use crate::state::{Action, AppState};
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub state: UseReducerHandle<AppState>,
+    pub on_share: Callback<()>,
+    pub on_reset: Callback<()>,
+}
+
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let state = &props.state;
+    let on_example = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let id = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(ex) = crate::data::examples().iter().find(|x| x.id == id) {
+                state.dispatch(Action::Load(Snapshot {
+                    v: 1,
+                    files: ex.files.clone(),
+                    builder: "classic".into(),
+                    catalog_date: Some(ex.date.clone()),
+                }));
+            }
+        })
+    };
+    let on_builder = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            state.dispatch(Action::SetBuilder(if v == "classic" {
+                Builder::Classic
+            } else {
+                Builder::BuildKit
+            }));
+        })
+    };
+    let on_date = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            state.dispatch(Action::SetCatalogDate(Some(v)));
+        })
+    };
+    let build = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::Build))
+    };
+    let clear = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::ClearCache))
+    };
+    let share = props.on_share.reform(|_| ());
+    let reset = props.on_reset.reform(|_| ());
+    html! {
+        <header class="bar">
+            <h1>{ "layerlab" }</h1>
+            <select id="examples" aria-label="Examples" onchange={on_example}>
+                <option value="" selected=true>{ "Examples…" }</option>
+                { for crate::data::examples().iter().map(|x| html! { <option value={x.id.clone()}>{ &x.title }</option> }) }
+            </select>
+            <button id="build" title="Build again (Ctrl+Enter)" onclick={build}>{ "Build again" }</button>
+            <button id="clear-cache" onclick={clear}>{ "Clear cache" }</button>
+            <button id="share" title="Copy a link to this playground (Ctrl+S)" onclick={share}>{ "Share" }</button>
+            <button id="reset" onclick={reset}>{ "Reset" }</button>
+            <label>{ "Builder " }
+                <select id="builder" onchange={on_builder}>
+                    <option value="buildkit" selected={state.builder == Builder::BuildKit}>{ "BuildKit" }</option>
+                    <option value="classic" selected={state.builder == Builder::Classic}>{ "classic" }</option>
+                </select>
+            </label>
+            <label>{ "Catalog date " }
+                <input id="catalog-date" type="month" value={state.catalog_date.clone().unwrap_or_default()} onchange={on_date} />
+            </label>
+            if let Some(n) = &state.notice { <span class="notice" id="notice" role="status">{ n }</span> }
+        </header>
+    }
+}

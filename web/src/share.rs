@@ -1,0 +1,87 @@
+//! Share links and autosave: the playground's whole input (files and options)
+//! as versioned JSON, deflated and URL-safe base64 encoded for the fragment
+//! (`#s=1.<data>`).
+
+use std::io::{Read, Write};
+
+use base64::Engine;
+
+/// Format version of shared state; a link from a newer format is refused with a message.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What a share link or the autosave holds.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    pub v: u32,
+    /// (name, content); the Dockerfile first.
+    pub files: Vec<(String, String)>,
+    #[serde(default)]
+    pub builder: String,
+    #[serde(default)]
+    pub catalog_date: Option<String>,
+}
+
+/// `1.<base64url(deflate(json))>`.
+pub fn encode(snapshot: &Snapshot) -> String {
+    let json = serde_json::to_vec(snapshot).unwrap_or_default();
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = z.write_all(&json);
+    let packed = z.finish().unwrap_or_default();
+    format!(
+        "{FORMAT_VERSION}.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    )
+}
+
+/// Reads what [`encode`] wrote; the error says what is wrong with the link.
+pub fn decode(text: &str) -> Result<Snapshot, String> {
+    let (version, data) = text
+        .split_once('.')
+        .ok_or("this share link is not a layerlab link")?;
+    let version: u32 = version
+        .parse()
+        .map_err(|_| "this share link is not a layerlab link")?;
+    if version > FORMAT_VERSION {
+        return Err(format!(
+            "this link was made by a newer layerlab (format {version})"
+        ));
+    }
+    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(data.trim_end_matches('='))
+        .map_err(|_| "this share link is damaged (bad encoding)")?;
+    let mut json = Vec::new();
+    flate2::read::DeflateDecoder::new(&packed[..])
+        .take(16 << 20)
+        .read_to_end(&mut json)
+        .map_err(|_| "this share link is damaged (bad compression)")?;
+    let snapshot: Snapshot =
+        serde_json::from_slice(&json).map_err(|_| "this share link is damaged (bad data)")?;
+    if snapshot.files.is_empty() {
+        return Err("this share link holds no files".into());
+    }
+    Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_errors() {
+        let s = Snapshot {
+            v: 1,
+            files: vec![
+                ("Dockerfile".into(), "FROM alpine\n".into()),
+                ("<img src=x>.py".into(), "ü\u{0}".into()),
+            ],
+            builder: "classic".into(),
+            catalog_date: Some("2017-06".into()),
+        };
+        let link = encode(&s);
+        assert!(link.starts_with("1.") && !link.contains(['+', '/', '=']));
+        assert_eq!(decode(&link).unwrap(), s);
+        assert!(decode("2.abc").unwrap_err().contains("newer"));
+        assert!(decode("1.!!!").is_err());
+        assert!(decode("nonsense").is_err());
+    }
+}
