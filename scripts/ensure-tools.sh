@@ -5,6 +5,7 @@
 #   ensure_node_tools    node/npm (Debian packages if missing) and package.json's tools
 #   ensure_trunk         trunk 0.21.14 (0.22 needs a newer rustc)
 #   ensure_wasm_bindgen  wasm-bindgen-cli at exactly the version in Cargo.lock
+#   ensure_chromium      Debian's chromium for the browser tests (never a browser download)
 # Registries are reached through the machine's own configuration (cargo, npm, apt).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,6 +59,17 @@ ensure_wasm_bindgen() {
   if ! grep -q "wasm_bindgen = \"$want\"" "$ROOT/Trunk.toml"; then
     echo "Trunk.toml's [tools] wasm_bindgen must be $want (the version in Cargo.lock)" >&2
     return 1
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    log "installing Chromium (Debian package) for the browser tests"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && apt-get install -y -qq chromium chromium-driver
+    else
+      sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver
+    fi
   fi
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, unit and doc tests, the BuildKit
-# conformance harness, CLI tests, the wasm builds, and a release build of the
-# playground. Installs what is missing first. Exits non-zero on any failure.
+# conformance harness, CLI and seed-lesson tests, the wasm builds, a release
+# build of the playground and its browser tests. Installs what is missing
+# first. Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/ensure-tools.sh"
 cd "$ROOT"
@@ -24,5 +25,9 @@ log "trunk build --release (offline: local wasm-bindgen and wasm-opt)"
 trunk build --release --quiet
 test -s dist/index.html
 ls dist/*.wasm >/dev/null
+
+ensure_chromium
+log "browser end-to-end tests (headless Chromium, playwright-core; screenshots in tests/browser/screenshots)"
+node --test tests/browser/
 
 log "all tests passed"

@@ -2,7 +2,6 @@
 //! around them: debounced rebuilds, autosave, share links, keyboard
 //! shortcuts, embed mode and the `postMessage` API for host pages.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
@@ -15,8 +14,10 @@ use crate::components::{editor::Editor, layers::Layers, output::Output, toolbar:
 use crate::share;
 use crate::state::{Action, AppState, OutputTab};
 
-/// Delay between the last keystroke and the rebuild.
-const DEBOUNCE_MS: u32 = 120;
+/// Delay between the last keystroke and the rebuild when builds are slow; a
+/// build that takes less than a frame's budget runs right after the keystroke.
+const DEBOUNCE_MS: u32 = 150;
+const FAST_BUILD_MS: f64 = 12.0;
 
 /// How the page is embedded (`?embed=1&readonly=1&panels=layers,log`).
 #[derive(Clone, PartialEq)]
@@ -103,7 +104,7 @@ pub fn app() -> Html {
     let config = use_memo((), |_| embed_config());
     let pending = use_mut_ref(|| None::<Timeout>);
     // What the window listeners need of the latest render.
-    let latest = use_mut_ref(|| (String::new(), serde_json::Value::Null));
+    let latest = use_mut_ref(|| (String::new(), serde_json::Value::Null, 0.0f64));
     {
         let mut l = latest.borrow_mut();
         l.0 = share::encode(&state.snapshot());
@@ -112,17 +113,18 @@ pub fn app() -> Html {
             .as_ref()
             .map(|r| layerlab_core::report::json::summary(r))
             .unwrap_or_default();
+        l.2 = state.last_build_ms;
     }
 
     // Rebuild after typing stops.
     let on_edit = {
         let dispatcher = state.dispatcher();
         let pending = pending.clone();
+        let latest = latest.clone();
         Callback::from(move |_| {
             let dispatcher = dispatcher.clone();
-            *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
-                dispatcher.dispatch(Action::Build)
-            }));
+            let delay = if latest.borrow().2 < FAST_BUILD_MS { 0 } else { DEBOUNCE_MS };
+            *pending.borrow_mut() = Some(Timeout::new(delay, move || dispatcher.dispatch(Action::Build)));
         })
     };
 
@@ -270,6 +272,3 @@ pub fn app() -> Html {
     }
 }
 
-/// Keeps the type of the latest-render cell readable.
-#[allow(dead_code)]
-type Latest = Rc<RefCell<(String, serde_json::Value)>>;

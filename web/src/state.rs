@@ -71,6 +71,20 @@ pub struct AppState {
     pub notice: Option<String>,
     /// Bumped by every action: components re-render when it changes.
     pub version: u64,
+    /// Wall time the last build took in this browser (for the debounce).
+    pub last_build_ms: f64,
+}
+
+/// Milliseconds from the browser's clock (0 off the web, where nothing is timed).
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
 }
 
 impl PartialEq for AppState {
@@ -106,6 +120,7 @@ impl AppState {
             builds: 0,
             notice: None,
             version: 0,
+            last_build_ms: 0.0,
         };
         state.run_build();
         state
@@ -149,6 +164,7 @@ impl AppState {
 
     /// Builds the current files against the session cache.
     fn run_build(&mut self) {
+        let started = now_ms();
         let mut context = Context::new();
         for (name, content) in self.files.iter().skip(1) {
             context.add(name, content.as_bytes());
@@ -219,6 +235,7 @@ impl AppState {
         self.result = Some(result);
         self.dirty = false;
         self.builds += 1;
+        self.last_build_ms = now_ms() - started;
     }
 }
 
@@ -259,6 +276,7 @@ impl Reducible for AppState {
             builds: self.builds,
             notice: self.notice.clone(),
             version: self.version + 1,
+            last_build_ms: self.last_build_ms,
         };
         match action {
             Action::Edit(i, text) => {

@@ -89,7 +89,8 @@ pub fn layers(props: &LayersProps) -> Html {
         }
     });
     html! {
-        <section class={classes!("layers", stale.then_some("stale"))} id="layers" aria-label="Layers">
+        <section class={classes!("layers", stale.then_some("stale"))} id="layers" aria-label="Layers"
+                 data-builds={state.builds.to_string()} data-build-ms={format!("{:.2}", state.last_build_ms)}>
             <div class="summary">
                 <strong id="image-size">{ human_size(image_size) }</strong>{ " image · " }
                 { format!("{} steps, {} cached", result.steps.len(), cached) }

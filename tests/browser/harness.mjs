@@ -1,0 +1,56 @@
+// Shared set-up for the browser tests and the timing script: serve dist/ on
+// loopback and drive the machine's Chromium with playwright-core.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '../..');
+export const dist = path.join(root, 'dist');
+export const shots = path.join(here, 'screenshots');
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+/** Serves dist/ on 127.0.0.1 at a free port. */
+export function serve() {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) {
+    throw new Error('dist/ is missing: run `trunk build --release` first (scripts/test.sh does)');
+  }
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file = path.join(dist, decodeURIComponent(url.pathname));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dist, 'index.html');
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })));
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Waits until the layers panel has shown more builds than `after`. */
+export async function waitForBuild(page, after) {
+  await page.waitForFunction((n) => Number(document.querySelector('#layers')?.dataset.builds || 0) > n, after);
+}
+
+export async function builds(page) {
+  return Number(await page.getAttribute('#layers', 'data-builds'));
+}
+
+/** The steps table as [{number, instruction, status, why}]. */
+export async function steps(page) {
+  return page.$$eval('#steps tbody tr', (rows) => rows.map((r) => ({
+    number: Number(r.dataset.step),
+    instruction: r.querySelector('td.ins code').textContent,
+    status: r.querySelector('.badge').textContent,
+    why: r.querySelector('.why')?.textContent || null,
+  })));
+}

@@ -1,0 +1,163 @@
+// End-to-end tests of the playground in headless Chromium (playwright-core).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, waitForBuild, builds, steps, shots } from './harness.mjs';
+
+let server, url, browser;
+
+before(async () => {
+  ({ server, url } = await serve());
+  browser = await launch();
+  fs.mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function fresh(viewport = { width: 1280, height: 720 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const dialogs = [];
+  page.on('dialog', async (d) => { dialogs.push(d.type() + ':' + d.message()); await d.dismiss(); });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('#steps tbody tr');
+  return { context, page, dialogs, errors };
+}
+
+async function openTab(page, name) {
+  await page.click(`.tab[title="${name}"]`);
+}
+
+test('editing app.py rebuilds from the COPY that reads it; earlier steps are CACHED', async () => {
+  const { context, page, errors } = await fresh();
+  await openTab(page, 'app.py');
+  const n = await builds(page);
+  await page.fill('#source', 'print("edited in the browser")\n');
+  await waitForBuild(page, n);
+  const rows = await steps(page);
+  const copyAll = rows.findIndex((r) => r.instruction === 'COPY . .');
+  assert.ok(copyAll > 0, JSON.stringify(rows));
+  for (const r of rows.slice(0, copyAll)) assert.equal(r.status, 'CACHED', JSON.stringify(r));
+  assert.equal(rows[copyAll].status, 'BUILT');
+  assert.equal(rows[copyAll].why, 'COPY: app.py changed');
+  for (const r of rows.slice(copyAll + 1)) assert.notEqual(r.status, 'CACHED');
+  assert.match(await page.textContent('#first-miss'), /Step 5 missed the cache: COPY: app.py changed/);
+  await page.screenshot({ path: path.join(shots, 'edit-app-py.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a syntax error marks its line and the panels keep the last build, greyed', async () => {
+  const { context, page } = await fresh();
+  const n = await builds(page);
+  const good = await steps(page);
+  await page.fill('#source', 'FROM python:3.12-slim\nWORKDIR /app\nENV BROKEN\nCMD ["python"]\n');
+  await waitForBuild(page, n);
+  const marker = page.locator('.gutter-line.has-error');
+  assert.equal(await marker.count(), 1);
+  assert.equal(await marker.getAttribute('data-line'), '3');
+  assert.match(await marker.getAttribute('title'), /3:1: ENV must have two arguments/);
+  assert.match(await page.textContent('#problems'), /ENV must have two arguments/);
+  assert.ok((await page.getAttribute('#layers', 'class')).includes('stale'));
+  assert.deepEqual((await steps(page)).map((s) => s.instruction), good.map((s) => s.instruction));
+  await page.screenshot({ path: path.join(shots, 'syntax-error.png') });
+  await context.close();
+});
+
+test('a share link restores the files exactly', async () => {
+  const { context, page } = await fresh();
+  const n = await builds(page);
+  const text = 'FROM alpine:3.20\nRUN echo "shared ✓"\n';
+  await page.fill('#source', text);
+  await waitForBuild(page, n);
+  await page.click('#share');
+  await page.waitForFunction(() => location.hash.startsWith('#s=1.'));
+  const link = await page.evaluate(() => location.href);
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await p2.goto(link);
+  await p2.waitForSelector('#steps tbody tr');
+  assert.equal(await p2.inputValue('#source'), text);
+  assert.equal((await steps(p2))[1].instruction, 'RUN echo "shared ✓"');
+  await other.close();
+  await context.close();
+});
+
+test('reload keeps the work (autosave)', async () => {
+  const { context, page } = await fresh();
+  await openTab(page, 'requirements.txt');
+  await page.fill('#source', 'flask==3.0.3\nrequests==2.32.3\n');
+  await page.waitForTimeout(50);
+  await page.reload();
+  await page.waitForSelector('#steps tbody tr');
+  await openTab(page, 'requirements.txt');
+  assert.equal(await page.inputValue('#source'), 'flask==3.0.3\nrequests==2.32.3\n');
+  await page.click('#reset');
+  await page.waitForFunction(() => !document.querySelector('.tab[title="requirements.txt"]') || true);
+  await context.close();
+});
+
+test('a hostile file name and content render as text', async () => {
+  const { context, page, dialogs } = await fresh();
+  const hostile = '<img src=x onerror=alert(1)>.py';
+  page.removeAllListeners('dialog');
+  page.on('dialog', async (d) => {
+    if (d.type() === 'prompt') await d.accept(hostile);
+    else { dialogs.push(d.type() + ':' + d.message()); await d.dismiss(); }
+  });
+  const n = await builds(page);
+  await page.click('#add-file');
+  await waitForBuild(page, n);
+  await page.fill('#source', '<script>alert(2)</script><img src=x onerror=alert(3)>');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(`.tab[title="${hostile}"]`).count(), 1);
+  assert.equal(await page.locator('img').count(), 0, 'no element was created from the text');
+  assert.equal(await page.locator('script:not([src]):not([type])').count() <= 1, true);
+  await page.click('#tab-files');
+  assert.match(await page.textContent('#explorer'), /<img src=x onerror=alert\(1\)>\.py/);
+  await page.screenshot({ path: path.join(shots, 'hostile-file.png') });
+  assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
+test('embed mode shows chosen panels; postMessage sets files and returns a summary', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url.replace(/\/$/, '') + '/?embed=1&panels=layers,log');
+  await page.waitForSelector('#steps tbody tr');
+  assert.equal(await page.locator('.bar h1').count(), 0, 'no toolbar in embed mode');
+  assert.equal(await page.locator('#tab-history').count(), 0);
+  const n = await builds(page);
+  const summary = await page.evaluate(async () => {
+    window.postMessage({ type: 'nonsense', files: 42 }, '*');
+    window.postMessage({ type: 'layerlab:set-files', files: { Dockerfile: 'FROM scratch\nCOPY a.txt /\n', 'a.txt': 'hello' } }, '*');
+    await new Promise((r) => setTimeout(r, 200));
+    return new Promise((resolve) => {
+      window.addEventListener('message', (e) => { if (e.data && e.data.type === 'layerlab:summary') resolve(e.data); });
+      window.postMessage({ type: 'layerlab:get-summary' }, '*');
+    });
+  });
+  await waitForBuild(page, n);
+  assert.equal(summary.ok, true);
+  assert.equal(summary.image_size, 5);
+  assert.deepEqual(summary.steps.map((s) => s.instruction), ['FROM scratch', 'COPY a.txt /']);
+  await page.screenshot({ path: path.join(shots, 'embed.png') });
+  await context.close();
+});
+
+test('keyboard: Ctrl+Enter rebuilds; narrow screens still show every panel', async () => {
+  const { context, page } = await fresh({ width: 420, height: 860 });
+  const n = await builds(page);
+  await page.focus('#source');
+  await page.keyboard.press('Control+Enter');
+  await waitForBuild(page, n);
+  assert.ok(await page.isVisible('#layers'));
+  await page.screenshot({ path: path.join(shots, 'narrow.png'), fullPage: true });
+  await context.close();
+});

@@ -1,0 +1,80 @@
+// Timing script (not a test): how fast the playground is in headless Chromium.
+//   node tests/browser/timing.mjs
+// Reports: cold load to first build result; keystroke to updated layers panel
+// (p50/p95 over 100 edits) for a seed lesson's Dockerfile and for the longest
+// real-world Dockerfile; and the gzipped size of the wasm, js and css.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { serve, launch, dist, root } from './harness.mjs';
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+
+function longestRealworld() {
+  const dir = path.join(root, '..', 'shared', 'conformance', 'realworld', 'files');
+  let best = null;
+  const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) walk(p); else { const t = fs.readFileSync(p, 'utf8'); if (!best || t.split('\n').length > best.text.split('\n').length) best = { p, text: t }; }
+  } };
+  walk(dir);
+  return best;
+}
+
+async function keystrokes(page, dockerfile, n = 100) {
+  await page.fill('#source', dockerfile);
+  await page.waitForTimeout(400);
+  // Warm the cache with the text as it is, then type a character at the end of the last line.
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = await page.evaluate(async ({ text, i }) => {
+      const area = document.querySelector('#source');
+      const layers = document.querySelector('#layers');
+      const before = Number(layers.dataset.builds);
+      const start = performance.now();
+      area.value = text.replace(/\s*$/, '') + ' #' + i + '\n';
+      area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      await new Promise((resolve) => {
+        const check = () => (Number(document.querySelector('#layers').dataset.builds) > before ? resolve() : requestAnimationFrame(check));
+        check();
+      });
+      return performance.now() - start;
+    }, { text: dockerfile, i });
+    times.push(t);
+  }
+  const buildMs = Number(await page.getAttribute('#layers', 'data-build-ms'));
+  return { p50: pct(times, 50), p95: pct(times, 95), lastBuildMs: buildMs };
+}
+
+const { server, url } = await serve();
+const browser = await launch();
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForSelector('#steps tbody tr');
+  const cold = Date.now() - t0;
+
+  const seedText = fs.readFileSync(path.join(root, '..', 'shared', 'seeds', fs.readdirSync(path.join(root, '..', 'shared', 'seeds')).find((f) => f.startsWith('004'))), 'utf8');
+  const seedDockerfile = 'FROM python:3.6.1-alpine\nRUN pip install flask\nCMD ["python","app.py"]\nCOPY app.py /app.py\n';
+  if (!seedText.includes('RUN pip install flask')) throw new Error('seed 004 changed');
+  const seed = await keystrokes(page, seedDockerfile);
+  const long = longestRealworld();
+  const longRes = await keystrokes(page, long.text);
+
+  const sizes = {};
+  for (const f of fs.readdirSync(dist)) {
+    const ext = path.extname(f);
+    if (['.wasm', '.js', '.css'].includes(ext)) sizes[ext] = (sizes[ext] || 0) + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
+  }
+  const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+  console.log(`cold load to first build result: ${cold} ms`);
+  console.log(`keystroke -> layers panel, seed 004 (4 lines): p50 ${seed.p50.toFixed(1)} ms, p95 ${seed.p95.toFixed(1)} ms (build ${seed.lastBuildMs} ms)`);
+  console.log(`keystroke -> layers panel, ${path.relative(root, long.p)} (${long.text.split('\n').length} lines): p50 ${longRes.p50.toFixed(1)} ms, p95 ${longRes.p95.toFixed(1)} ms (build ${longRes.lastBuildMs} ms)`);
+  console.log(`gzipped: wasm ${sizes['.wasm']} B, js ${sizes['.js']} B, css ${sizes['.css']} B, total ${total} B`);
+  await context.close();
+} finally {
+  await browser.close();
+  server.close();
+}
