@@ -123,8 +123,14 @@ pub fn app() -> Html {
         let latest = latest.clone();
         Callback::from(move |_| {
             let dispatcher = dispatcher.clone();
-            let delay = if latest.borrow().2 < FAST_BUILD_MS { 0 } else { DEBOUNCE_MS };
-            *pending.borrow_mut() = Some(Timeout::new(delay, move || dispatcher.dispatch(Action::Build)));
+            let delay = if latest.borrow().2 < FAST_BUILD_MS {
+                0
+            } else {
+                DEBOUNCE_MS
+            };
+            *pending.borrow_mut() = Some(Timeout::new(delay, move || {
+                dispatcher.dispatch(Action::Build)
+            }));
         })
     };
 
@@ -271,4 +277,3 @@ pub fn app() -> Html {
         </div>
     }
 }
-

@@ -12,7 +12,25 @@
 //! assert_eq!(go_quote(b"a\tb\xff\xc2\xa0"), r#""a\tb\xff\u00a0""#);
 //! ```
 
-use unicode_general_category::{get_general_category, GeneralCategory as Gc};
+mod tables {
+    include!(concat!(env!("OUT_DIR"), "/unicode_tables.rs"));
+}
+
+/// Whether `c` falls in one of the sorted, disjoint `ranges`.
+fn in_ranges(ranges: &[(u32, u32)], c: char) -> bool {
+    let c = c as u32;
+    ranges
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
 
 /// Decodes one rune the way Go's `utf8.DecodeRune` does: a valid UTF-8 sequence
 /// gives its char; anything else gives `None` (Go's `RuneError`) with width 1.
@@ -65,14 +83,7 @@ pub fn is_letter(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
     }
-    matches!(
-        get_general_category(c),
-        Gc::UppercaseLetter
-            | Gc::LowercaseLetter
-            | Gc::TitlecaseLetter
-            | Gc::ModifierLetter
-            | Gc::OtherLetter
-    )
+    in_ranges(&tables::LETTER, c)
 }
 
 /// Go's `unicode.IsDigit`: general category Nd.
@@ -80,40 +91,16 @@ pub fn is_digit(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    get_general_category(c) == Gc::DecimalNumber
+    in_ranges(&tables::DIGIT, c)
 }
 
 /// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and the
-/// ASCII space.
+/// ASCII space (no other space, control, format, private or unassigned rune).
 pub fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
+    if c.is_ascii() {
+        return (' '..='~').contains(&c);
     }
-    matches!(
-        get_general_category(c),
-        Gc::UppercaseLetter
-            | Gc::LowercaseLetter
-            | Gc::TitlecaseLetter
-            | Gc::ModifierLetter
-            | Gc::OtherLetter
-            | Gc::NonspacingMark
-            | Gc::SpacingMark
-            | Gc::EnclosingMark
-            | Gc::DecimalNumber
-            | Gc::LetterNumber
-            | Gc::OtherNumber
-            | Gc::ConnectorPunctuation
-            | Gc::DashPunctuation
-            | Gc::OpenPunctuation
-            | Gc::ClosePunctuation
-            | Gc::InitialPunctuation
-            | Gc::FinalPunctuation
-            | Gc::OtherPunctuation
-            | Gc::MathSymbol
-            | Gc::CurrencySymbol
-            | Gc::ModifierSymbol
-            | Gc::OtherSymbol
-    )
+    in_ranges(&tables::GRAPHIC, c)
 }
 
 /// Go's `bytes.TrimLeftFunc(s, unicode.IsSpace)`.
@@ -287,5 +274,12 @@ mod tests {
         assert_eq!(go_to_lower("RUN".as_bytes()), b"run");
         assert_eq!(go_to_lower("WOR\u{212a}DIR".as_bytes()), b"workdir");
         assert_eq!(go_to_lower(b"\xc4\xb0X\xff"), "ix\u{fffd}".as_bytes());
+    }
+
+    #[test]
+    fn unicode_classes() {
+        assert!(is_letter('é') && is_letter('한') && !is_letter('٣') && !is_letter('_'));
+        assert!(is_digit('٣') && !is_digit('Ⅳ'));
+        assert!(is_print('♥') && is_print('😀') && !is_print('\u{a0}') && !is_print('\u{200b}') && !is_print('\u{e000}'));
     }
 }

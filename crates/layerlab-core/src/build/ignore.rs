@@ -6,14 +6,29 @@
 //! The last pattern that matches a path, or any of its parent directories,
 //! decides.
 
-use regex::Regex;
-
 use crate::fs::path::clean;
+
+/// One element of a compiled pattern (what patternmatcher's regex would hold).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    Lit(char),
+    /// `?` → `[^/]`
+    AnyInName,
+    /// `*` → `[^/]*`
+    StarInName,
+    /// `**/` (or `**` before more) → `(.*/)?`
+    Dirs,
+    /// a trailing `**` → `.*`
+    Rest,
+    /// `[...]` (negated, ranges)
+    Class(bool, Vec<(char, char)>),
+}
 
 #[derive(Clone, Debug)]
 struct Pattern {
     exclusion: bool,
-    regex: Option<Regex>,
+    /// `None` when the pattern is malformed (Docker ignores such a line).
+    toks: Option<Vec<Tok>>,
 }
 
 /// A parsed `.dockerignore`.
@@ -42,8 +57,10 @@ impl IgnoreMatcher {
             if cleaned.is_empty() {
                 cleaned = ".".into();
             }
-            let regex = Regex::new(&pattern_regex(&cleaned)).ok();
-            patterns.push(Pattern { exclusion, regex });
+            patterns.push(Pattern {
+                exclusion,
+                toks: compile(&cleaned),
+            });
         }
         IgnoreMatcher { patterns }
     }
@@ -62,10 +79,11 @@ impl IgnoreMatcher {
             if p.exclusion != matched {
                 continue;
             }
-            let Some(re) = &p.regex else { continue };
-            let mut hit = re.is_match(path);
+            let Some(toks) = &p.toks else { continue };
+            let is_match = |s: &str| matches(toks, &s.chars().collect::<Vec<_>>());
+            let mut hit = is_match(path);
             if !hit {
-                hit = (1..=parents.len()).any(|i| re.is_match(&parents[..i].join("/")));
+                hit = (1..=parents.len()).any(|i| is_match(&parents[..i].join("/")));
             }
             if hit {
                 matched = !p.exclusion;
@@ -75,10 +93,10 @@ impl IgnoreMatcher {
     }
 }
 
-/// The regex for one cleaned pattern (patternmatcher's conversion).
-fn pattern_regex(pattern: &str) -> String {
+/// Compiles a cleaned pattern as patternmatcher does into its regex.
+fn compile(pattern: &str) -> Option<Vec<Tok>> {
     let chars: Vec<char> = pattern.chars().collect();
-    let mut re = String::from("^");
+    let mut toks = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let ch = chars[i];
@@ -89,32 +107,82 @@ fn pattern_regex(pattern: &str) -> String {
                 if chars.get(i) == Some(&'/') {
                     i += 1;
                 }
-                if i >= chars.len() {
-                    re.push_str(".*");
+                toks.push(if i >= chars.len() {
+                    Tok::Rest
                 } else {
-                    re.push_str("(.*/)?");
-                }
+                    Tok::Dirs
+                });
             }
-            '*' => re.push_str("[^/]*"),
-            '?' => re.push_str("[^/]"),
+            '*' => toks.push(Tok::StarInName),
+            '?' => toks.push(Tok::AnyInName),
             '\\' => match chars.get(i) {
                 Some(c) => {
-                    re.push('\\');
-                    re.push(*c);
+                    toks.push(Tok::Lit(*c));
                     i += 1;
                 }
-                None => re.push_str("\\\\"),
+                None => toks.push(Tok::Lit('\\')),
             },
-            '[' | ']' => re.push(ch),
-            c if ".+()|{}^$".contains(c) => {
-                re.push('\\');
-                re.push(c);
+            '[' => {
+                let negated = chars.get(i) == Some(&'^');
+                if negated {
+                    i += 1;
+                }
+                let mut items = Vec::new();
+                let mut first = true;
+                loop {
+                    let mut lo = *chars.get(i)?;
+                    if lo == ']' && !first {
+                        i += 1;
+                        break;
+                    }
+                    first = false;
+                    if lo == '\\' {
+                        i += 1;
+                        lo = *chars.get(i)?;
+                    }
+                    i += 1;
+                    let mut hi = lo;
+                    if chars.get(i) == Some(&'-') && chars.get(i + 1).is_some_and(|c| *c != ']') {
+                        hi = chars[i + 1];
+                        i += 2;
+                    }
+                    if hi < lo {
+                        return None;
+                    }
+                    items.push((lo, hi));
+                }
+                toks.push(Tok::Class(negated, items));
             }
-            c => re.push(c),
+            ']' => toks.push(Tok::Lit(']')),
+            c => toks.push(Tok::Lit(c)),
         }
     }
-    re.push('$');
-    re
+    Some(toks)
+}
+
+/// Whether the tokens match the whole of `s`.
+fn matches(toks: &[Tok], s: &[char]) -> bool {
+    let Some((tok, rest)) = toks.split_first() else {
+        return s.is_empty();
+    };
+    match tok {
+        Tok::Lit(c) => s.first() == Some(c) && matches(rest, &s[1..]),
+        Tok::AnyInName => s.first().is_some_and(|c| *c != '/') && matches(rest, &s[1..]),
+        Tok::Class(negated, items) => {
+            s.first()
+                .is_some_and(|c| items.iter().any(|(lo, hi)| lo <= c && c <= hi) != *negated)
+                && matches(rest, &s[1..])
+        }
+        Tok::StarInName => {
+            let run = s.iter().take_while(|c| **c != '/').count();
+            (0..=run).any(|n| matches(rest, &s[n..]))
+        }
+        Tok::Rest => (0..=s.len()).any(|n| matches(rest, &s[n..])),
+        // `(.*/)?`: nothing, or anything up to and including a slash.
+        Tok::Dirs => {
+            matches(rest, s) || (0..s.len()).any(|n| s[n] == '/' && matches(rest, &s[n + 1..]))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -529,16 +529,11 @@ impl WordState<'_> {
         let re = pattern::shell_pattern_to_regex(pattern, true, false)
             .map_err(|e| format!("invalid pattern ({pattern}) in substitution: {e}"))?;
         if all {
-            // Like Go's ReplaceAllString, `$n`/`${name}` in the replacement refer to groups.
-            return Ok(re.replace_all(value, replacement).into_owned());
+            // Like Go's ReplaceAllString, `$0`/`${0}`/`$$` in the replacement are expanded.
+            return Ok(re.replace_all(value, replacement));
         }
         Ok(match re.find(value) {
-            Some(m) => format!(
-                "{}{}{}",
-                &value[..m.start()],
-                replacement,
-                &value[m.end()..]
-            ),
+            Some((start, end)) => format!("{}{}{}", &value[..start], replacement, &value[end..]),
             None => value.to_owned(),
         })
     }
