@@ -280,6 +280,12 @@ mod tests {
     fn unicode_classes() {
         assert!(is_letter('é') && is_letter('한') && !is_letter('٣') && !is_letter('_'));
         assert!(is_digit('٣') && !is_digit('Ⅳ'));
-        assert!(is_print('♥') && is_print('😀') && !is_print('\u{a0}') && !is_print('\u{200b}') && !is_print('\u{e000}'));
+        assert!(
+            is_print('♥')
+                && is_print('😀')
+                && !is_print('\u{a0}')
+                && !is_print('\u{200b}')
+                && !is_print('\u{e000}')
+        );
     }
 }
