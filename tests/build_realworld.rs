@@ -1,10 +1,9 @@
-//! Every real-world Dockerfile builds without panicking, against a context
-//! holding a file for each COPY/ADD source it names; every failure carries a
+//! Every real-world Dockerfile builds without panicking, against a stub
+//! context (a file for each COPY/ADD source it names); every failure carries a
 //! line number and a message. Prints how many built.
 
 use layerlab_core::build::{build, BuildOptions, CacheStore, Context, NoopExecutor};
 use layerlab_core::catalog::Catalog;
-use layerlab_core::instructions::{parse_instruction, Command};
 
 fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -15,40 +14,6 @@ fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             out.push(p);
         }
     }
-}
-
-fn context_for(dockerfile: &[u8]) -> Context {
-    let mut ctx = Context::new();
-    let Ok(parsed) = layerlab_core::syntax::parse(dockerfile) else {
-        return ctx;
-    };
-    for node in &parsed.instructions {
-        let Ok(ins) = parse_instruction(node) else {
-            continue;
-        };
-        if let Command::Copy(c) | Command::Add(c) = ins.command {
-            if c.from.is_some() {
-                continue;
-            }
-            for src in c
-                .sources
-                .iter()
-                .filter(|s| !s.contains("://") && !s.starts_with("<<"))
-            {
-                let clean = src
-                    .trim_start_matches("./")
-                    .trim_start_matches('/')
-                    .replace('*', "x");
-                let path = if clean.is_empty() || clean == "." || clean.ends_with('/') {
-                    format!("{clean}file")
-                } else {
-                    clean
-                };
-                ctx.add(&path, b"content\n");
-            }
-        }
-    }
-    ctx
 }
 
 #[test]
@@ -66,7 +31,7 @@ fn realworld_files_build_or_fail_with_a_line() {
         let mut cache = CacheStore::new();
         let result = build(
             &src,
-            &context_for(&src),
+            &Context::stub_for(&src),
             &catalog,
             &BuildOptions::default(),
             &mut cache,
@@ -78,7 +43,7 @@ fn realworld_files_build_or_fail_with_a_line() {
                 // A second build is all cache hits.
                 let again = build(
                     &src,
-                    &context_for(&src),
+                    &Context::stub_for(&src),
                     &catalog,
                     &BuildOptions::default(),
                     &mut cache,

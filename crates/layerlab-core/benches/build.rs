@@ -5,12 +5,13 @@
 //! - a rebuild of a 300-line Dockerfile after a one-line edit to its last
 //!   instruction, against a warm cache (everything before it is a hit).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use divan::Bencher;
 use layerlab_core::build::{build, BuildOptions, CacheStore, Context, NoopExecutor};
 use layerlab_core::catalog::Catalog;
-use layerlab_core::instructions::{parse_instruction, Command};
 
 fn main() {
     divan::main();
@@ -24,63 +25,14 @@ fn catalog() -> Catalog {
     Catalog::from_json(&std::fs::read(shared().join("catalog/images.json")).unwrap()).unwrap()
 }
 
-fn collect(dir: &Path, out: &mut Vec<Vec<u8>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            out.push(bytes);
-        }
-    }
-}
-
-/// A context with a small file for every COPY/ADD source the Dockerfile names.
-fn context_for(dockerfile: &[u8]) -> Context {
-    let mut ctx = Context::new();
-    let Ok(parsed) = layerlab_core::syntax::parse(dockerfile) else {
-        return ctx;
-    };
-    for node in &parsed.instructions {
-        let Ok(ins) = parse_instruction(node) else {
-            continue;
-        };
-        if let Command::Copy(c) | Command::Add(c) = ins.command {
-            if c.from.is_some() {
-                continue;
-            }
-            for src in c
-                .sources
-                .iter()
-                .filter(|s| !s.contains("://") && !s.starts_with("<<"))
-            {
-                let clean = src
-                    .trim_start_matches("./")
-                    .trim_start_matches('/')
-                    .replace('*', "x");
-                let path = if clean.is_empty() || clean == "." || clean.ends_with('/') {
-                    format!("{clean}file")
-                } else {
-                    clean
-                };
-                ctx.add(&path, b"content\n");
-            }
-        }
-    }
-    ctx
-}
-
 #[divan::bench(sample_count = 20)]
 fn build_every_realworld_file(bencher: Bencher) {
     let mut files = Vec::new();
-    collect(&shared().join("conformance/realworld/files"), &mut files);
+    common::collect(&shared().join("conformance/realworld/files"), &mut files);
     let inputs: Vec<(Vec<u8>, Context)> = files
         .into_iter()
         .map(|f| {
-            let ctx = context_for(&f);
+            let ctx = Context::stub_for(&f);
             (f, ctx)
         })
         .collect();

@@ -2,7 +2,9 @@
 //! `../shared/conformance/realworld/files` (read in place). divan reports the
 //! time per pass and the byte throughput (MB/s).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use divan::counter::BytesCount;
 use divan::Bencher;
@@ -11,25 +13,11 @@ fn main() {
     divan::main();
 }
 
-fn collect(dir: &Path, out: &mut Vec<Vec<u8>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            out.push(bytes);
-        }
-    }
-}
-
 fn corpus() -> Vec<Vec<u8>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/conformance/realworld/files");
     let mut files = Vec::new();
-    collect(&dir, &mut files);
+    common::collect(&dir, &mut files);
     assert!(!files.is_empty(), "no corpus at {}", dir.display());
     files
 }

@@ -84,6 +84,44 @@ impl Context {
         }
     }
 
+    /// A stand-in context for a Dockerfile whose files are not at hand: a small
+    /// file for every local COPY/ADD source it names (wildcards become a
+    /// literal `x`, a directory source gets one file inside).
+    pub fn stub_for(dockerfile: &[u8]) -> Context {
+        use crate::instructions::{parse_instruction, Command};
+        let mut ctx = Context::new();
+        let Ok(parsed) = crate::syntax::parse(dockerfile) else {
+            return ctx;
+        };
+        for node in &parsed.instructions {
+            let Ok(ins) = parse_instruction(node) else {
+                continue;
+            };
+            if let Command::Copy(c) | Command::Add(c) = ins.command {
+                if c.from.is_some() {
+                    continue;
+                }
+                for src in c
+                    .sources
+                    .iter()
+                    .filter(|s| !s.contains("://") && !s.starts_with("<<"))
+                {
+                    let clean = src
+                        .trim_start_matches("./")
+                        .trim_start_matches('/')
+                        .replace('*', "x");
+                    let path = if clean.is_empty() || clean == "." || clean.ends_with('/') {
+                        format!("{clean}file")
+                    } else {
+                        clean
+                    };
+                    ctx.add(&path, b"content\n");
+                }
+            }
+        }
+        ctx
+    }
+
     /// Every directory implied by the files' paths.
     pub fn dirs(&self) -> Vec<String> {
         let mut dirs: Vec<String> = Vec::new();
