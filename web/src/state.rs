@@ -6,9 +6,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use layerlab_core::build::{
-    build, BuildOptions, BuildResult, Builder, CacheStore, Context, NoopExecutor,
-};
+use layerlab_core::build::{build, BuildOptions, BuildResult, Builder, CacheStore, Context};
+use layerlab_core::shell::ShellExecutor;
 use layerlab_core::syntax::parse_lenient;
 use yew::Reducible;
 
@@ -181,7 +180,7 @@ impl AppState {
             crate::data::catalog(),
             &options,
             &mut self.cache.borrow_mut(),
-            &NoopExecutor,
+            &ShellExecutor::default(),
         );
         // Diagnostics: every parse problem (the lenient parse goes past the first),
         // then the build's own error if it is not one of them.

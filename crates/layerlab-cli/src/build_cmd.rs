@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use layerlab_core::build::{build, BuildOptions, BuildResult, Builder, Context, NoopExecutor};
+use layerlab_core::build::{build, BuildOptions, BuildResult, Builder, Context};
 use layerlab_core::catalog::Catalog;
 use layerlab_core::report::{json, logs, time};
+use layerlab_core::shell::ShellExecutor;
 
 use crate::store::{Store, StoredImage};
 
@@ -147,7 +148,7 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         &catalog,
         &options,
         &mut cache,
-        &NoopExecutor,
+        &ShellExecutor::default(),
     );
     store.save_cache(&cache)?;
     print_result(&result, &args, dockerfile.len() as u64);

@@ -20,5 +20,6 @@ pub mod image;
 pub mod instructions;
 pub mod lesson;
 pub mod report;
+pub mod shell;
 pub mod syntax;
 pub mod text;

@@ -20,10 +20,10 @@
 //! assert!(second.steps.iter().skip(1).all(|s| s.status == layerlab_core::build::StepStatus::Cached));
 //! ```
 
-mod archive;
+pub(crate) mod archive;
 pub mod cache;
 mod context;
-mod copy;
+pub(crate) mod copy;
 mod dispatch;
 pub mod executor;
 pub mod history;

@@ -1,0 +1,506 @@
+//! The interpreter: runs a parsed script against the image's filesystem.
+//!
+//! Words are expanded as `sh` does them (quotes, `$VAR`/`${…}` through the
+//! core's expander, `$(…)` when its output is knowable, unquoted globs against
+//! the tree). Control flow, `&&`/`||`, `set -e` and exit codes follow POSIX;
+//! loops are bounded so a `while true` cannot hang the page.
+
+use crate::expand::{Env, Lexer};
+use crate::fs::{path, Node, Tree};
+
+use super::parse::{parse_script, AndOr, Command, List, Pipeline, RedirOp, Redirect};
+
+/// Commands a script may run before the simulation gives up on it.
+const MAX_STEPS: usize = 100_000;
+
+pub(crate) struct Interp<'a> {
+    pub tree: &'a mut Tree,
+    pub env: Env,
+    pub cwd: String,
+    pub user: String,
+    pub status: i32,
+    errexit: bool,
+    xtrace: bool,
+    /// Inside an `if` condition or left of `&&`/`||`: failures do not exit.
+    conditional: usize,
+    pub output: Vec<String>,
+    pub notes: Vec<String>,
+    pub strict_path: bool,
+    steps: usize,
+    pub exit: Option<i32>,
+    /// Captured stdout of the current command (for pipes, `$(…)` and redirections).
+    pub stdout: String,
+    pub stdin: String,
+}
+
+impl<'a> Interp<'a> {
+    pub fn new(tree: &'a mut Tree, env: Env, cwd: &str, user: &str) -> Self {
+        Interp {
+            tree,
+            env,
+            cwd: cwd.to_owned(),
+            user: user.to_owned(),
+            status: 0,
+            errexit: false,
+            xtrace: false,
+            conditional: 0,
+            output: Vec::new(),
+            notes: Vec::new(),
+            strict_path: false,
+            steps: 0,
+            exit: None,
+            stdout: String::new(),
+            stdin: String::new(),
+        }
+    }
+
+    /// Runs a whole script; returns its exit status.
+    pub fn run_script(&mut self, src: &str) -> i32 {
+        match parse_script(src) {
+            Ok(list) => {
+                self.run_list(&list);
+                let out = std::mem::take(&mut self.stdout);
+                self.emit(&out);
+                self.exit.unwrap_or(self.status)
+            }
+            Err(e) => {
+                self.output.push(format!("/bin/sh: 1: {e}"));
+                2
+            }
+        }
+    }
+
+    /// Runs `sh -c SCRIPT` inside this shell; returns its status.
+    pub fn run_nested(&mut self, src: &str) -> i32 {
+        match parse_script(src) {
+            Ok(list) => {
+                let outer_exit = self.exit.take();
+                self.run_list(&list);
+                let code = self.exit.take().unwrap_or(self.status);
+                self.exit = outer_exit;
+                code
+            }
+            Err(e) => {
+                self.output.push(format!("sh: 1: {e}"));
+                2
+            }
+        }
+    }
+
+    /// Text written to the build log.
+    pub fn emit(&mut self, text: &str) {
+        for line in text.lines() {
+            self.output.push(line.to_owned());
+        }
+    }
+
+    pub fn set_option(&mut self, flag: char, on: bool) {
+        match flag {
+            'e' => self.errexit = on,
+            'x' => self.xtrace = on,
+            _ => {}
+        }
+    }
+
+    fn run_list(&mut self, list: &List) {
+        for item in list {
+            if self.exit.is_some() {
+                return;
+            }
+            self.run_and_or(item);
+        }
+    }
+
+    fn run_and_or(&mut self, item: &AndOr) {
+        let guarded = !item.rest.is_empty();
+        if guarded {
+            self.conditional += 1;
+        }
+        self.run_pipeline(&item.first);
+        for (i, (is_and, p)) in item.rest.iter().enumerate() {
+            if self.exit.is_some() {
+                break;
+            }
+            let last = i + 1 == item.rest.len();
+            if last {
+                self.conditional -= 1;
+            }
+            if (self.status == 0) == *is_and {
+                self.run_pipeline(p);
+            }
+            if last {
+                self.check_errexit();
+                return;
+            }
+        }
+        if guarded {
+            self.conditional -= 1;
+        } else {
+            self.check_errexit();
+        }
+    }
+
+    fn check_errexit(&mut self) {
+        if self.errexit && self.status != 0 && self.conditional == 0 && self.exit.is_none() {
+            self.exit = Some(self.status);
+        }
+    }
+
+    fn run_pipeline(&mut self, p: &Pipeline) {
+        if p.negate {
+            self.conditional += 1;
+        }
+        let n = p.commands.len();
+        for (i, c) in p.commands.iter().enumerate() {
+            if i > 0 {
+                self.stdin = std::mem::take(&mut self.stdout);
+            }
+            self.run_command(c);
+            if i + 1 < n {
+                continue;
+            }
+        }
+        self.stdin.clear();
+        if p.negate {
+            self.conditional -= 1;
+            self.status = i32::from(self.status == 0);
+        }
+    }
+
+    fn tick(&mut self) -> bool {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            if self.exit.is_none() {
+                self.notes.push(format!(
+                    "stopped after {MAX_STEPS} commands (an endless loop?)"
+                ));
+                self.exit = Some(1);
+            }
+            return false;
+        }
+        true
+    }
+
+    fn run_command(&mut self, c: &Command) {
+        if !self.tick() {
+            return;
+        }
+        match c {
+            Command::Simple {
+                assigns,
+                words,
+                redirects,
+            } => self.run_simple(assigns, words, redirects),
+            Command::Group(l) => self.run_list(l),
+            Command::Subshell(l) => {
+                let (env, cwd) = (self.env.clone(), self.cwd.clone());
+                self.run_list(l);
+                if let Some(code) = self.exit.take() {
+                    self.status = code;
+                }
+                self.env = env;
+                self.cwd = cwd;
+            }
+            Command::If {
+                branches,
+                otherwise,
+            } => {
+                for (cond, body) in branches {
+                    self.conditional += 1;
+                    self.run_list(cond);
+                    self.conditional -= 1;
+                    if self.status == 0 {
+                        self.run_list(body);
+                        return;
+                    }
+                }
+                self.status = 0;
+                if let Some(body) = otherwise {
+                    self.run_list(body);
+                }
+            }
+            Command::For { var, items, body } => {
+                let items = match items {
+                    Some(words) => words.iter().flat_map(|w| self.expand(w)).collect(),
+                    None => Vec::new(),
+                };
+                self.status = 0;
+                for item in items {
+                    if self.exit.is_some() || !self.tick() {
+                        break;
+                    }
+                    self.env.set(var, &item);
+                    self.run_list(body);
+                }
+            }
+            Command::While { until, cond, body } => loop {
+                if self.exit.is_some() || !self.tick() {
+                    break;
+                }
+                self.conditional += 1;
+                self.run_list(cond);
+                self.conditional -= 1;
+                if (self.status == 0) == *until {
+                    self.status = 0;
+                    break;
+                }
+                self.run_list(body);
+            },
+            Command::Case { word, arms } => {
+                let value = self.expand_single(word);
+                self.status = 0;
+                for (patterns, body) in arms {
+                    let hit = patterns.iter().any(|p| {
+                        let p = self.expand_single(p);
+                        p == "*" || crate::build::copy::glob_match(&p, &value)
+                    });
+                    if hit {
+                        self.run_list(body);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    fn run_simple(
+        &mut self,
+        assigns: &[(String, String)],
+        words: &[String],
+        redirects: &[Redirect],
+    ) {
+        let argv: Vec<String> = words.iter().flat_map(|w| self.expand(w)).collect();
+        let values: Vec<(String, String)> = assigns
+            .iter()
+            .map(|(k, v)| (k.clone(), self.expand_single(v)))
+            .collect();
+        if argv.is_empty() {
+            for (k, v) in values {
+                self.env.set(&k, &v);
+            }
+            self.status = 0;
+            return;
+        }
+        if self.xtrace {
+            self.output.push(format!("+ {}", argv.join(" ")));
+        }
+        // Assignments before a command apply to it; for builtins like export they stick.
+        let saved: Vec<(String, Option<String>)> = values
+            .iter()
+            .map(|(k, _)| (k.clone(), self.env.get(k).map(str::to_owned)))
+            .collect();
+        for (k, v) in &values {
+            self.env.set(k, v);
+        }
+        let outer_stdout = std::mem::take(&mut self.stdout);
+        self.status = super::commands::run(self, &argv);
+        let produced = std::mem::replace(&mut self.stdout, outer_stdout);
+        let mut to_stdout = true;
+        for r in redirects {
+            let target = self.expand_single(&r.target);
+            match (r.fd, r.op) {
+                (1, RedirOp::Write | RedirOp::Append) => {
+                    to_stdout = false;
+                    if target != "/dev/null" {
+                        self.write_output(&target, &produced, r.op == RedirOp::Append);
+                    }
+                }
+                (_, RedirOp::Read) => {}
+                _ => {}
+            }
+        }
+        if to_stdout {
+            self.stdout.push_str(&produced);
+        }
+        if !matches!(argv[0].as_str(), "export" | "cd" | "set" | "unset") {
+            for (k, old) in saved {
+                match old {
+                    Some(v) => self.env.set(&k, &v),
+                    None => self.env.set(&k, ""),
+                }
+            }
+        }
+    }
+
+    fn write_output(&mut self, target: &str, text: &str, append: bool) {
+        let p = self.abs(target);
+        let mut data = Vec::new();
+        if append {
+            if let Some(Node::File { content, .. }) = self.tree.get(&p) {
+                data.extend_from_slice(content.as_bytes().unwrap_or_default());
+            }
+        }
+        data.extend_from_slice(text.as_bytes());
+        let meta = self
+            .tree
+            .get(&p)
+            .map(Node::meta)
+            .unwrap_or(crate::fs::Meta::FILE);
+        if self
+            .tree
+            .write_file(&p, meta, crate::fs::Content::bytes(data))
+            .is_err()
+        {
+            self.output.push(format!(
+                "/bin/sh: 1: cannot create {target}: Directory nonexistent"
+            ));
+            self.status = 2;
+        }
+    }
+
+    /// An absolute path for a word (relative to the working directory), symlinks resolved.
+    pub fn abs(&self, p: &str) -> String {
+        self.tree.resolve(&path::join(&self.cwd, p))
+    }
+
+    /// One word, expanded without field splitting.
+    pub fn expand_single(&mut self, word: &str) -> String {
+        let prepared = self.substitute_commands(word);
+        Lexer::new('\\')
+            .expand_word(&prepared, &self.env)
+            .unwrap_or(prepared)
+    }
+
+    /// A word expanded into fields, globs matched against the tree.
+    fn expand(&mut self, word: &str) -> Vec<String> {
+        let prepared = self.substitute_commands(word);
+        let fields = match Lexer::new('\\').expand_words(&prepared, &self.env) {
+            Ok(f) => f,
+            Err(e) => {
+                self.output.push(format!("/bin/sh: 1: {}", e.reason));
+                vec![prepared]
+            }
+        };
+        if !has_unquoted_glob(word) {
+            return fields;
+        }
+        let mut out = Vec::new();
+        for f in fields {
+            let pattern = path::join(&self.cwd, &f);
+            let mut matches = crate::build::copy::expand_wildcard(self.tree, &pattern);
+            if matches.is_empty() {
+                out.push(f);
+                continue;
+            }
+            matches.sort();
+            let relative = !f.starts_with('/');
+            out.extend(matches.into_iter().map(|m| {
+                if relative {
+                    m.strip_prefix(&format!("{}/", self.cwd.trim_end_matches('/')))
+                        .map(str::to_owned)
+                        .unwrap_or(m)
+                } else {
+                    m
+                }
+            }));
+        }
+        out
+    }
+
+    /// Replaces `$(…)` and `` `…` `` with the command's output, escaped so the
+    /// expander keeps it literal (and splits it only outside double quotes).
+    fn substitute_commands(&mut self, word: &str) -> String {
+        if !word.contains("$(") && !word.contains('`') {
+            return word.to_owned();
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut out = String::new();
+        let mut in_double = false;
+        let mut in_single = false;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '\'' && !in_double {
+                in_single = !in_single;
+            } else if c == '"' && !in_single {
+                in_double = !in_double;
+            }
+            let sub = if !in_single && c == '$' && chars.get(i + 1) == Some(&'(') {
+                let mut depth = 0;
+                let mut j = i + 1;
+                while j < chars.len() {
+                    match chars[j] {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                Some((
+                    chars[i + 2..j.min(chars.len())].iter().collect::<String>(),
+                    j + 1,
+                ))
+            } else if !in_single && c == '`' {
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|c| *c == '`')
+                    .map_or(chars.len(), |p| i + 1 + p);
+                Some((chars[i + 1..end].iter().collect::<String>(), end + 1))
+            } else {
+                None
+            };
+            match sub {
+                Some((inner, next)) => {
+                    let result = self.capture(&inner);
+                    let result = result.trim_end_matches('\n');
+                    for ch in result.chars() {
+                        if in_double {
+                            if matches!(ch, '"' | '\\' | '$') {
+                                out.push('\\');
+                            }
+                        } else if !ch.is_whitespace() {
+                            out.push('\\');
+                        }
+                        out.push(ch);
+                    }
+                    i = next;
+                }
+                None => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Runs `script` and returns what it printed.
+    fn capture(&mut self, script: &str) -> String {
+        let outer = std::mem::take(&mut self.stdout);
+        let (status, exit) = (self.status, self.exit);
+        if let Ok(list) = parse_script(script) {
+            self.conditional += 1;
+            self.run_list(&list);
+            self.conditional -= 1;
+        }
+        self.exit = exit;
+        self.status = status;
+        std::mem::replace(&mut self.stdout, outer)
+    }
+}
+
+/// Whether the raw word has `*`, `?` or `[` outside quotes.
+fn has_unquoted_glob(word: &str) -> bool {
+    let mut single = false;
+    let mut double = false;
+    let mut escaped = false;
+    for c in word.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if !single => escaped = true,
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '*' | '?' | '[' if !single && !double => return true,
+            _ => {}
+        }
+    }
+    false
+}

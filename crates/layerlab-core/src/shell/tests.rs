@@ -1,0 +1,195 @@
+//! The shell simulation against a small filesystem.
+
+use super::*;
+use crate::fs::{Content, Meta, Node, Tree};
+
+fn base() -> Tree {
+    let mut t = Tree::new();
+    for d in ["/bin", "/etc", "/tmp", "/usr/bin", "/var/lib/apt/lists"] {
+        t.mkdir_all(d, Meta::DIR).unwrap();
+    }
+    t.write_file(
+        "/etc/passwd",
+        Meta::FILE,
+        Content::bytes(&b"root:x:0:0:root:/root:/bin/sh\n"[..]),
+    )
+    .unwrap();
+    t.write_file(
+        "/etc/group",
+        Meta::FILE,
+        Content::bytes(&b"root:x:0:\n"[..]),
+    )
+    .unwrap();
+    t.write_file("/bin/busybox", Meta::EXEC, Content::sized("busybox", 100))
+        .unwrap();
+    t.insert("/bin/sh", Node::symlink("/bin/busybox")).unwrap();
+    t.write_file(
+        "/var/lib/apt/lists/a",
+        Meta::FILE,
+        Content::sized("lists", 5000),
+    )
+    .unwrap();
+    t.write_file(
+        "/var/lib/apt/lists/b",
+        Meta::FILE,
+        Content::sized("lists2", 5000),
+    )
+    .unwrap();
+    t
+}
+
+fn run_in(tree: &mut Tree, script: &str, strict: bool) -> RunOutcome {
+    ShellExecutor {
+        strict_path: strict,
+    }
+    .run(RunContext {
+        argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
+        shell_form: true,
+        heredocs: &[],
+        env: vec![
+            ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
+            ("HOME".into(), "/root".into()),
+        ],
+        workdir: "/".into(),
+        user: String::new(),
+        mounts: &[],
+        network: None,
+        tree,
+    })
+}
+
+fn file(tree: &Tree, p: &str) -> String {
+    match tree.get(p) {
+        Some(Node::File { content, .. }) => {
+            String::from_utf8_lossy(content.as_bytes().unwrap_or_default()).into_owned()
+        }
+        other => panic!("{p}: {other:?}"),
+    }
+}
+
+#[test]
+fn files_and_directories() {
+    let mut t = base();
+    let o = run_in(&mut t, "mkdir -p /app/static && cd /app && echo 'print(1)' > main.py && echo more >> main.py && cp main.py static/ && mv static/main.py static/m.py && ln -s /app/main.py /usr/bin/app && touch empty && chmod 700 main.py", false);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert_eq!(file(&t, "/app/main.py"), "print(1)\nmore\n");
+    assert!(t.exists("/app/static/m.py") && !t.exists("/app/static/main.py"));
+    assert_eq!(t.get("/usr/bin/app"), Some(&Node::symlink("/app/main.py")));
+    assert_eq!(t.get("/app/main.py").unwrap().meta().mode, 0o700);
+    assert!(o.notes.is_empty(), "{:?}", o.notes);
+}
+
+#[test]
+fn globs_rm_and_errors() {
+    let mut t = base();
+    let o = run_in(&mut t, "rm -rf /var/lib/apt/lists/*", false);
+    assert_eq!(o.exit_code, 0);
+    assert!(t.exists("/var/lib/apt/lists") && !t.exists("/var/lib/apt/lists/a"));
+    let o = run_in(&mut t, "rm /nope", false);
+    assert_eq!(
+        (o.exit_code, o.output[0].as_str()),
+        (1, "rm: cannot remove '/nope': No such file or directory")
+    );
+    let o = run_in(&mut t, "mkdir /tmp && echo unreachable", false);
+    assert_eq!(o.exit_code, 1);
+    assert!(o.output.iter().all(|l| l != "unreachable"));
+}
+
+#[test]
+fn control_flow_variables_and_set_e() {
+    let mut t = base();
+    let script = "set -e; V=world; for d in a b c; do mkdir -p /x/$d; done; if [ -d /x/b ]; then echo \"hello $V\"; else echo no; fi\ncase \"$(uname -m)\" in x86_64) ARCH=amd64;; *) ARCH=other;; esac; echo $ARCH > /arch; false || echo recovered; false; echo never";
+    let o = run_in(&mut t, script, false);
+    assert_eq!(o.exit_code, 1);
+    assert_eq!(o.output, ["hello world", "recovered"]);
+    assert_eq!(file(&t, "/arch"), "amd64\n");
+    assert!(t.exists("/x/c"));
+}
+
+#[test]
+fn unknown_commands_are_noted_or_not_found() {
+    let mut t = base();
+    let o = run_in(&mut t, "pip install flask", false);
+    assert_eq!(o.exit_code, 0);
+    assert_eq!(
+        o.notes,
+        ["not simulated: pip install flask, assumed to change no files"]
+    );
+    let o = run_in(&mut t, "pip install flask", true);
+    assert_eq!(
+        (o.exit_code, o.output.as_slice()),
+        (127, &["/bin/sh: 1: pip: not found".to_owned()][..])
+    );
+}
+
+#[test]
+fn users_groups_and_downloads() {
+    let mut t = base();
+    let o = run_in(&mut t, "groupadd -r app && useradd -r -g app -m -d /srv/app app && adduser -D -h /home/bob bob && curl -fsSL -o /tmp/tool.tgz https://example.com/tool.tgz && wget https://example.com/f.bin", false);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(file(&t, "/etc/group").contains("app:x:100:"));
+    assert!(file(&t, "/etc/passwd").contains("app:x:100:100::/srv/app:/bin/sh"));
+    assert_eq!(t.get("/srv/app").unwrap().meta().uid, 100);
+    assert!(t.exists("/home/bob"));
+    assert_eq!(t.get("/tmp/tool.tgz").unwrap().own_size(), 1_000_000);
+    assert!(t.exists("/f.bin"));
+    assert_eq!(o.notes.len(), 2);
+}
+
+#[test]
+fn exec_form_and_heredoc_scripts() {
+    let mut t = base();
+    let o = ShellExecutor::default().run(RunContext {
+        argv: vec!["mkdir".into(), "-p".into(), "/a b".into()],
+        shell_form: false,
+        heredocs: &[],
+        env: vec![],
+        workdir: "/".into(),
+        user: String::new(),
+        mounts: &[],
+        network: None,
+        tree: &mut t,
+    });
+    assert_eq!(o.exit_code, 0);
+    assert!(t.exists("/a b"));
+    let parsed = crate::syntax::parse(b"RUN <<EOF\necho one > /one\nmkdir /two\nEOF\n").unwrap();
+    let doc = parsed.instructions[0].heredocs.clone();
+    let o = ShellExecutor::default().run(RunContext {
+        argv: vec!["/bin/sh".into(), "-c".into(), "<<EOF".into()],
+        shell_form: true,
+        heredocs: &doc,
+        env: vec![],
+        workdir: "/".into(),
+        user: String::new(),
+        mounts: &[],
+        network: None,
+        tree: &mut t,
+    });
+    assert_eq!(o.exit_code, 0);
+    assert!(t.exists("/one") && t.exists("/two"));
+}
+
+#[test]
+fn deleting_in_a_later_run_does_not_shrink_the_image_but_the_same_run_does() {
+    use crate::build::{build, BuildOptions, CacheStore, Context};
+    use crate::catalog::Catalog;
+    let ctx = Context::new();
+    let separate =
+        b"FROM scratch\nRUN mkdir /tmp && printf '%s' 0123456789 > /tmp/big\nRUN rm /tmp/big\n";
+    let same =
+        b"FROM scratch\nRUN mkdir /tmp && printf '%s' 0123456789 > /tmp/big && rm /tmp/big\n";
+    let size = |df: &[u8]| {
+        let r = build(
+            df,
+            &ctx,
+            &Catalog::default(),
+            &BuildOptions::default(),
+            &mut CacheStore::new(),
+            &ShellExecutor::default(),
+        );
+        assert!(r.ok(), "{:?}", r.error);
+        r.image.unwrap().size
+    };
+    assert_eq!(size(separate), 10);
+    assert_eq!(size(same), 0);
+}

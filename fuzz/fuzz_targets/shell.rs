@@ -1,0 +1,25 @@
+//! Any RUN text must parse and run (or fail with a message) without
+//! panicking or hanging, on a small filesystem.
+#![no_main]
+
+use layerlab_core::build::{RunContext, RunExecutor};
+use layerlab_core::fs::{Meta, Tree};
+use layerlab_core::shell::ShellExecutor;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let Some((&mode, script)) = data.split_first() else { return };
+    let script = String::from_utf8_lossy(script).into_owned();
+    let mut tree = Tree::new();
+    let _ = tree.mkdir_all("/tmp", Meta::DIR);
+    let _ = ShellExecutor { strict_path: mode & 1 == 1 }.run(RunContext {
+        argv: vec!["/bin/sh".into(), "-c".into(), script],
+        shell_form: true,
+        heredocs: &[],
+        env: vec![("PATH".into(), "/usr/bin:/bin".into())],
+        workdir: "/".into(),
+        user: String::new(),
+        mounts: &[],
+        network: None,
+        tree: &mut tree,
+    });
+});
