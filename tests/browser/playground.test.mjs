@@ -18,14 +18,15 @@ after(async () => {
   server?.close();
 });
 
-async function fresh(viewport = { width: 1280, height: 720 }) {
+// Most tests type into the plain textarea (`?editor=plain`); one drives CodeMirror.
+async function fresh(viewport = { width: 1280, height: 720 }, query = '?editor=plain') {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const dialogs = [];
   page.on('dialog', async (d) => { dialogs.push(d.type() + ':' + d.message()); await d.dismiss(); });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
+  await page.goto(url + query);
   await page.waitForSelector('#steps tbody tr');
   return { context, page, dialogs, errors };
 }
@@ -159,5 +160,27 @@ test('keyboard: Ctrl+Enter rebuilds; narrow screens still show every panel', asy
   await waitForBuild(page, n);
   assert.ok(await page.isVisible('#layers'));
   await page.screenshot({ path: path.join(shots, 'narrow.png'), fullPage: true });
+  await context.close();
+});
+
+test('the CodeMirror editor: typing rebuilds, diagnostics mark the line, a step highlights its lines', async () => {
+  const { context, page, errors } = await fresh({ width: 1280, height: 720 }, '');
+  await page.waitForSelector('#cm-editor .cm-content');
+  assert.ok(await page.isHidden('#source'), 'the textarea gives way to CodeMirror');
+  const n = await builds(page);
+  await page.click('#cm-editor .cm-content');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\nENV BROKEN');
+  await waitForBuild(page, n);
+  await page.waitForSelector('#cm-editor .cm-lintRange-error, #cm-editor .cm-lint-marker-error');
+  assert.match(await page.textContent('#problems'), /9:1: ENV must have two arguments|ENV must have two arguments/);
+  await page.keyboard.press('Backspace');
+  for (let i = 0; i < 'ENV BROKEN'.length; i++) await page.keyboard.press('Backspace');
+  await page.waitForFunction(() => !document.querySelector('#problems'));
+  await page.click('#steps tbody tr[data-step="4"]');
+  await page.waitForSelector('#cm-editor .cm-step-highlight');
+  assert.match(await page.textContent('#cm-editor .cm-step-highlight'), /RUN pip install/);
+  await page.screenshot({ path: path.join(shots, 'codemirror.png') });
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -5,6 +5,7 @@
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::codemirror::{self, CodeMirror};
 use crate::browser;
 use crate::state::{Action, AppState};
 
@@ -99,8 +100,88 @@ pub fn editor(props: &EditorProps) -> Html {
     let state = &props.state;
     let highlight_ref = use_node_ref();
     let gutter_ref = use_node_ref();
+    let cm_host = use_node_ref();
+    let cm = use_mut_ref(|| None::<CodeMirror>);
+    let cm_ready = use_state(|| false);
+    let active_now = use_mut_ref(|| 0usize);
+    *active_now.borrow_mut() = state.active;
+    // Each step's lines, for clicks in the editor (read by a long-lived callback).
+    let step_lines = use_mut_ref(Vec::<(usize, usize)>::new);
+    *step_lines.borrow_mut() = state
+        .shown()
+        .map(|(r, _)| r.steps.iter().map(|s| (s.line, s.end_line)).collect())
+        .unwrap_or_default();
     let (name, text) = state.files.get(state.active).cloned().unwrap_or_default();
     let is_dockerfile = state.active == 0;
+    // Load CodeMirror after the first render (`?editor=plain` keeps the textarea).
+    {
+        let (cm, cm_ready, cm_host) = (cm.clone(), cm_ready.clone(), cm_host.clone());
+        let dispatcher = state.dispatcher();
+        let select_dispatcher = state.dispatcher();
+        let step_lines = step_lines.clone();
+        let active_for_lines = active_now.clone();
+        let on_edit = props.on_edit.clone();
+        let active_now = active_now.clone();
+        let doc = text.clone();
+        let readonly = props.readonly;
+        use_effect_with((), move |_| {
+            if browser::query("editor").as_deref() != Some("plain") {
+                if let Some(parent) = cm_host.cast::<web_sys::Element>() {
+                    codemirror::load_and_mount(
+                        parent,
+                        doc,
+                        readonly,
+                        move |text| {
+                            dispatcher.dispatch(Action::Edit(*active_now.borrow(), text));
+                            on_edit.emit(());
+                        },
+                        move |line| {
+                            let line = line as usize;
+                            if *active_for_lines.borrow() == 0 {
+                                let step = step_lines
+                                    .borrow()
+                                    .iter()
+                                    .position(|(a, b)| (*a..=*b).contains(&line));
+                                select_dispatcher.dispatch(Action::SelectStep(step));
+                            }
+                        },
+                        move |editor| {
+                            *cm.borrow_mut() = Some(editor);
+                            cm_ready.set(true);
+                        },
+                    );
+                }
+            }
+        });
+    }
+    // Keep the editor in step with the state.
+    {
+        let cm = cm.clone();
+        let selected = state.selected_step.and_then(|i| {
+            state
+                .shown()
+                .and_then(|(r, _)| r.steps.get(i).map(|s| (s.line, s.end_line)))
+        });
+        let diagnostics: Vec<(usize, usize, String, bool)> = if is_dockerfile {
+            state
+                .problems
+                .iter()
+                .map(|p| (p.line, p.column, p.message.clone(), p.error))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let text = text.clone();
+        use_effect_with((state.version, *cm_ready), move |_| {
+            if let Some(editor) = cm.borrow().as_ref() {
+                editor.set_doc(&text);
+                editor.set_language(is_dockerfile);
+                editor.set_diagnostics(&diagnostics);
+                let (from, to) = selected.unwrap_or((0, 0));
+                editor.set_highlight(from, to);
+            }
+        });
+    }
     let oninput = {
         let state = state.clone();
         let on_edit = props.on_edit.clone();
@@ -210,7 +291,8 @@ pub fn editor(props: &EditorProps) -> Html {
                     <button class="tab-add" id="add-file" title="Add a file to the build context" onclick={add}>{ "+" }</button>
                 }
             </div>
-            <div class="code" data-file={name.clone()}>
+            <div class={classes!("cm-host", (!*cm_ready).then_some("hidden"))} ref={cm_host} data-file={name.clone()} id="cm-editor" />
+            <div class={classes!("code", (*cm_ready).then_some("hidden"))} data-file={name.clone()}>
                 <div class="gutter" ref={gutter_ref} aria-hidden="true">{ for gutter }</div>
                 <div class="code-area">
                     <pre class="highlight" ref={highlight_ref} aria-hidden="true">{ highlighted(&text, is_dockerfile) }</pre>

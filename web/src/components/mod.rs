@@ -1,5 +1,6 @@
 //! The page's components; each renders a slice of the app state.
 
+pub mod codemirror;
 pub mod editor;
 pub mod explorer;
 pub mod layers;
