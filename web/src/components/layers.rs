@@ -2,7 +2,7 @@
 //! and what it forced to rebuild, a stacked bar of layer sizes, the image size
 //! and the time the cache saved.
 
-use layerlab_core::build::StepStatus;
+use layerlab_core::build::{MissReason, StepStatus};
 use layerlab_core::report::human_size;
 use yew::prelude::*;
 
@@ -97,7 +97,9 @@ pub fn layers(props: &LayersProps) -> Html {
                 { " · cache saved " }<span id="time-saved">{ seconds(result.saved_ms) }</span>
                 if stale { <span class="stale-note">{ " · showing the last build that worked" }</span> }
             </div>
-            if let Some(m) = first_miss {
+            if cached == 0 && first_miss.is_some_and(|m| m.miss == Some(MissReason::NotBuiltBefore)) {
+                <div class="miss first" id="first-miss">{ "First build: nothing was in the cache yet, so every step ran. Edit a file to see what the cache keeps." }</div>
+            } else if let Some(m) = first_miss {
                 <div class="miss" id="first-miss">
                     { format!("Step {} missed the cache: {}", m.number, m.miss_text.clone().unwrap_or_default()) }
                     if !rebuilt_after.is_empty() {
