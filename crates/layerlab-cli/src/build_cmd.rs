@@ -10,17 +10,40 @@ use layerlab_core::shell::ShellExecutor;
 
 use crate::store::{Store, StoredImage};
 
+/// `layerlab build` options (docker build's names).
+#[derive(clap::Args)]
 pub struct BuildArgs {
+    /// The Dockerfile (default: CONTEXT_DIR/Dockerfile).
+    #[arg(short = 'f', long = "file")]
     pub file: Option<PathBuf>,
+    /// Name and tag the image (`name:tag`). Repeatable.
+    #[arg(short = 't', long = "tag")]
     pub tags: Vec<String>,
+    /// Build this stage (default: the last).
+    #[arg(long)]
     pub target: Option<String>,
+    /// Set a build-time variable: NAME=VALUE. Repeatable.
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
     pub build_args: Vec<String>,
+    /// Do not use the cache.
+    #[arg(long)]
     pub no_cache: bool,
+    /// Do not use the cache for these stages (by name). Repeatable.
+    #[arg(long = "no-cache-filter", value_name = "STAGE")]
     pub no_cache_filter: Vec<String>,
+    /// Log format: `plain` (BuildKit) or `classic` (legacy builder).
+    #[arg(long, default_value = "plain", value_parser = ["plain", "classic"])]
     pub progress: String,
+    /// Print the build result as JSON instead of a log.
+    #[arg(long, value_parser = ["json"])]
     pub format: Option<String>,
+    /// Base-image catalog JSON (default: $LAYERLAB_CATALOG, or shared/catalog/images.json found above the current directory).
+    #[arg(long)]
     pub catalog: Option<PathBuf>,
+    /// Resolve image tags as of this date (YYYY-MM[-DD]).
+    #[arg(long, value_name = "DATE")]
     pub catalog_date: Option<String>,
+    /// The build context directory.
     pub context: PathBuf,
 }
 

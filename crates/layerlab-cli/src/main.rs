@@ -58,40 +58,7 @@ enum Command {
         word: String,
     },
     /// Simulate `docker build` of a context directory.
-    Build {
-        /// The Dockerfile (default: CONTEXT_DIR/Dockerfile).
-        #[arg(short = 'f', long = "file")]
-        file: Option<PathBuf>,
-        /// Name and tag the image (`name:tag`). Repeatable.
-        #[arg(short = 't', long = "tag")]
-        tags: Vec<String>,
-        /// Build this stage (default: the last).
-        #[arg(long)]
-        target: Option<String>,
-        /// Set a build-time variable: NAME=VALUE. Repeatable.
-        #[arg(long = "build-arg", value_name = "NAME=VALUE")]
-        build_args: Vec<String>,
-        /// Do not use the cache.
-        #[arg(long)]
-        no_cache: bool,
-        /// Do not use the cache for these stages (by name). Repeatable.
-        #[arg(long = "no-cache-filter", value_name = "STAGE")]
-        no_cache_filter: Vec<String>,
-        /// Log format: `plain` (BuildKit) or `classic` (legacy builder).
-        #[arg(long, default_value = "plain", value_parser = ["plain", "classic"])]
-        progress: String,
-        /// Print the build result as JSON instead of a log.
-        #[arg(long, value_parser = ["json"])]
-        format: Option<String>,
-        /// Base-image catalog JSON (default: $LAYERLAB_CATALOG, or shared/catalog/images.json found above the current directory).
-        #[arg(long)]
-        catalog: Option<PathBuf>,
-        /// Resolve image tags as of this date (YYYY-MM[-DD]).
-        #[arg(long, value_name = "DATE")]
-        catalog_date: Option<String>,
-        /// The build context directory.
-        context: PathBuf,
-    },
+    Build(build_cmd::BuildArgs),
     /// List images built (like `docker images`).
     Images,
     /// Show an image's history (like `docker history`).
@@ -112,41 +79,14 @@ fn main() -> ExitCode {
             escape,
             word,
         } => expand(&word, &env, escape, words),
-        Command::Build {
-            file,
-            tags,
-            target,
-            build_args,
-            no_cache,
-            no_cache_filter,
-            progress,
-            format,
-            catalog,
-            catalog_date,
-            context,
-        } => {
-            let args = build_cmd::BuildArgs {
-                file,
-                tags,
-                target,
-                build_args,
-                no_cache,
-                no_cache_filter,
-                progress,
-                format,
-                catalog,
-                catalog_date,
-                context,
-            };
-            match build_cmd::run(args, &store) {
-                Ok(true) => ExitCode::SUCCESS,
-                Ok(false) => ExitCode::from(1),
-                Err(e) => {
-                    eprintln!("ERROR: {e}");
-                    ExitCode::from(1)
-                }
+        Command::Build(args) => match build_cmd::run(args, &store) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("ERROR: {e}");
+                ExitCode::from(1)
             }
-        }
+        },
         Command::Images => show(
             store
                 .images()

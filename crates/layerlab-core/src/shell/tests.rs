@@ -139,32 +139,12 @@ fn users_groups_and_downloads() {
 #[test]
 fn exec_form_and_heredoc_scripts() {
     let mut t = base();
-    let o = ShellExecutor::default().run(RunContext {
-        argv: vec!["mkdir".into(), "-p".into(), "/a b".into()],
-        shell_form: false,
-        heredocs: &[],
-        env: vec![],
-        workdir: "/".into(),
-        user: String::new(),
-        mounts: &[],
-        network: None,
-        tree: &mut t,
-    });
+    let o = run_argv(&mut t, &["mkdir", "-p", "/a b"], false, &[], false);
     assert_eq!(o.exit_code, 0);
     assert!(t.exists("/a b"));
     let parsed = crate::syntax::parse(b"RUN <<EOF\necho one > /one\nmkdir /two\nEOF\n").unwrap();
     let doc = parsed.instructions[0].heredocs.clone();
-    let o = ShellExecutor::default().run(RunContext {
-        argv: vec!["/bin/sh".into(), "-c".into(), "<<EOF".into()],
-        shell_form: true,
-        heredocs: &doc,
-        env: vec![],
-        workdir: "/".into(),
-        user: String::new(),
-        mounts: &[],
-        network: None,
-        tree: &mut t,
-    });
+    let o = run_argv(&mut t, &["/bin/sh", "-c", "<<EOF"], true, &doc, false);
     assert_eq!(o.exit_code, 0);
     assert!(t.exists("/one") && t.exists("/two"));
 }

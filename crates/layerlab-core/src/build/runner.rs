@@ -1,0 +1,520 @@
+//! Running the stages: FROM (base image, earlier stage or scratch), ONBUILD
+//! triggers, then each instruction through the cache: prepare, look the key
+//! up, reuse the stored state on a hit, apply and record on a miss.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::cache::{CacheRecord, CacheStore, MissReason, StepInputs, StepOutput};
+use super::dispatch;
+use super::executor::RunExecutor;
+use super::history::{self, Builder};
+use super::result::{BuildError, BuildResult, StepResult, StepStatus};
+use super::stages::{self, resolve_ref, SourceRef};
+use super::state::{ImageLayer, StageState};
+use super::{fail, BuildOptions};
+use crate::catalog::Catalog;
+use crate::expand::Env;
+use crate::fs::{diff, Tree};
+use crate::image::{HistoryEntry, ImageConfig};
+use crate::instructions::{parse_instruction, Command, Instruction};
+
+/// A finished stage.
+#[derive(Clone)]
+pub(super) struct StageDone {
+    /// Shared with the cache: a hit costs a pointer copy, a change copies once.
+    pub(super) state: Arc<StageState>,
+    pub(super) base_ref: String,
+    pub(super) base_id: String,
+    pub(super) base_size: u64,
+    pub(super) base_created: Option<String>,
+    pub(super) base_tree: Tree,
+}
+
+pub(super) struct Runner<'a> {
+    pub(super) options: &'a BuildOptions,
+    pub(super) catalog: &'a Catalog,
+    pub(super) cache: &'a mut CacheStore,
+    pub(super) executor: &'a dyn RunExecutor,
+    pub(super) global: &'a Env,
+    pub(super) context: &'a Tree,
+    pub(super) escape: char,
+    pub(super) built: HashMap<usize, StageDone>,
+    pub(super) stages: &'a [stages::StageDef],
+    pub(super) result: &'a mut BuildResult,
+    pub(super) remembered: Vec<StepInputs>,
+}
+
+/// Per-stage progress through the cache chain.
+struct Chain {
+    key: String,
+    no_cache: bool,
+    /// The first step of this stage that missed (number, instruction).
+    first_miss: Option<(usize, String)>,
+}
+
+impl Runner<'_> {
+    pub(super) fn run_stage(&mut self, index: usize) -> Result<(), ()> {
+        let def = &self.stages[index];
+        let stage_name = def.display_name();
+        let base_ref = stages::expand_base(&def.from, self.global)
+            .map_err(|m| fail(self.result, m, Some(def.from_line)))?;
+        let reference = resolve_ref(self.stages, index, &base_ref, true)
+            .map_err(|m| fail(self.result, m, Some(def.from_line)))?;
+        let no_cache = self.options.no_cache
+            || self
+                .options
+                .no_cache_stages
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&stage_name));
+        let (done_base, from_size, from_id, note) = match reference {
+            SourceRef::Stage(i) => {
+                let Some(parent) = self.built.get(&i) else {
+                    fail(
+                        self.result,
+                        format!("stage {i} was not built"),
+                        Some(def.from_line),
+                    );
+                    return Err(());
+                };
+                let mut done = parent.clone();
+                // Rule 8: the stage's ARGs do not carry over; its config does.
+                let state = Arc::make_mut(&mut done.state);
+                state.args.clear();
+                state.cmd_set = false;
+                let id = done.state.config.id();
+                (done, 0, id, None)
+            }
+            SourceRef::Image(r) if r == "scratch" => {
+                let state = StageState {
+                    tree: Tree::new(),
+                    config: ImageConfig::scratch(),
+                    args: Vec::new(),
+                    cmd_set: false,
+                    layers: Vec::new(),
+                    history_ids: Vec::new(),
+                };
+                let done = StageDone {
+                    state: Arc::new(state),
+                    base_ref: "scratch".into(),
+                    base_id: String::new(),
+                    base_size: 0,
+                    base_created: None,
+                    base_tree: Tree::new(),
+                };
+                (done, 0, String::new(), None)
+            }
+            SourceRef::Image(r) => {
+                let base = self
+                    .catalog
+                    .base_image(&r, self.options.catalog_date.as_deref());
+                let layer_digest = base
+                    .config
+                    .rootfs
+                    .diff_ids
+                    .first()
+                    .cloned()
+                    .unwrap_or_default();
+                let layers = vec![ImageLayer {
+                    digest: layer_digest,
+                    size: base.size,
+                    created_by: base
+                        .config
+                        .history
+                        .first()
+                        .map(|h| h.created_by.clone())
+                        .unwrap_or_default(),
+                    step: None,
+                }];
+                let note = (!base.known).then(|| base.note.clone());
+                // An image the catalog does not know has no layers to show.
+                let layers = if base.known { layers } else { Vec::new() };
+                let mut history_ids = vec![None; base.config.history.len()];
+                if let Some(last) = history_ids.last_mut() {
+                    *last = Some(base.id.clone());
+                }
+                let state = StageState {
+                    tree: base.tree.clone(),
+                    config: base.config.clone(),
+                    args: Vec::new(),
+                    cmd_set: false,
+                    layers,
+                    history_ids,
+                };
+                let done = StageDone {
+                    state: Arc::new(state),
+                    base_ref: base.reference.clone(),
+                    base_id: base.id.clone(),
+                    base_size: base.size,
+                    base_created: base.created.clone(),
+                    base_tree: base.tree,
+                };
+                (done, base.size, base.id, note)
+            }
+        };
+        if let Some(n) = &note {
+            self.result.warnings.push(BuildError {
+                message: n.clone(),
+                line: Some(def.from_line),
+                column: 1,
+            });
+        }
+        let mut done = done_base;
+        // The FROM step.
+        let inputs = StepInputs {
+            position: format!("{stage_name}#0"),
+            text: format!("FROM {base_ref}"),
+            base: Some(format!("{base_ref}@{from_id}")),
+            ..Default::default()
+        };
+        let key = inputs.key("");
+        let from_step = StepResult {
+            number: self.result.steps.len() + 1,
+            stage: index,
+            stage_name: stage_name.clone(),
+            keyword: "FROM".into(),
+            instruction: def.from_text.clone(),
+            line: def.from_line,
+            end_line: def.from_line,
+            onbuild: false,
+            status: if self
+                .cache
+                .previous_inputs(&inputs.position)
+                .is_some_and(|p| p.base == inputs.base)
+            {
+                StepStatus::Cached
+            } else {
+                StepStatus::Built
+            },
+            makes_layer: from_size > 0,
+            layer_size: from_size,
+            layer_digest: done
+                .state
+                .layers
+                .first()
+                .map(|l| l.digest.clone())
+                .filter(|_| from_size > 0),
+            image_id: if from_id.is_empty() {
+                done.state.config.id()
+            } else {
+                from_id
+            },
+            cache_key: key.clone(),
+            miss: None,
+            miss_text: None,
+            history: None,
+            notes: note.into_iter().collect(),
+            output: Vec::new(),
+            duration_ms: from_size / 50_000,
+            changes: Vec::new(),
+            tree: done.state.tree.clone(),
+        };
+        self.result.steps.push(from_step);
+        self.remembered.push(inputs);
+        let mut chain = Chain {
+            key,
+            no_cache,
+            first_miss: None,
+        };
+        // ONBUILD triggers of the base run first, then are cleared (rule 30).
+        let triggers = std::mem::take(&mut Arc::make_mut(&mut done.state).config.config.on_build);
+        for trigger in triggers {
+            let parsed = crate::syntax::parse(trigger.as_bytes());
+            let ins = parsed.ok().and_then(|p| {
+                p.instructions
+                    .first()
+                    .and_then(|n| parse_instruction(n).ok())
+            });
+            let Some(mut ins) = ins else {
+                fail(
+                    self.result,
+                    format!("invalid ONBUILD trigger: {trigger}"),
+                    Some(def.from_line),
+                );
+                return Err(());
+            };
+            ins.start_line = def.from_line;
+            ins.end_line = def.from_line;
+            self.run_step(&ins, index, &stage_name, &mut done, &mut chain, true)?;
+        }
+        for ins in &def.instructions {
+            self.run_step(ins, index, &stage_name, &mut done, &mut chain, false)?;
+        }
+        self.built.insert(index, done);
+        Ok(())
+    }
+
+    fn stage_tree(&self, reference: &str, current: usize) -> Result<Tree, String> {
+        match resolve_ref(self.stages, current, reference, false)? {
+            SourceRef::Stage(i) => self
+                .built
+                .get(&i)
+                .map(|d| d.state.tree.clone())
+                .ok_or_else(|| format!("stage {reference} was not built")),
+            SourceRef::Image(r) => Ok(self
+                .catalog
+                .base_image(&r, self.options.catalog_date.as_deref())
+                .tree),
+        }
+    }
+
+    fn run_step(
+        &mut self,
+        ins: &Instruction,
+        stage: usize,
+        stage_name: &str,
+        done: &mut StageDone,
+        chain: &mut Chain,
+        onbuild: bool,
+    ) -> Result<(), ()> {
+        let number = self.result.steps.len() + 1;
+        let position = format!(
+            "{stage_name}#{}{}",
+            if onbuild { "onbuild:" } else { "" },
+            ins.start_line
+        );
+        let build_args = self.options.build_args.clone();
+        let prepared = {
+            let lookup = |r: &str| self.stage_tree(r, stage);
+            let sources = dispatch::Sources {
+                context: self.context,
+                stage_tree: &lookup,
+                builder: self.options.builder,
+                build_args: &build_args,
+                global: self.global,
+            };
+            dispatch::prepare(ins, &done.state, &sources, self.escape, position)
+        };
+        let prepared = match prepared {
+            Ok(p) => p,
+            Err(message) => {
+                fail(self.result, message, Some(ins.start_line));
+                return Err(());
+            }
+        };
+        let key = prepared.inputs.key(&chain.key);
+        let usable = !chain.no_cache && chain.first_miss.is_none();
+        let record = if usable {
+            self.cache.get(&key).cloned()
+        } else {
+            None
+        };
+        let before = done.state.tree.clone();
+        let mut notes = Vec::new();
+        let mut output = Vec::new();
+        let mut duration_ms = 1;
+        let mut status = StepStatus::Built;
+        let mut miss = None;
+        let mut layer = None;
+        let reused = record.as_ref().and_then(|r| r.output.clone());
+        if let Some(out) = reused {
+            done.state = out.state.clone();
+            layer = out.layer.clone();
+        } else {
+            match dispatch::apply(
+                &prepared.action,
+                Arc::make_mut(&mut done.state),
+                self.executor,
+            ) {
+                Ok(Some(outcome)) => {
+                    notes.extend(outcome.notes.iter().cloned());
+                    output = outcome.output.clone();
+                    duration_ms = outcome.duration_ms.max(1);
+                    if outcome.exit_code != 0 {
+                        let cmd = match &prepared.action {
+                            dispatch::Action::Run { argv, .. } => argv.join(" "),
+                            _ => String::new(),
+                        };
+                        let message = match self.options.builder {
+                            Builder::BuildKit => format!(
+                                "process \"{cmd}\" did not complete successfully: exit code: {}",
+                                outcome.exit_code
+                            ),
+                            Builder::Classic => format!(
+                                "The command '{cmd}' returned a non-zero code: {}",
+                                outcome.exit_code
+                            ),
+                        };
+                        self.push_failed(
+                            ins, stage, stage_name, number, onbuild, key, notes, output,
+                        );
+                        fail(self.result, message, Some(ins.start_line));
+                        return Err(());
+                    }
+                }
+                Ok(None) => {}
+                Err(message) => {
+                    self.push_failed(ins, stage, stage_name, number, onbuild, key, notes, output);
+                    fail(self.result, message, Some(ins.start_line));
+                    return Err(());
+                }
+            }
+        }
+        if let dispatch::Action::Copy { plan, .. } = &prepared.action {
+            notes.extend(plan.notes.iter().cloned());
+        }
+        let layer = match layer {
+            Some(l) => Some(l),
+            None if prepared.makes_layer => Some(diff(&before, &done.state.tree)),
+            None => None,
+        };
+        // History and rootfs, then the step's image ID.
+        let created = record
+            .as_ref()
+            .and_then(|r| r.created.clone())
+            .or_else(|| self.options.now.clone());
+        let entry = HistoryEntry {
+            created,
+            created_by: prepared.created_by.clone(),
+            comment: history::comment(self.options.builder),
+            empty_layer: layer.is_none(),
+        };
+        let keeps_history = !(matches!(ins.command, Command::Onbuild { .. })
+            && self.options.builder == Builder::BuildKit);
+        if record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
+            if keeps_history {
+                Arc::make_mut(&mut done.state)
+                    .config
+                    .history
+                    .push(entry.clone());
+            }
+            if let Some(l) = &layer {
+                let state = Arc::make_mut(&mut done.state);
+                state.config.rootfs.diff_ids.push(l.digest());
+                state.layers.push(ImageLayer {
+                    digest: l.digest(),
+                    size: l.size(),
+                    created_by: entry.created_by.clone(),
+                    step: Some(number - 1),
+                });
+            }
+        }
+        // A hit keeps the ID it had; only a rebuilt step hashes its config.
+        let image_id = match &record {
+            Some(r) => r.image_id.clone(),
+            None => done.state.config.id(),
+        };
+        if keeps_history && record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
+            Arc::make_mut(&mut done.state)
+                .history_ids
+                .push(Some(image_id.clone()));
+        }
+        match &record {
+            Some(r) => {
+                status = StepStatus::Cached;
+                duration_ms = r.duration_ms.max(1);
+            }
+            None => {
+                let reason = if chain.no_cache {
+                    MissReason::NoCache
+                } else if let Some((step, instruction)) = &chain.first_miss {
+                    MissReason::ParentRebuilt {
+                        step: *step,
+                        instruction: instruction.clone(),
+                    }
+                } else {
+                    MissReason::between(
+                        self.cache.previous_inputs(&prepared.inputs.position),
+                        &prepared.inputs,
+                    )
+                };
+                if chain.first_miss.is_none() {
+                    chain.first_miss = Some((number, ins.original.clone()));
+                }
+                miss = Some(reason);
+                self.cache.insert(
+                    key.clone(),
+                    CacheRecord {
+                        image_id: image_id.clone(),
+                        created: self.options.now.clone(),
+                        layer_size: layer.as_ref().map_or(0, |l| l.size()),
+                        duration_ms,
+                        output: Some(Arc::new(StepOutput {
+                            state: done.state.clone(),
+                            layer: layer.clone(),
+                        })),
+                    },
+                );
+            }
+        }
+        chain.key = key.clone();
+        let keyword = if onbuild {
+            format!("ONBUILD {}", ins.keyword)
+        } else {
+            ins.keyword.clone()
+        };
+        let miss_text = miss.as_ref().map(|m| m.explain(&ins.keyword));
+        let changes = layer
+            .as_ref()
+            .map(|l| l.docker_diff(&before))
+            .unwrap_or_default();
+        self.remembered.push(prepared.inputs);
+        self.result.steps.push(StepResult {
+            number,
+            stage,
+            stage_name: stage_name.to_owned(),
+            keyword,
+            instruction: ins.original.clone(),
+            line: ins.start_line,
+            end_line: ins.end_line,
+            onbuild,
+            status,
+            makes_layer: layer.is_some(),
+            layer_size: layer.as_ref().map_or(0, |l| l.size()),
+            layer_digest: layer.as_ref().map(|l| l.digest()),
+            image_id,
+            cache_key: key,
+            miss,
+            miss_text,
+            history: keeps_history.then_some(entry),
+            notes,
+            output,
+            duration_ms,
+            changes,
+            tree: done.state.tree.clone(),
+        });
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_failed(
+        &mut self,
+        ins: &Instruction,
+        stage: usize,
+        stage_name: &str,
+        number: usize,
+        onbuild: bool,
+        key: String,
+        notes: Vec<String>,
+        output: Vec<String>,
+    ) {
+        self.result.steps.push(StepResult {
+            number,
+            stage,
+            stage_name: stage_name.to_owned(),
+            keyword: if onbuild {
+                format!("ONBUILD {}", ins.keyword)
+            } else {
+                ins.keyword.clone()
+            },
+            instruction: ins.original.clone(),
+            line: ins.start_line,
+            end_line: ins.end_line,
+            onbuild,
+            status: StepStatus::Failed,
+            makes_layer: false,
+            layer_size: 0,
+            layer_digest: None,
+            image_id: String::new(),
+            cache_key: key,
+            miss: None,
+            miss_text: None,
+            history: None,
+            notes,
+            output,
+            duration_ms: 0,
+            changes: Vec::new(),
+            tree: Tree::new(),
+        });
+    }
+}

@@ -1,0 +1,214 @@
+//! The commands RUN lines use, simulated on the filesystem: shell builtins
+//! (`cd`, `export`, `set`, `test`, `echo`, `printf`, `exit`…), file utilities
+//! (`mkdir`, `rm`, `touch`, `cp`, `mv`, `ln`, `chmod`, `chown`, `cat`, `tar -x`),
+//! user management (`useradd`, `adduser`, `groupadd`, `addgroup`) and
+//! downloads (`curl`, `wget`, `git clone`: files of an assumed size, noted).
+//! Anything else is noted as not simulated, or, when the image's files are
+//! fully known, fails with `not found` (exit 127) if it is not on PATH.
+
+use crate::fs::{Content, Meta, Node};
+
+use super::interp::Interp;
+
+mod builtins;
+mod files;
+mod net;
+mod users;
+
+use builtins::{cd, echo, printf, test};
+use files::{cat, chmod, chown, copy_or_move, ln, mkdir, rm, tar, touch};
+use net::{download, git_clone};
+use users::{add_group, add_user};
+
+/// Runs one command; returns its exit status.
+pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
+    let name = argv[0].as_str();
+    let args = &argv[1..];
+    match name {
+        ":" | "true" => 0,
+        "false" => 1,
+        "echo" => echo(sh, args),
+        "printf" => printf(sh, args),
+        "cd" => cd(sh, args),
+        "pwd" => out(sh, &format!("{}\n", sh.cwd)),
+        "export" | "readonly" => {
+            for a in args {
+                if let Some((k, v)) = a.split_once('=') {
+                    sh.env.set(k, v);
+                }
+            }
+            0
+        }
+        "unset" => 0,
+        "set" => {
+            for a in args {
+                let on = a.starts_with('-');
+                if a.starts_with('-') || a.starts_with('+') {
+                    a[1..].chars().for_each(|f| sh.set_option(f, on));
+                }
+            }
+            0
+        }
+        "exit" => {
+            let code = args
+                .first()
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(sh.status);
+            sh.exit = Some(code);
+            code
+        }
+        "test" | "[" => test(
+            sh,
+            if name == "[" {
+                &args[..args.len().saturating_sub(1)]
+            } else {
+                args
+            },
+        ),
+        "mkdir" => mkdir(sh, args),
+        "rm" => rm(sh, args),
+        "touch" => touch(sh, args),
+        "cp" => copy_or_move(sh, args, false),
+        "mv" => copy_or_move(sh, args, true),
+        "ln" => ln(sh, args),
+        "chmod" => chmod(sh, args),
+        "chown" => chown(sh, args),
+        "cat" => cat(sh, args),
+        "tee" => {
+            let text = sh.stdin.clone();
+            for f in args.iter().filter(|a| !a.starts_with('-')) {
+                let p = sh.abs(f);
+                let _ =
+                    sh.tree
+                        .write_file(&p, Meta::FILE, Content::bytes(text.as_bytes().to_vec()));
+            }
+            out(sh, &text)
+        }
+        "whoami" => {
+            let u = if sh.user.is_empty() {
+                "root".to_owned()
+            } else {
+                sh.user.clone()
+            };
+            out(sh, &format!("{u}\n"))
+        }
+        "uname" => out(
+            sh,
+            if args.iter().any(|a| a == "-m") {
+                "x86_64\n"
+            } else {
+                "Linux\n"
+            },
+        ),
+        "nproc" => out(sh, "2\n"),
+        "dpkg" if args.first().map(String::as_str) == Some("--print-architecture") => {
+            out(sh, "amd64\n")
+        }
+        "mktemp" => {
+            let dir = args.iter().any(|a| a == "-d");
+            let p = format!("/tmp/tmp.layerlab{}", sh.tree.len() % 10_000);
+            let _ = if dir {
+                sh.tree.mkdir_all(
+                    &p,
+                    Meta {
+                        mode: 0o700,
+                        uid: 0,
+                        gid: 0,
+                    },
+                )
+            } else {
+                sh.tree.write_file(
+                    &p,
+                    Meta {
+                        mode: 0o600,
+                        uid: 0,
+                        gid: 0,
+                    },
+                    Content::bytes(Vec::new()),
+                )
+            };
+            out(sh, &format!("{p}\n"))
+        }
+        "useradd" | "adduser" => add_user(sh, args),
+        "groupadd" | "addgroup" => add_group(sh, args),
+        "curl" | "wget" => download(sh, name, args),
+        "git" if args.first().map(String::as_str) == Some("clone") => git_clone(sh, &args[1..]),
+        "tar" => tar(sh, args),
+        "sh" | "bash" if args.first().map(String::as_str) == Some("-c") => {
+            let script = args.get(1).cloned().unwrap_or_default();
+            sh.run_nested(&script)
+        }
+        _ => other(sh, argv),
+    }
+}
+
+pub(super) fn out(sh: &mut Interp<'_>, text: &str) -> i32 {
+    sh.stdout.push_str(text);
+    0
+}
+
+pub(super) fn fail(sh: &mut Interp<'_>, msg: String, code: i32) -> i32 {
+    sh.output.push(msg);
+    code
+}
+
+/// A command layerlab does not simulate: noted, or `not found` under strict PATH.
+fn other(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
+    let name = &argv[0];
+    if sh.strict_path && !on_path(sh, name) {
+        return fail(sh, format!("/bin/sh: 1: {name}: not found"), 127);
+    }
+    sh.notes.push(format!(
+        "not simulated: {}, assumed to change no files",
+        argv.join(" ")
+    ));
+    0
+}
+
+/// Whether `name` is an executable file in the image (directly or on PATH).
+pub(crate) fn on_path(sh: &Interp<'_>, name: &str) -> bool {
+    let exists = |p: &str| matches!(sh.tree.get(&sh.tree.resolve(p)), Some(Node::File { .. }));
+    if name.contains('/') {
+        return exists(&sh.abs(name));
+    }
+    let path_var = sh
+        .env
+        .get("PATH")
+        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        .to_owned();
+    path_var
+        .split(':')
+        .filter(|d| !d.is_empty())
+        .any(|d| exists(&format!("{d}/{name}")))
+}
+
+pub(super) fn flags_and_operands(args: &[String]) -> (String, Vec<String>) {
+    let mut flags = String::new();
+    let mut operands = Vec::new();
+    let mut done = false;
+    for a in args {
+        if !done && a == "--" {
+            done = true;
+        } else if !done && a.starts_with('-') && a.len() > 1 && !a.starts_with("--") {
+            flags.push_str(&a[1..]);
+        } else if !done && a.starts_with("--") {
+            match a.as_str() {
+                "--parents" => flags.push('p'),
+                "--recursive" => flags.push('r'),
+                "--force" => flags.push('f'),
+                "--symbolic" => flags.push('s'),
+                _ => {}
+            }
+        } else {
+            operands.push(a.clone());
+        }
+    }
+    (flags, operands)
+}
+
+/// The value after the first of `names` in `args` (`-o FILE`).
+pub(super) fn option_value(args: &[String], names: &[&str]) -> Option<String> {
+    args.iter()
+        .position(|a| names.contains(&a.as_str()))
+        .and_then(|i| args.get(i + 1).cloned())
+}
