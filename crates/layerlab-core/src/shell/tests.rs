@@ -38,14 +38,20 @@ fn base() -> Tree {
     t
 }
 
-fn run_in(tree: &mut Tree, script: &str, strict: bool) -> RunOutcome {
+fn run_argv(
+    tree: &mut Tree,
+    argv: &[&str],
+    shell_form: bool,
+    heredocs: &[crate::syntax::Heredoc],
+    strict: bool,
+) -> RunOutcome {
     ShellExecutor {
         strict_path: strict,
     }
     .run(RunContext {
-        argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
-        shell_form: true,
-        heredocs: &[],
+        argv: argv.iter().map(|a| a.to_string()).collect(),
+        shell_form,
+        heredocs,
         env: vec![
             ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
             ("HOME".into(), "/root".into()),
@@ -56,6 +62,10 @@ fn run_in(tree: &mut Tree, script: &str, strict: bool) -> RunOutcome {
         network: None,
         tree,
     })
+}
+
+fn run_in(tree: &mut Tree, script: &str, strict: bool) -> RunOutcome {
+    run_argv(tree, &["/bin/sh", "-c", script], true, &[], strict)
 }
 
 fn file(tree: &Tree, p: &str) -> String {
