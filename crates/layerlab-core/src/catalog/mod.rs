@@ -8,6 +8,8 @@
 //! entry: key paths (`/bin/sh`, `/etc/os-release`, `/etc/passwd`) plus bulk
 //! content, adding up to the image's real size.
 
+pub mod debian;
+
 use serde::Deserialize;
 
 use crate::fs::{Content, Meta, Node, Tree};

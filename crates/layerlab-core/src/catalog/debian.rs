@@ -1,0 +1,250 @@
+//! Debian package data (from `scripts/catalog/debian_packages.py`): each
+//! binary package's version, installed size, dependencies, recommendations,
+//! provides and the programs it puts on PATH, and the dependency resolution
+//! `apt-get install` does with them.
+//!
+//! Resolution follows apt's defaults closely enough for sizes: Depends and
+//! Pre-Depends are required, Recommends are installed unless
+//! `--no-install-recommends`, an alternative `a | b` takes the first one that
+//! is installed, chosen, or exists, and a virtual package resolves to its first
+//! provider. Version constraints are not checked (each release has one version).
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
+
+/// One binary package.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    /// Installed-Size, in bytes (the index gives KiB).
+    pub installed_size: u64,
+    pub priority: String,
+    pub essential: bool,
+    /// Dependency groups; each is a list of alternatives.
+    pub depends: Vec<Vec<String>>,
+    pub recommends: Vec<Vec<String>>,
+    pub provides: Vec<String>,
+    /// Absolute paths of the programs it installs on PATH.
+    pub programs: Vec<String>,
+}
+
+/// A release's packages.
+#[derive(Clone, Debug, Default)]
+pub struct Release {
+    pub name: String,
+    packages: HashMap<String, Package>,
+    providers: HashMap<String, Vec<String>>,
+}
+
+fn groups(field: &str) -> Vec<Vec<String>> {
+    field
+        .split(',')
+        .filter(|g| !g.is_empty())
+        .map(|g| g.split('|').map(str::to_owned).collect())
+        .collect()
+}
+
+impl Release {
+    /// Reads the gzip-compressed TSV the generation script writes.
+    pub fn from_tsv_gz(name: &str, bytes: &[u8]) -> Result<Release, String> {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("{name}: {e}"))?;
+        Ok(Release::from_tsv(name, &text))
+    }
+
+    pub fn from_tsv(name: &str, text: &str) -> Release {
+        let mut release = Release {
+            name: name.to_owned(),
+            ..Release::default()
+        };
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let f: Vec<&str> = line.split('\t').collect();
+            let get = |i: usize| f.get(i).copied().unwrap_or("");
+            let pkg = Package {
+                name: get(0).to_owned(),
+                version: get(1).to_owned(),
+                installed_size: get(2).parse::<u64>().unwrap_or(0) * 1024,
+                priority: get(3).to_owned(),
+                essential: get(4) == "yes",
+                depends: groups(get(5)),
+                recommends: groups(get(6)),
+                provides: get(7)
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                programs: get(8)
+                    .split(' ')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            };
+            for p in &pkg.provides {
+                release
+                    .providers
+                    .entry(p.clone())
+                    .or_default()
+                    .push(pkg.name.clone());
+            }
+            release.packages.insert(pkg.name.clone(), pkg);
+        }
+        release
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Package> {
+        self.packages.get(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.packages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packages.is_empty()
+    }
+
+    /// The real package a name stands for: itself, or its first provider.
+    fn real(&self, name: &str) -> Option<&Package> {
+        self.packages.get(name).or_else(|| {
+            self.providers
+                .get(name)?
+                .first()
+                .and_then(|p| self.packages.get(p))
+        })
+    }
+
+    /// The packages `apt-get install ROOTS` adds to a system that has `installed`,
+    /// in install order. Errors use apt's wording.
+    pub fn install_set(
+        &self,
+        roots: &[String],
+        installed: &BTreeSet<String>,
+        recommends: bool,
+    ) -> Result<Vec<&Package>, String> {
+        let mut chosen: Vec<&Package> = Vec::new();
+        let mut seen: BTreeSet<String> = installed.clone();
+        let mut stack: Vec<&Package> = Vec::new();
+        for root in roots {
+            let pkg = self
+                .real(root)
+                .ok_or_else(|| format!("E: Unable to locate package {root}"))?;
+            if seen.insert(pkg.name.clone()) {
+                stack.push(pkg);
+            }
+        }
+        while let Some(pkg) = stack.pop() {
+            chosen.push(pkg);
+            let mut wanted: Vec<(&Vec<String>, bool)> =
+                pkg.depends.iter().map(|g| (g, true)).collect();
+            if recommends {
+                wanted.extend(pkg.recommends.iter().map(|g| (g, false)));
+            }
+            for (group, required) in wanted {
+                let satisfied = group.iter().any(|alt| {
+                    seen.contains(alt)
+                        || self
+                            .providers
+                            .get(alt)
+                            .is_some_and(|ps| ps.iter().any(|p| seen.contains(p)))
+                });
+                if satisfied {
+                    continue;
+                }
+                match group.iter().find_map(|alt| self.real(alt)) {
+                    Some(dep) => {
+                        if seen.insert(dep.name.clone()) {
+                            stack.push(dep);
+                        }
+                    }
+                    None if required => {
+                        return Err(format!("E: Unable to correct problems: {} depends on {} but it is not installable", pkg.name, group.join(" | ")));
+                    }
+                    None => {}
+                }
+            }
+        }
+        Ok(chosen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "# header\n\
+app\t1.0\t10\toptional\t\tlibc6,python3|python3-minimal\tdocs\t\t/usr/bin/app\n\
+libc6\t2.36\t12000\trequired\t\t\t\t\t\n\
+python3\t3.11\t100\toptional\t\tlibc6\t\tpython3-any\t/usr/bin/python3\n\
+python3-minimal\t3.11\t50\toptional\t\t\t\t\t\n\
+docs\t1\t2000\toptional\t\t\t\t\t\n\
+tool\t1\t1\toptional\t\tpython3-any,missing-lib\t\t\t\n";
+
+    #[test]
+    fn resolves_depends_alternatives_and_recommends() {
+        let r = Release::from_tsv("test", SAMPLE);
+        assert_eq!(r.len(), 6);
+        let names =
+            |set: Vec<&Package>| set.iter().map(|p| p.name.clone()).collect::<BTreeSet<_>>();
+        let none = BTreeSet::new();
+        let with = names(r.install_set(&["app".into()], &none, true).unwrap());
+        assert_eq!(
+            with,
+            BTreeSet::from(["app", "libc6", "python3", "docs"].map(String::from))
+        );
+        let without = names(r.install_set(&["app".into()], &none, false).unwrap());
+        assert!(!without.contains("docs"));
+        let installed = BTreeSet::from(["libc6".to_owned()]);
+        assert!(
+            !names(r.install_set(&["app".into()], &installed, false).unwrap()).contains("libc6")
+        );
+        assert_eq!(
+            r.install_set(&["nope".into()], &none, true).unwrap_err(),
+            "E: Unable to locate package nope"
+        );
+        assert!(r
+            .install_set(&["tool".into()], &none, true)
+            .unwrap_err()
+            .contains("missing-lib"));
+        assert_eq!(r.get("app").unwrap().installed_size, 10 * 1024);
+    }
+}
+
+#[cfg(test)]
+mod real_data {
+    use super::*;
+
+    fn bookworm() -> Release {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/debian/bookworm.tsv.gz"
+        );
+        Release::from_tsv_gz("bookworm", &std::fs::read(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn bookworm_python3_pip_with_and_without_recommends() {
+        let r = bookworm();
+        assert!(r.len() > 60_000);
+        let pip = r.get("python3-pip").unwrap();
+        assert!(
+            pip.programs.iter().any(|p| p == "/usr/bin/pip3"),
+            "{:?}",
+            pip.programs
+        );
+        let none = BTreeSet::new();
+        let size = |set: &[&Package]| set.iter().map(|p| p.installed_size).sum::<u64>();
+        let with = r.install_set(&["python3-pip".into()], &none, true).unwrap();
+        let without = r
+            .install_set(&["python3-pip".into()], &none, false)
+            .unwrap();
+        assert!(with.len() > without.len());
+        assert!(size(&with) > size(&without));
+        assert!(without.iter().any(|p| p.name == "python3"));
+    }
+}
