@@ -157,13 +157,14 @@ impl Release {
                     continue;
                 }
                 match group.iter().find_map(|alt| self.real(alt)) {
-                    Some(dep) => {
-                        if seen.insert(dep.name.clone()) {
-                            stack.push(dep);
-                        }
-                    }
+                    Some(dep) if seen.insert(dep.name.clone()) => stack.push(dep),
+                    Some(_) => {}
                     None if required => {
-                        return Err(format!("E: Unable to correct problems: {} depends on {} but it is not installable", pkg.name, group.join(" | ")));
+                        return Err(format!(
+                            "E: Unable to correct problems: {} depends on {} but it is not installable",
+                            pkg.name,
+                            group.join(" | ")
+                        ));
                     }
                     None => {}
                 }
