@@ -11,7 +11,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let script = String::from_utf8_lossy(script).into_owned();
     let mut tree = Tree::new();
     let _ = tree.mkdir_all("/tmp", Meta::DIR);
-    let _ = ShellExecutor { strict_path: mode & 1 == 1 }.run(RunContext {
+    let _ = ShellExecutor { strict_path: mode & 1 == 1, ..Default::default() }.run(RunContext {
         argv: vec!["/bin/sh".into(), "-c".into(), script],
         shell_form: true,
         heredocs: &[],

@@ -110,6 +110,35 @@ pub fn load_catalog(explicit: Option<&Path>) -> Result<(Catalog, Option<PathBuf>
     }
 }
 
+/// Debian package data (`data/debian`): `$LAYERLAB_DATA/debian`, or the
+/// `data/debian` of the checkout above the current directory or the binary.
+pub fn load_debian() -> Vec<layerlab_core::catalog::debian::Release> {
+    let from_env = std::env::var_os("LAYERLAB_DATA").map(|d| PathBuf::from(d).join("debian"));
+    let above = |start: Option<PathBuf>| {
+        start.and_then(|s| {
+            s.ancestors()
+                .map(|a| a.join("data/debian"))
+                .find(|p| p.is_dir())
+        })
+    };
+    let dir = from_env
+        .filter(|d| d.is_dir())
+        .or_else(|| above(std::env::current_dir().ok()))
+        .or_else(|| above(std::env::current_exe().ok()));
+    let Some(dir) = dir else { return Vec::new() };
+    let mut releases = Vec::new();
+    for name in ["bullseye", "bookworm", "trixie"] {
+        let Ok(bytes) = std::fs::read(dir.join(format!("{name}.tsv.gz"))) else {
+            continue;
+        };
+        if let Ok(release) = layerlab_core::catalog::debian::Release::from_tsv_gz(name, &bytes) {
+            let meta = std::fs::read(dir.join(format!("{name}.meta.json"))).unwrap_or_default();
+            releases.push(release.with_meta(&meta));
+        }
+    }
+    releases
+}
+
 pub fn now_rfc3339() -> (String, i64) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -171,7 +200,7 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         &catalog,
         &options,
         &mut cache,
-        &ShellExecutor::default(),
+        &ShellExecutor::with_debian(load_debian()),
     );
     store.save_cache(&cache)?;
     print_result(&result, &args, dockerfile.len() as u64);

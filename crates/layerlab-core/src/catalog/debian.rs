@@ -33,6 +33,8 @@ pub struct Package {
 #[derive(Clone, Debug, Default)]
 pub struct Release {
     pub name: String,
+    /// Bytes `apt-get update` stores under /var/lib/apt/lists (from the release's meta file).
+    pub lists_bytes: u64,
     packages: HashMap<String, Package>,
     providers: HashMap<String, Vec<String>>,
 }
@@ -53,6 +55,17 @@ impl Release {
             .read_to_string(&mut text)
             .map_err(|e| format!("{name}: {e}"))?;
         Ok(Release::from_tsv(name, &text))
+    }
+
+    /// Reads `lists_bytes` from the release's `<release>.meta.json`.
+    pub fn with_meta(mut self, meta_json: &[u8]) -> Release {
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(meta_json) {
+            self.lists_bytes = v
+                .get("apt_lists_bytes")
+                .and_then(|b| b.as_u64())
+                .unwrap_or(0);
+        }
+        self
     }
 
     pub fn from_tsv(name: &str, text: &str) -> Release {

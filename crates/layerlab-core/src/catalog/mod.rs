@@ -36,6 +36,18 @@ pub struct CatalogEntry {
     pub os: EntryOs,
     #[serde(default)]
     pub source: String,
+    /// Installed packages (dpkg or apk), when the data lists them.
+    #[serde(default)]
+    pub packages: Vec<EntryPackage>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct EntryPackage {
+    pub name: String,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub manager: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -283,6 +295,26 @@ fn base_tree(entry: &CatalogEntry) -> Tree {
         Meta::FILE,
         Content::bytes(&b"root:x:0:\nnogroup:x:65534:\n"[..]),
     );
+    // dpkg's database, so apt-get knows what the image already has.
+    let dpkg: String = entry
+        .packages
+        .iter()
+        .filter(|p| p.manager.as_deref() == Some("dpkg"))
+        .map(|p| {
+            format!(
+                "Package: {}\nStatus: install ok installed\nVersion: {}\n\n",
+                p.name,
+                p.version.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    if !dpkg.is_empty() {
+        let _ = t.write_file(
+            "/var/lib/dpkg/status",
+            Meta::FILE,
+            Content::bytes(dpkg.into_bytes()),
+        );
+    }
     // The shell binary's size comes out of the image's budget like everything else.
     let budget = entry.virtual_size_bytes.saturating_sub(t.total_size());
     if distro == "alpine" || entry.image == "busybox" {

@@ -31,6 +31,10 @@ pub(crate) struct Interp<'a> {
     /// Captured stdout of the current command (for pipes, `$(…)` and redirections).
     pub stdout: String,
     pub stdin: String,
+    /// Debian package data, for apt-get.
+    pub debian: Option<std::sync::Arc<Vec<crate::catalog::debian::Release>>>,
+    /// Simulated time added by commands (downloads, installs).
+    pub duration_ms: u64,
 }
 
 impl<'a> Interp<'a> {
@@ -51,6 +55,8 @@ impl<'a> Interp<'a> {
             exit: None,
             stdout: String::new(),
             stdin: String::new(),
+            debian: None,
+            duration_ms: 0,
         }
     }
 

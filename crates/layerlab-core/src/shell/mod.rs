@@ -32,11 +32,23 @@ use crate::build::{RunContext, RunExecutor, RunOutcome};
 use crate::expand::Env;
 
 /// Simulates RUN with the shell interpreter.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ShellExecutor {
     /// Treat the image's files as complete: a command not on PATH fails with
     /// `not found` (exit 127) instead of being noted as not simulated.
     pub strict_path: bool,
+    /// Debian releases' package data; without it apt-get is noted as not simulated.
+    pub debian: Option<std::sync::Arc<Vec<crate::catalog::debian::Release>>>,
+}
+
+impl ShellExecutor {
+    /// An executor with Debian package data for apt-get.
+    pub fn with_debian(releases: Vec<crate::catalog::debian::Release>) -> Self {
+        ShellExecutor {
+            strict_path: false,
+            debian: Some(std::sync::Arc::new(releases)),
+        }
+    }
 }
 
 impl RunExecutor for ShellExecutor {
@@ -47,6 +59,7 @@ impl RunExecutor for ShellExecutor {
         }
         let mut sh = interp::Interp::new(ctx.tree, env, &ctx.workdir, &ctx.user);
         sh.strict_path = self.strict_path;
+        sh.debian = self.debian.clone();
         let script = script_of(&ctx.argv, ctx.shell_form, ctx.heredocs);
         let exit_code = match script {
             Some(text) => sh.run_script(&text),
@@ -55,12 +68,14 @@ impl RunExecutor for ShellExecutor {
                 sh.run_script(&argv.join(" "))
             }
         };
+        // A base cost per line of work, plus what downloads and installs took.
         let commands = sh.output.len() + sh.notes.len() + 1;
+        let duration_ms = 50 + 10 * commands as u64 + sh.duration_ms;
         RunOutcome {
             exit_code,
             output: sh.output,
             notes: sh.notes,
-            duration_ms: 50 + 10 * commands as u64,
+            duration_ms,
         }
     }
 }

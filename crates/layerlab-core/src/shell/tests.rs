@@ -47,6 +47,7 @@ fn run_argv(
 ) -> RunOutcome {
     ShellExecutor {
         strict_path: strict,
+        ..Default::default()
     }
     .run(RunContext {
         argv: argv.iter().map(|a| a.to_string()).collect(),
@@ -182,4 +183,61 @@ fn deleting_in_a_later_run_does_not_shrink_the_image_but_the_same_run_does() {
     };
     assert_eq!(size(separate), 10);
     assert_eq!(size(same), 0);
+}
+
+#[test]
+fn apt_get_uses_the_release_data_and_needs_its_lists() {
+    use crate::catalog::debian::Release;
+    let data = "# h\napp\t1\t100\toptional\t\tlib\tdoc\t\t/usr/bin/app\nlib\t1\t1000\toptional\t\t\t\t\t\ndoc\t1\t5000\toptional\t\t\t\t\t\n";
+    let mut release = Release::from_tsv("bookworm", data);
+    release.lists_bytes = 20_000;
+    let exec = ShellExecutor::with_debian(vec![release]);
+    let mut t = base();
+    t.write_file(
+        "/etc/os-release",
+        Meta::FILE,
+        Content::bytes(&b"ID=debian\nVERSION_CODENAME=bookworm\n"[..]),
+    )
+    .unwrap();
+    t.write_file(
+        "/var/lib/dpkg/status",
+        Meta::FILE,
+        Content::bytes(&b"Package: lib\nStatus: install ok installed\n\n"[..]),
+    )
+    .unwrap();
+    let _ = t.remove("/var/lib/apt/lists/a");
+    let _ = t.remove("/var/lib/apt/lists/b");
+    let run = |t: &mut Tree, script: &str| {
+        exec.run(RunContext {
+            argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
+            shell_form: true,
+            heredocs: &[],
+            env: vec![],
+            workdir: "/".into(),
+            user: String::new(),
+            mounts: &[],
+            network: None,
+            tree: t,
+        })
+    };
+    let o = run(&mut t, "apt-get install -y app");
+    assert_eq!(o.exit_code, 100);
+    assert!(o
+        .output
+        .iter()
+        .any(|l| l == "E: Unable to locate package app"));
+    let before = t.total_size();
+    let o = run(
+        &mut t,
+        "apt-get update && apt-get install -y --no-install-recommends app",
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    let status_entry = "Package: app\nStatus: install ok installed\nVersion: 1\n\n".len() as u64;
+    // The lists, app's installed size and its dpkg entry: lib was installed, doc only recommended.
+    assert_eq!(t.total_size() - before, 20_000 + 100 * 1024 + status_entry);
+    assert!(t.exists("/usr/bin/app"));
+    assert!(o.duration_ms >= 2);
+    let o = run(&mut t, "apt-get purge -y app");
+    assert_eq!(o.exit_code, 0);
+    assert!(!t.exists("/usr/bin/app"));
 }

@@ -10,6 +10,7 @@ use crate::fs::{Content, Meta, Node};
 
 use super::interp::Interp;
 
+mod apt;
 mod builtins;
 mod files;
 mod net;
@@ -138,6 +139,10 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
             let script = args.get(1).cloned().unwrap_or_default();
             sh.run_nested(&script)
         }
+        "apt-get" | "apt" => match apt::run(sh, args) {
+            Some(code) => code,
+            None => other(sh, argv),
+        },
         _ => other(sh, argv),
     }
 }
