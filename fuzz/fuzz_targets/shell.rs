@@ -21,5 +21,6 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         mounts: &[],
         network: None,
         tree: &mut tree,
+        strict_path: false,
     });
 });

@@ -159,7 +159,9 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         )
     })?;
     let context = read_context(&args.context, store.dir())?;
+    let debian = std::sync::Arc::new(load_debian());
     let (catalog, _) = load_catalog(args.catalog.as_deref())?;
+    let catalog = catalog.with_debian(debian.clone());
     let mut build_args = Vec::new();
     for a in &args.build_args {
         match a.split_once('=') {
@@ -200,7 +202,10 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         &catalog,
         &options,
         &mut cache,
-        &ShellExecutor::with_debian(load_debian()),
+        &ShellExecutor {
+            debian: Some(debian),
+            ..ShellExecutor::default()
+        },
     );
     store.save_cache(&cache)?;
     print_result(&result, &args, dockerfile.len() as u64);

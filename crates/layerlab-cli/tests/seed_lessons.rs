@@ -157,3 +157,39 @@ fn seed_000_history_rows_match_the_tutorial() {
     assert!(theirs.contains("<id> | <time> | /bin/sh -c #(nop) COPY file:<hash> | 169B"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The lesson of a missing tool: `pip` is not on a plain ubuntu image, so the
+/// build stops with the shell's message and exit code 127, as Docker's does;
+/// on a python image it is there; and debian's slim image has no curl.
+#[test]
+fn missing_programs_fail_like_docker() {
+    let dir = workdir("missing");
+    let build = |dockerfile: &str| {
+        std::fs::write(dir.join("Dockerfile"), dockerfile).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_layerlab"))
+            .args(["build", "--progress", "classic", "."])
+            .current_dir(&dir)
+            .env("LAYERLAB_CATALOG", shared_dir().join("catalog/images.json"))
+            .output()
+            .unwrap()
+    };
+    let out = build("FROM ubuntu:latest\nRUN pip install flask\n");
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(log.contains("/bin/sh: 1: pip: not found\nThe command '/bin/sh -c pip install flask' returned a non-zero code: 127\n"), "{log}");
+    let out = build("FROM python:3.12-slim\nRUN pip install flask\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = build("FROM debian:bookworm-slim\nRUN curl -fsSLO https://example.com/x\n");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("/bin/sh: 1: curl: not found"));
+    let out = build("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && curl -fsSLO https://example.com/x\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

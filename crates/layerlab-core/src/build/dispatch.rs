@@ -440,6 +440,7 @@ pub(crate) fn apply(
     action: &Action,
     state: &mut StageState,
     executor: &dyn RunExecutor,
+    strict_path: bool,
 ) -> Result<Option<RunOutcome>, String> {
     let cfg = &mut state.config.config;
     match action {
@@ -548,6 +549,7 @@ pub(crate) fn apply(
                 mounts: &run.mounts,
                 network: run.network.as_deref(),
                 tree: &mut state.tree,
+                strict_path,
             });
             return Ok(Some(outcome));
         }

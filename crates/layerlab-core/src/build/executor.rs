@@ -24,6 +24,8 @@ pub struct RunContext<'a> {
     pub mounts: &'a [String],
     pub network: Option<&'a str>,
     pub tree: &'a mut Tree,
+    /// The image's programs are all known: a command not on PATH is `not found`.
+    pub strict_path: bool,
 }
 
 /// What running the step produced.

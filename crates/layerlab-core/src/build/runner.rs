@@ -93,6 +93,7 @@ impl Runner<'_> {
                     cmd_set: false,
                     layers: Vec::new(),
                     history_ids: Vec::new(),
+                    programs_known: false,
                 };
                 let done = StageDone {
                     state: Arc::new(state),
@@ -140,6 +141,7 @@ impl Runner<'_> {
                     cmd_set: false,
                     layers,
                     history_ids,
+                    programs_known: base.programs_known,
                 };
                 let done = StageDone {
                     state: Arc::new(state),
@@ -311,13 +313,24 @@ impl Runner<'_> {
             done.state = out.state.clone();
             layer = out.layer.clone();
         } else {
+            let strict_path = done.state.programs_known;
             match dispatch::apply(
                 &prepared.action,
                 Arc::make_mut(&mut done.state),
                 self.executor,
+                strict_path,
             ) {
                 Ok(Some(outcome)) => {
                     notes.extend(outcome.notes.iter().cloned());
+                    // After a command layerlab could not simulate, the image may hold
+                    // programs it does not know of: later steps must not call them missing.
+                    if outcome
+                        .notes
+                        .iter()
+                        .any(|n| n.starts_with("not simulated:"))
+                    {
+                        Arc::make_mut(&mut done.state).programs_known = false;
+                    }
                     output = outcome.output.clone();
                     duration_ms = outcome.duration_ms.max(1);
                     if outcome.exit_code != 0 {

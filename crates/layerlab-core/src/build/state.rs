@@ -28,6 +28,9 @@ pub struct StageState {
     pub layers: Vec<ImageLayer>,
     /// The image ID known for each history entry (`None`: `<missing>`).
     pub history_ids: Vec<Option<String>>,
+    /// Every program on PATH is known (so a missing one is `not found`); false
+    /// once a step ran something layerlab could not simulate.
+    pub programs_known: bool,
 }
 
 impl StageState {

@@ -96,12 +96,17 @@ pub struct BaseImage {
     pub note: String,
     /// Whether the image was found in the catalog.
     pub known: bool,
+    /// Whether every program on the image's PATH is known (from its packages),
+    /// so a command that is not there can fail with `not found`.
+    pub programs_known: bool,
 }
 
 /// The set of known base images.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
+    /// Debian package data: the programs of a base image's dpkg packages.
+    debian: Option<std::sync::Arc<Vec<debian::Release>>>,
 }
 
 /// Splits `[registry/][library/]name[:tag][@digest]` into (name, tag).
@@ -128,7 +133,17 @@ impl Catalog {
     pub fn from_json(bytes: &[u8]) -> Result<Catalog, String> {
         let entries: Vec<CatalogEntry> =
             serde_json::from_slice(bytes).map_err(|e| format!("catalog: {e}"))?;
-        Ok(Catalog { entries })
+        Ok(Catalog {
+            entries,
+            debian: None,
+        })
+    }
+
+    /// Adds Debian package data, so base images list the programs their
+    /// packages put on PATH (and a missing command can be `not found`).
+    pub fn with_debian(mut self, releases: std::sync::Arc<Vec<debian::Release>>) -> Self {
+        self.debian = Some(releases);
+        self
     }
 
     pub fn entries(&self) -> &[CatalogEntry] {
@@ -160,7 +175,7 @@ impl Catalog {
     pub fn base_image(&self, reference: &str, date: Option<&str>) -> BaseImage {
         let (name, tag) = normalize_reference(reference);
         match self.lookup(reference, date) {
-            Some(entry) => base_from_entry(entry),
+            Some(entry) => base_from_entry(entry, self.release_for(entry)),
             None => {
                 let config = ImageConfig::scratch();
                 BaseImage {
@@ -172,9 +187,26 @@ impl Catalog {
                     size: 0,
                     note: format!("{name}:{tag} is not in layerlab's catalog: its size and files are unknown (shown as empty)"),
                     known: false,
+                    programs_known: false,
                 }
             }
         }
+    }
+}
+
+impl Catalog {
+    /// The package data for an image's distribution: its own release, or
+    /// (for Ubuntu, whose indices are not available here) bookworm's as an
+    /// approximation of package → program names.
+    fn release_for(&self, entry: &CatalogEntry) -> Option<&debian::Release> {
+        let data = self.debian.as_ref()?;
+        let codename = entry.os.codename.as_deref().unwrap_or("");
+        data.iter()
+            .find(|r| r.name == codename)
+            .or_else(|| match entry.os.distro.as_deref() {
+                Some("ubuntu") | Some("debian") => data.iter().find(|r| r.name == "bookworm"),
+                _ => None,
+            })
     }
 }
 
@@ -186,7 +218,7 @@ fn unknown_image_id(name: &str, tag: &str) -> String {
     )
 }
 
-fn base_from_entry(entry: &CatalogEntry) -> BaseImage {
+fn base_from_entry(entry: &CatalogEntry, release: Option<&debian::Release>) -> BaseImage {
     let c = &entry.config;
     let mut env = c.env.clone().unwrap_or_default();
     if !env.iter().any(|e| e.starts_with("PATH=")) {
@@ -203,7 +235,12 @@ fn base_from_entry(entry: &CatalogEntry) -> BaseImage {
             .collect(),
         _ => Default::default(),
     };
-    let tree = base_tree(entry);
+    let tree = base_tree(entry, release);
+    let programs_known = release.is_some()
+        && entry
+            .packages
+            .iter()
+            .any(|p| p.manager.as_deref() == Some("dpkg"));
     let size = if entry.virtual_size_bytes > 0 {
         entry.virtual_size_bytes
     } else {
@@ -246,12 +283,39 @@ fn base_from_entry(entry: &CatalogEntry) -> BaseImage {
             entry.resolved, entry.as_of, entry.source
         ),
         known: true,
+        programs_known,
     }
 }
 
 /// A deterministic filesystem for a catalog entry: the paths builds look at,
 /// then bulk content making up the rest of the image's real size.
-fn base_tree(entry: &CatalogEntry) -> Tree {
+/// Programs official language images install under /usr/local (their
+/// Dockerfiles build them there; no package lists them), by the ENV they set.
+const LANGUAGE_PROGRAMS: [(&str, &[&str]); 3] = [
+    (
+        "PYTHON_VERSION",
+        &[
+            "/usr/local/bin/python3",
+            "/usr/local/bin/python",
+            "/usr/local/bin/pip3",
+            "/usr/local/bin/pip",
+        ],
+    ),
+    (
+        "NODE_VERSION",
+        &[
+            "/usr/local/bin/node",
+            "/usr/local/bin/npm",
+            "/usr/local/bin/npx",
+        ],
+    ),
+    (
+        "GOLANG_VERSION",
+        &["/usr/local/go/bin/go", "/usr/local/go/bin/gofmt"],
+    ),
+];
+
+fn base_tree(entry: &CatalogEntry, release: Option<&debian::Release>) -> Tree {
     let mut t = Tree::new();
     for dir in [
         "/bin",
@@ -314,6 +378,36 @@ fn base_tree(entry: &CatalogEntry) -> Tree {
             Meta::FILE,
             Content::bytes(dpkg.into_bytes()),
         );
+    }
+    // Programs of the installed packages and of the language runtime, each a
+    // share of its package's size (all from the image's budget).
+    if let Some(release) = release {
+        for p in entry
+            .packages
+            .iter()
+            .filter(|p| p.manager.as_deref() == Some("dpkg"))
+        {
+            if let Some(pkg) = release.get(&p.name) {
+                let share = pkg.installed_size / (2 * pkg.programs.len().max(1) as u64);
+                for program in &pkg.programs {
+                    if !t.exists(program) {
+                        let _ = t.write_file(
+                            program,
+                            Meta::EXEC,
+                            Content::sized(&format!("{}:{program}", pkg.name), share.min(100_000)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let env = entry.config.env.clone().unwrap_or_default();
+    for (var, programs) in LANGUAGE_PROGRAMS {
+        if env.iter().any(|e| e.starts_with(&format!("{var}="))) {
+            for program in programs {
+                let _ = t.write_file(program, Meta::EXEC, Content::sized(program, 10_000));
+            }
+        }
     }
     // The shell binary's size comes out of the image's budget like everything else.
     let budget = entry.virtual_size_bytes.saturating_sub(t.total_size());

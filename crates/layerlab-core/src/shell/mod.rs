@@ -18,7 +18,7 @@
 //! let outcome = ShellExecutor::default().run(RunContext {
 //!     argv: vec!["/bin/sh".into(), "-c".into(), "mkdir -p /app && echo hi > /app/x.txt && cat /app/x.txt".into()],
 //!     shell_form: true, heredocs: &[], env: vec![], workdir: "/".into(), user: String::new(),
-//!     mounts: &[], network: None, tree: &mut tree,
+//!     mounts: &[], network: None, tree: &mut tree, strict_path: false,
 //! });
 //! assert_eq!((outcome.exit_code, outcome.output.as_slice()), (0, &["hi".to_owned()][..]));
 //! assert_eq!(tree.get("/app/x.txt").unwrap().own_size(), 3);
@@ -58,7 +58,7 @@ impl RunExecutor for ShellExecutor {
             env.set(k, v);
         }
         let mut sh = interp::Interp::new(ctx.tree, env, &ctx.workdir, &ctx.user);
-        sh.strict_path = self.strict_path;
+        sh.strict_path = self.strict_path || ctx.strict_path;
         sh.debian = self.debian.clone();
         let script = script_of(&ctx.argv, ctx.shell_form, ctx.heredocs);
         let exit_code = match script {

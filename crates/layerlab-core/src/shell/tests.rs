@@ -62,6 +62,7 @@ fn run_argv(
         mounts: &[],
         network: None,
         tree,
+        strict_path: false,
     })
 }
 
@@ -218,6 +219,7 @@ fn apt_get_uses_the_release_data_and_needs_its_lists() {
             mounts: &[],
             network: None,
             tree: t,
+            strict_path: false,
         })
     };
     let o = run(&mut t, "apt-get install -y app");

@@ -66,6 +66,10 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
                 args
             },
         ),
+        // Everything below is a program: with the image's programs known, it must be on PATH.
+        _ if sh.strict_path && !on_path(sh, name) => {
+            fail(sh, format!("/bin/sh: 1: {name}: not found"), 127)
+        }
         "mkdir" => mkdir(sh, args),
         "rm" => rm(sh, args),
         "touch" => touch(sh, args),
@@ -167,6 +171,8 @@ fn other(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         "not simulated: {}, assumed to change no files",
         argv.join(" ")
     ));
+    // What that command installed is unknown now: stop treating missing programs as errors.
+    sh.strict_path = false;
     0
 }
 
