@@ -112,7 +112,8 @@ pub fn load_catalog(explicit: Option<&Path>) -> Result<(Catalog, Option<PathBuf>
 
 /// Debian package data (`data/debian`): `$LAYERLAB_DATA/debian`, or the
 /// `data/debian` of the checkout above the current directory or the binary.
-pub fn load_debian() -> Vec<layerlab_core::catalog::debian::Release> {
+/// Read now, parsed only if a build needs that release.
+pub fn load_debian() -> layerlab_core::catalog::debian::Releases {
     let from_env = std::env::var_os("LAYERLAB_DATA").map(|d| PathBuf::from(d).join("debian"));
     let above = |start: Option<PathBuf>| {
         start.and_then(|s| {
@@ -125,15 +126,12 @@ pub fn load_debian() -> Vec<layerlab_core::catalog::debian::Release> {
         .filter(|d| d.is_dir())
         .or_else(|| above(std::env::current_dir().ok()))
         .or_else(|| above(std::env::current_exe().ok()));
-    let Some(dir) = dir else { return Vec::new() };
-    let mut releases = Vec::new();
+    let mut releases = layerlab_core::catalog::debian::Releases::new();
+    let Some(dir) = dir else { return releases };
     for name in ["bullseye", "bookworm", "trixie"] {
-        let Ok(bytes) = std::fs::read(dir.join(format!("{name}.tsv.gz"))) else {
-            continue;
-        };
-        if let Ok(release) = layerlab_core::catalog::debian::Release::from_tsv_gz(name, &bytes) {
+        if let Ok(bytes) = std::fs::read(dir.join(format!("{name}.tsv.gz"))) {
             let meta = std::fs::read(dir.join(format!("{name}.meta.json"))).unwrap_or_default();
-            releases.push(release.with_meta(&meta));
+            releases.add(name, bytes, meta);
         }
     }
     releases

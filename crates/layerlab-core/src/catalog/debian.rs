@@ -262,3 +262,48 @@ mod real_data {
         assert!(without.iter().any(|p| p.name == "python3"));
     }
 }
+
+/// Several releases' data, each parsed the first time it is asked for (a
+/// build usually needs one release, or none).
+#[derive(Debug, Default)]
+pub struct Releases {
+    sources: Vec<(String, Vec<u8>, Vec<u8>)>,
+    parsed: Vec<std::sync::OnceLock<Option<Release>>>,
+}
+
+impl Releases {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a release from its `<release>.tsv.gz` and `<release>.meta.json` bytes.
+    pub fn add(&mut self, name: &str, tsv_gz: Vec<u8>, meta_json: Vec<u8>) {
+        self.sources.push((name.to_owned(), tsv_gz, meta_json));
+        self.parsed.push(std::sync::OnceLock::new());
+    }
+
+    /// Adds an already parsed release.
+    pub fn add_parsed(&mut self, release: Release) {
+        let cell = std::sync::OnceLock::new();
+        let name = release.name.clone();
+        let _ = cell.set(Some(release));
+        self.sources.push((name, Vec::new(), Vec::new()));
+        self.parsed.push(cell);
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Release> {
+        let i = self.sources.iter().position(|(n, _, _)| n == name)?;
+        self.parsed[i]
+            .get_or_init(|| {
+                let (name, gz, meta) = &self.sources[i];
+                Release::from_tsv_gz(name, gz)
+                    .ok()
+                    .map(|r| r.with_meta(meta))
+            })
+            .as_ref()
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sources.iter().map(|(n, _, _)| n.as_str())
+    }
+}

@@ -106,7 +106,7 @@ pub struct BaseImage {
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
     /// Debian package data: the programs of a base image's dpkg packages.
-    debian: Option<std::sync::Arc<Vec<debian::Release>>>,
+    debian: Option<std::sync::Arc<debian::Releases>>,
 }
 
 /// Splits `[registry/][library/]name[:tag][@digest]` into (name, tag).
@@ -141,7 +141,7 @@ impl Catalog {
 
     /// Adds Debian package data, so base images list the programs their
     /// packages put on PATH (and a missing command can be `not found`).
-    pub fn with_debian(mut self, releases: std::sync::Arc<Vec<debian::Release>>) -> Self {
+    pub fn with_debian(mut self, releases: std::sync::Arc<debian::Releases>) -> Self {
         self.debian = Some(releases);
         self
     }
@@ -201,10 +201,9 @@ impl Catalog {
     fn release_for(&self, entry: &CatalogEntry) -> Option<&debian::Release> {
         let data = self.debian.as_ref()?;
         let codename = entry.os.codename.as_deref().unwrap_or("");
-        data.iter()
-            .find(|r| r.name == codename)
+        data.get(codename)
             .or_else(|| match entry.os.distro.as_deref() {
-                Some("ubuntu") | Some("debian") => data.iter().find(|r| r.name == "bookworm"),
+                Some("ubuntu") | Some("debian") => data.get("bookworm"),
                 _ => None,
             })
     }

@@ -32,7 +32,7 @@ pub(crate) struct Interp<'a> {
     pub stdout: String,
     pub stdin: String,
     /// Debian package data, for apt-get.
-    pub debian: Option<std::sync::Arc<Vec<crate::catalog::debian::Release>>>,
+    pub debian: Option<std::sync::Arc<crate::catalog::debian::Releases>>,
     /// Simulated time added by commands (downloads, installs).
     pub duration_ms: u64,
 }

@@ -38,15 +38,15 @@ pub struct ShellExecutor {
     /// `not found` (exit 127) instead of being noted as not simulated.
     pub strict_path: bool,
     /// Debian releases' package data; without it apt-get is noted as not simulated.
-    pub debian: Option<std::sync::Arc<Vec<crate::catalog::debian::Release>>>,
+    pub debian: Option<std::sync::Arc<crate::catalog::debian::Releases>>,
 }
 
 impl ShellExecutor {
     /// An executor with Debian package data for apt-get.
-    pub fn with_debian(releases: Vec<crate::catalog::debian::Release>) -> Self {
+    pub fn with_debian(releases: std::sync::Arc<crate::catalog::debian::Releases>) -> Self {
         ShellExecutor {
             strict_path: false,
-            debian: Some(std::sync::Arc::new(releases)),
+            debian: Some(releases),
         }
     }
 }

@@ -192,7 +192,9 @@ fn apt_get_uses_the_release_data_and_needs_its_lists() {
     let data = "# h\napp\t1\t100\toptional\t\tlib\tdoc\t\t/usr/bin/app\nlib\t1\t1000\toptional\t\t\t\t\t\ndoc\t1\t5000\toptional\t\t\t\t\t\n";
     let mut release = Release::from_tsv("bookworm", data);
     release.lists_bytes = 20_000;
-    let exec = ShellExecutor::with_debian(vec![release]);
+    let mut releases = crate::catalog::debian::Releases::new();
+    releases.add_parsed(release);
+    let exec = ShellExecutor::with_debian(std::sync::Arc::new(releases));
     let mut t = base();
     t.write_file(
         "/etc/os-release",

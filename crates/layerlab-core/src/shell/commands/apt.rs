@@ -56,7 +56,7 @@ fn has_lists(sh: &Interp<'_>) -> bool {
 pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
     let release = codename(sh)?;
     let data = sh.debian.clone()?;
-    let rel = data.iter().find(|r| r.name == release)?;
+    let rel = data.get(&release)?;
     let action = args.iter().find(|a| !a.starts_with('-'))?.clone();
     let packages: Vec<String> = args
         .iter()
