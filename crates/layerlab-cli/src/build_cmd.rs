@@ -137,6 +137,27 @@ pub fn load_debian() -> layerlab_core::catalog::debian::Releases {
     releases
 }
 
+/// Python package data (`data/pypi`), found like the Debian data.
+pub fn load_pypi() -> Option<layerlab_core::catalog::pypi::PyPi> {
+    let from_env = std::env::var_os("LAYERLAB_DATA").map(|d| PathBuf::from(d).join("pypi"));
+    let above = |start: Option<PathBuf>| {
+        start.and_then(|s| {
+            s.ancestors()
+                .map(|a| a.join("data/pypi"))
+                .find(|p| p.is_dir())
+        })
+    };
+    let dir = from_env
+        .filter(|d| d.is_dir())
+        .or_else(|| above(std::env::current_dir().ok()))
+        .or_else(|| above(std::env::current_exe().ok()))?;
+    let packages = std::fs::read_to_string(dir.join("packages.tsv")).ok()?;
+    let eras = std::fs::read_to_string(dir.join("eras.tsv")).ok()?;
+    Some(layerlab_core::catalog::pypi::PyPi::from_tsv(
+        &packages, &eras,
+    ))
+}
+
 pub fn now_rfc3339() -> (String, i64) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -202,6 +223,7 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         &mut cache,
         &ShellExecutor {
             debian: Some(debian),
+            pypi: load_pypi().map(std::sync::Arc::new),
             ..ShellExecutor::default()
         },
     );

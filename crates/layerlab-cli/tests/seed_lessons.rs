@@ -102,6 +102,22 @@ fn seed_004_rebuild_after_edit_uses_cache_like_docker() {
     for row in [ours[1], ours[2]] {
         assert!(theirs.contains(row), "tutorial has no row {row:?}");
     }
+    // The pip layer: 10.6MB, as in the tutorial (the era's bytecode factor is
+    // calibrated from this figure; the package sizes are measured), and so
+    // the image is 99.3MB as `docker image ls` printed there.
+    assert_eq!(
+        ours[3],
+        "<id> | <time> | /bin/sh -c pip install flask | 10.6MB"
+    );
+    assert!(theirs.contains("<id> | <time> | /bin/sh -c pip install flask | 10.6MB"));
+    let images = layerlab(&dir, &["images"]);
+    assert!(
+        images.contains("python-hello-world   latest") && images.contains("99.3MB"),
+        "{images}"
+    );
+    assert!(text.contains(
+        "python-hello-world   latest              f1b2781b3111        26 seconds ago      99.3MB"
+    ));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

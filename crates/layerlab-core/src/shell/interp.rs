@@ -33,6 +33,8 @@ pub(crate) struct Interp<'a> {
     pub stdin: String,
     /// Debian package data, for apt-get.
     pub debian: Option<std::sync::Arc<crate::catalog::debian::Releases>>,
+    /// Python package data, for pip.
+    pub pypi: Option<std::sync::Arc<crate::catalog::pypi::PyPi>>,
     /// Simulated time added by commands (downloads, installs).
     pub duration_ms: u64,
 }
@@ -56,6 +58,7 @@ impl<'a> Interp<'a> {
             stdout: String::new(),
             stdin: String::new(),
             debian: None,
+            pypi: None,
             duration_ms: 0,
         }
     }

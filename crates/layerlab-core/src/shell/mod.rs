@@ -39,14 +39,16 @@ pub struct ShellExecutor {
     pub strict_path: bool,
     /// Debian releases' package data; without it apt-get is noted as not simulated.
     pub debian: Option<std::sync::Arc<crate::catalog::debian::Releases>>,
+    /// Python package data; without it pip is noted as not simulated.
+    pub pypi: Option<std::sync::Arc<crate::catalog::pypi::PyPi>>,
 }
 
 impl ShellExecutor {
     /// An executor with Debian package data for apt-get.
     pub fn with_debian(releases: std::sync::Arc<crate::catalog::debian::Releases>) -> Self {
         ShellExecutor {
-            strict_path: false,
             debian: Some(releases),
+            ..ShellExecutor::default()
         }
     }
 }
@@ -60,6 +62,7 @@ impl RunExecutor for ShellExecutor {
         let mut sh = interp::Interp::new(ctx.tree, env, &ctx.workdir, &ctx.user);
         sh.strict_path = self.strict_path || ctx.strict_path;
         sh.debian = self.debian.clone();
+        sh.pypi = self.pypi.clone();
         let script = script_of(&ctx.argv, ctx.shell_form, ctx.heredocs);
         let exit_code = match script {
             Some(text) => sh.run_script(&text),

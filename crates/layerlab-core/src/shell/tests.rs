@@ -245,3 +245,45 @@ fn apt_get_uses_the_release_data_and_needs_its_lists() {
     assert_eq!(o.exit_code, 0);
     assert!(!t.exists("/usr/bin/app"));
 }
+
+#[test]
+fn pip_install_with_and_without_its_cache() {
+    use crate::catalog::pypi::PyPi;
+    let packages = "# h\n2017-06\tflask\t0.12.2\tFlask.whl\t1000\t5000\t4000\tjinja2\tm\n2017-06\tjinja2\t2.9.6\tJinja2.whl\t2000\t9000\t8000\t\tm\n";
+    let eras = "# h\n2017-06\t3.6\t2.0\tcalibrated\n";
+    let exec = ShellExecutor {
+        pypi: Some(std::sync::Arc::new(PyPi::from_tsv(packages, eras))),
+        ..ShellExecutor::default()
+    };
+    let run = |script: &str| {
+        let mut t = base();
+        let before = t.total_size();
+        let o = exec.run(RunContext {
+            argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
+            shell_form: true,
+            heredocs: &[],
+            env: vec![("PYTHON_VERSION".into(), "3.6.1".into())],
+            workdir: "/".into(),
+            user: String::new(),
+            mounts: &[],
+            network: None,
+            tree: &mut t,
+            strict_path: false,
+        });
+        (o, t.total_size() - before, t)
+    };
+    let (o, cached, t) = run("pip install flask");
+    assert_eq!(o.exit_code, 0);
+    // Files + 2 × source as bytecode + the downloads in pip's cache.
+    assert_eq!(cached, 5000 + 9000 + 2 * (4000 + 8000) + 1000 + 2000);
+    assert!(t.exists("/usr/local/lib/python3.6/site-packages/jinja2/__pycache__"));
+    assert!(o
+        .output
+        .last()
+        .unwrap()
+        .starts_with("Successfully installed flask-0.12.2 jinja2-2.9.6"));
+    let (_, uncached, _) = run("pip install --no-cache-dir flask");
+    assert_eq!(cached - uncached, 3000);
+    let (o, _, _) = run("pip install flask numpy");
+    assert!(o.notes.iter().any(|n| n.contains("no package data")));
+}

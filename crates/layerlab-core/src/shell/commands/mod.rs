@@ -14,6 +14,7 @@ mod apt;
 mod builtins;
 mod files;
 mod net;
+mod pip;
 mod users;
 
 use builtins::{cd, echo, printf, test};
@@ -143,6 +144,10 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
             let script = args.get(1).cloned().unwrap_or_default();
             sh.run_nested(&script)
         }
+        "pip" | "pip3" => match pip::run(sh, args) {
+            Some(code) => code,
+            None => other(sh, argv),
+        },
         "apt-get" | "apt" => match apt::run(sh, args) {
             Some(code) => code,
             None => other(sh, argv),

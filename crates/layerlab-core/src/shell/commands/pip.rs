@@ -1,0 +1,164 @@
+//! `pip install` against measured package data: the era's versions (by the
+//! image's PYTHON_VERSION), requirements resolved, what is installed skipped.
+//! Each distribution's files land in site-packages with its unpacked size,
+//! bytecode from its source size times the era's factor (measured or
+//! calibrated; the step's note says which), and pip's cache in
+//! `/root/.cache/pip` (downloads, and wheels built from sdists) unless
+//! `--no-cache-dir` or `PIP_NO_CACHE_DIR`.
+
+use crate::catalog::pypi::normalize;
+use crate::fs::{Content, Meta, Node};
+
+use super::fail;
+use crate::shell::interp::Interp;
+
+/// Download bandwidth used for timing: 10 MB/s.
+const BYTES_PER_MS: u64 = 10_000;
+
+fn site_packages(sh: &Interp<'_>) -> String {
+    match sh.env.get("PYTHON_VERSION") {
+        Some(v) => {
+            let mm: Vec<&str> = v.split('.').take(2).collect();
+            format!("/usr/local/lib/python{}/site-packages", mm.join("."))
+        }
+        None => "/usr/local/lib/python3/dist-packages".into(),
+    }
+}
+
+fn installed(sh: &Interp<'_>, site: &str) -> Vec<String> {
+    match sh.tree.get(site) {
+        Some(Node::Dir { entries, .. }) => entries
+            .keys()
+            .filter_map(|k| {
+                k.strip_suffix(".dist-info")
+                    .and_then(|d| d.rsplit_once('-'))
+                    .map(|(n, _)| normalize(n))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Requirement names from `-r FILE` (comments, options and version specifiers dropped).
+fn requirements(sh: &mut Interp<'_>, file: &str) -> Result<Vec<String>, String> {
+    let path = sh.abs(file);
+    match sh.tree.get(&path) {
+        Some(Node::File { content, .. }) => Ok(String::from_utf8_lossy(content.as_bytes().unwrap_or_default())
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter(|l| !l.is_empty() && !l.starts_with('-'))
+            .map(|l| l.split(|c: char| "<>=!~;[ ".contains(c)).next().unwrap_or(l).to_owned())
+            .collect()),
+        _ => Err(format!("ERROR: Could not open requirements file: [Errno 2] No such file or directory: '{file}'")),
+    }
+}
+
+/// Runs `pip ARGS`; `None` when there is no package data (the caller notes it).
+pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
+    let data = sh.pypi.clone()?;
+    if args.first().map(String::as_str) != Some("install") {
+        return None;
+    }
+    let era = data.era_for(sh.env.get("PYTHON_VERSION"))?.clone();
+    let mut names = Vec::new();
+    let mut no_cache = sh
+        .env
+        .get("PIP_NO_CACHE_DIR")
+        .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--no-cache-dir" | "--no-cache" => no_cache = true,
+            "-r" | "--requirement" => {
+                let file = args.get(i + 1).cloned().unwrap_or_default();
+                match requirements(sh, &file) {
+                    Ok(r) => names.extend(r),
+                    Err(e) => return Some(fail(sh, e, 1)),
+                }
+                i += 1;
+            }
+            a if a.starts_with('-') => {}
+            a => names.push(
+                a.split(|c: char| "<>=!~;[".contains(c))
+                    .next()
+                    .unwrap_or(a)
+                    .to_owned(),
+            ),
+        }
+        i += 1;
+    }
+    let site = site_packages(sh);
+    let have = installed(sh, &site);
+    let (set, unknown) = data.install_set(&era.name, &names, &have);
+    if !unknown.is_empty() {
+        sh.notes.push(format!(
+            "not simulated: pip install {}, no package data (assumed to change no files)",
+            unknown.join(" ")
+        ));
+    }
+    let mut total = 0;
+    for d in &set {
+        sh.output.push(format!("Collecting {}", d.name));
+        sh.output.push(format!(
+            "  Downloading {} ({})",
+            d.file,
+            crate::report::human_size(d.download)
+        ));
+        let pyc = (d.py_bytes as f64 * era.pyc_factor) as u64;
+        let pkg_dir = format!("{site}/{}", d.name.replace('-', "_"));
+        let _ = sh.tree.write_file(
+            &format!("{pkg_dir}/.layerlab-files"),
+            Meta::FILE,
+            Content::sized(&d.file, d.unpacked),
+        );
+        let _ = sh.tree.write_file(
+            &format!("{pkg_dir}/__pycache__/.layerlab-bytecode"),
+            Meta::FILE,
+            Content::sized(&format!("{}.pyc", d.file), pyc),
+        );
+        let _ = sh.tree.write_file(
+            &format!(
+                "{site}/{}-{}.dist-info/RECORD",
+                d.name.replace('-', "_"),
+                d.version
+            ),
+            Meta::FILE,
+            Content::sized(&format!("{}.record", d.file), 0),
+        );
+        total += d.unpacked + pyc;
+        if !no_cache {
+            let _ = sh.tree.write_file(
+                &format!("/root/.cache/pip/http/{}", d.file),
+                Meta::FILE,
+                Content::sized(&format!("cache:{}", d.file), d.download),
+            );
+            total += d.download;
+            if !d.file.ends_with(".whl") {
+                let _ = sh.tree.write_file(
+                    &format!("/root/.cache/pip/wheels/{}.whl", d.name),
+                    Meta::FILE,
+                    Content::sized(&format!("wheel:{}", d.file), d.download),
+                );
+                total += d.download;
+            }
+        }
+        sh.duration_ms += d.download / BYTES_PER_MS + 100;
+    }
+    if !set.is_empty() {
+        let list: Vec<String> = set
+            .iter()
+            .map(|d| format!("{}-{}", d.name, d.version))
+            .collect();
+        sh.output
+            .push(format!("Successfully installed {}", list.join(" ")));
+        sh.notes.push(format!(
+            "pip install: {} packages, {} ({} era; sizes measured from the distributions, bytecode factor {}: {})",
+            set.len(),
+            crate::report::human_size(total),
+            era.name,
+            era.pyc_factor,
+            era.source
+        ));
+    }
+    Some(0)
+}
