@@ -110,24 +110,29 @@ pub fn load_catalog(explicit: Option<&Path>) -> Result<(Catalog, Option<PathBuf>
     }
 }
 
-/// Debian package data (`data/debian`): `$LAYERLAB_DATA/debian`, or the
-/// `data/debian` of the checkout above the current directory or the binary.
-/// Read now, parsed only if a build needs that release.
-pub fn load_debian() -> layerlab_core::catalog::debian::Releases {
-    let from_env = std::env::var_os("LAYERLAB_DATA").map(|d| PathBuf::from(d).join("debian"));
+/// A package-data directory (`debian`, `pypi`, `npm`): `$LAYERLAB_DATA/KIND`,
+/// or `data/KIND` of the checkout above the current directory or the binary.
+fn data_dir(kind: &str) -> Option<PathBuf> {
+    let from_env = std::env::var_os("LAYERLAB_DATA").map(|d| PathBuf::from(d).join(kind));
     let above = |start: Option<PathBuf>| {
         start.and_then(|s| {
             s.ancestors()
-                .map(|a| a.join("data/debian"))
+                .map(|a| a.join("data").join(kind))
                 .find(|p| p.is_dir())
         })
     };
-    let dir = from_env
+    from_env
         .filter(|d| d.is_dir())
         .or_else(|| above(std::env::current_dir().ok()))
-        .or_else(|| above(std::env::current_exe().ok()));
+        .or_else(|| above(std::env::current_exe().ok()))
+}
+
+/// Debian package data: read now, each release parsed only if a build needs it.
+pub fn load_debian() -> layerlab_core::catalog::debian::Releases {
     let mut releases = layerlab_core::catalog::debian::Releases::new();
-    let Some(dir) = dir else { return releases };
+    let Some(dir) = data_dir("debian") else {
+        return releases;
+    };
     for name in ["bullseye", "bookworm", "trixie"] {
         if let Ok(bytes) = std::fs::read(dir.join(format!("{name}.tsv.gz"))) {
             let meta = std::fs::read(dir.join(format!("{name}.meta.json"))).unwrap_or_default();
@@ -137,25 +142,20 @@ pub fn load_debian() -> layerlab_core::catalog::debian::Releases {
     releases
 }
 
-/// Python package data (`data/pypi`), found like the Debian data.
+/// Python package data (`data/pypi`).
 pub fn load_pypi() -> Option<layerlab_core::catalog::pypi::PyPi> {
-    let from_env = std::env::var_os("LAYERLAB_DATA").map(|d| PathBuf::from(d).join("pypi"));
-    let above = |start: Option<PathBuf>| {
-        start.and_then(|s| {
-            s.ancestors()
-                .map(|a| a.join("data/pypi"))
-                .find(|p| p.is_dir())
-        })
-    };
-    let dir = from_env
-        .filter(|d| d.is_dir())
-        .or_else(|| above(std::env::current_dir().ok()))
-        .or_else(|| above(std::env::current_exe().ok()))?;
+    let dir = data_dir("pypi")?;
     let packages = std::fs::read_to_string(dir.join("packages.tsv")).ok()?;
     let eras = std::fs::read_to_string(dir.join("eras.tsv")).ok()?;
     Some(layerlab_core::catalog::pypi::PyPi::from_tsv(
         &packages, &eras,
     ))
+}
+
+/// npm package data (`data/npm`).
+pub fn load_npm() -> Option<layerlab_core::catalog::npm::Npm> {
+    let text = std::fs::read_to_string(data_dir("npm")?.join("packages.tsv")).ok()?;
+    Some(layerlab_core::catalog::npm::Npm::from_tsv(&text))
 }
 
 pub fn now_rfc3339() -> (String, i64) {
@@ -224,6 +224,7 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         &ShellExecutor {
             debian: Some(debian),
             pypi: load_pypi().map(std::sync::Arc::new),
+            npm: load_npm().map(std::sync::Arc::new),
             ..ShellExecutor::default()
         },
     );

@@ -9,6 +9,7 @@
 //! content, adding up to the image's real size.
 
 pub mod debian;
+pub mod npm;
 pub mod pypi;
 
 use serde::Deserialize;

@@ -33,6 +33,8 @@ pub(crate) struct Interp<'a> {
     pub stdin: String,
     /// Debian package data, for apt-get.
     pub debian: Option<std::sync::Arc<crate::catalog::debian::Releases>>,
+    /// npm package data, for npm.
+    pub npm: Option<std::sync::Arc<crate::catalog::npm::Npm>>,
     /// Python package data, for pip.
     pub pypi: Option<std::sync::Arc<crate::catalog::pypi::PyPi>>,
     /// Simulated time added by commands (downloads, installs).
@@ -59,6 +61,7 @@ impl<'a> Interp<'a> {
             stdin: String::new(),
             debian: None,
             pypi: None,
+            npm: None,
             duration_ms: 0,
         }
     }

@@ -41,6 +41,8 @@ pub struct ShellExecutor {
     pub debian: Option<std::sync::Arc<crate::catalog::debian::Releases>>,
     /// Python package data; without it pip is noted as not simulated.
     pub pypi: Option<std::sync::Arc<crate::catalog::pypi::PyPi>>,
+    /// npm package data; without it npm is noted as not simulated.
+    pub npm: Option<std::sync::Arc<crate::catalog::npm::Npm>>,
 }
 
 impl ShellExecutor {
@@ -63,6 +65,7 @@ impl RunExecutor for ShellExecutor {
         sh.strict_path = self.strict_path || ctx.strict_path;
         sh.debian = self.debian.clone();
         sh.pypi = self.pypi.clone();
+        sh.npm = self.npm.clone();
         let script = script_of(&ctx.argv, ctx.shell_form, ctx.heredocs);
         let exit_code = match script {
             Some(text) => sh.run_script(&text),

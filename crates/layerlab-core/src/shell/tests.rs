@@ -287,3 +287,54 @@ fn pip_install_with_and_without_its_cache() {
     let (o, _, _) = run("pip install flask numpy");
     assert!(o.notes.iter().any(|n| n.contains("no package data")));
 }
+
+#[test]
+fn npm_install_reads_package_json() {
+    use crate::catalog::npm::Npm;
+    let data = "# h\nweb-lib\t1.0.0\t100\t1000\tdep\tm\ndep\t2.0.0\t50\t500\t\tm\ntool\t3.0.0\t10\t200\t\tm\n";
+    let exec = ShellExecutor {
+        npm: Some(std::sync::Arc::new(Npm::from_tsv(data))),
+        ..ShellExecutor::default()
+    };
+    let mut t = base();
+    t.write_file(
+        "/app/package.json",
+        Meta::FILE,
+        Content::bytes(&br#"{"dependencies":{"web-lib":"^1"},"devDependencies":{"tool":"*"}}"#[..]),
+    )
+    .unwrap();
+    let mut run = |script: &str| {
+        exec.run(RunContext {
+            argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
+            shell_form: true,
+            heredocs: &[],
+            env: vec![],
+            workdir: "/app".into(),
+            user: String::new(),
+            mounts: &[],
+            network: None,
+            tree: &mut t,
+            strict_path: false,
+        })
+    };
+    let o = run("npm ci --omit=dev");
+    assert_eq!(
+        o.output.last().map(String::as_str),
+        Some("added 2 packages in 0.0s"),
+        "{o:?}"
+    );
+    let o = run("npm install");
+    assert!(
+        o.output.last().unwrap().starts_with("added 1 packages"),
+        "only the dev tool is new: {o:?}"
+    );
+    let o = run("cd /tmp && npm install");
+    assert_eq!(o.exit_code, 254);
+    assert_eq!(
+        t.get("/app/node_modules/web-lib/.layerlab-files")
+            .unwrap()
+            .own_size(),
+        1000
+    );
+    assert!(t.exists("/root/.npm/_cacache"));
+}

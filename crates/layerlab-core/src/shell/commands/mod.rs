@@ -14,6 +14,7 @@ mod apt;
 mod builtins;
 mod files;
 mod net;
+mod npm;
 mod pip;
 mod users;
 
@@ -144,6 +145,10 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
             let script = args.get(1).cloned().unwrap_or_default();
             sh.run_nested(&script)
         }
+        "npm" => match npm::run(sh, args) {
+            Some(code) => code,
+            None => other(sh, argv),
+        },
         "pip" | "pip3" => match pip::run(sh, args) {
             Some(code) => code,
             None => other(sh, argv),
