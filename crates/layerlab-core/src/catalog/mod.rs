@@ -12,6 +12,35 @@ pub mod debian;
 pub mod npm;
 pub mod pypi;
 
+/// What installing `roots` adds, for package managers that install one copy
+/// per name (pip, npm): every root and its dependencies (`deps`) found by `get`,
+/// skipping `installed`, roots first; and the names `get` does not know.
+pub(crate) fn install_closure<'a, T>(
+    roots: &[String],
+    installed: &[String],
+    get: impl Fn(&str) -> Option<&'a T>,
+    deps: impl Fn(&'a T) -> &'a [String],
+) -> (Vec<&'a T>, Vec<String>) {
+    let mut chosen = Vec::new();
+    let mut unknown = Vec::new();
+    let mut seen: Vec<String> = installed.to_vec();
+    let mut stack: Vec<String> = roots.iter().rev().cloned().collect();
+    while let Some(name) = stack.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        match get(&name) {
+            Some(found) => {
+                chosen.push(found);
+                stack.extend(deps(found).iter().rev().cloned());
+            }
+            None => unknown.push(name),
+        }
+    }
+    (chosen, unknown)
+}
+
 use serde::Deserialize;
 
 use crate::fs::{Content, Meta, Node, Tree};

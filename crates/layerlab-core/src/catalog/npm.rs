@@ -50,24 +50,7 @@ impl Npm {
         roots: &[String],
         installed: &[String],
     ) -> (Vec<&NpmPackage>, Vec<String>) {
-        let mut out = Vec::new();
-        let mut unknown = Vec::new();
-        let mut seen: Vec<String> = installed.to_vec();
-        let mut stack: Vec<String> = roots.iter().rev().cloned().collect();
-        while let Some(name) = stack.pop() {
-            if seen.contains(&name) {
-                continue;
-            }
-            seen.push(name.clone());
-            match self.get(&name) {
-                Some(p) => {
-                    out.push(p);
-                    stack.extend(p.dependencies.iter().rev().cloned());
-                }
-                None => unknown.push(name),
-            }
-        }
-        (out, unknown)
+        super::install_closure(roots, installed, |n| self.get(n), |p| &p.dependencies)
     }
 }
 

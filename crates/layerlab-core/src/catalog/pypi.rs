@@ -110,24 +110,9 @@ impl PyPi {
         roots: &[String],
         installed: &[String],
     ) -> (Vec<&Dist>, Vec<String>) {
-        let mut chosen: Vec<&Dist> = Vec::new();
-        let mut unknown = Vec::new();
-        let mut seen: Vec<String> = installed.iter().map(|n| normalize(n)).collect();
-        let mut stack: Vec<String> = roots.iter().rev().map(|r| normalize(r)).collect();
-        while let Some(name) = stack.pop() {
-            if seen.contains(&name) {
-                continue;
-            }
-            seen.push(name.clone());
-            match self.get(era, &name) {
-                Some(d) => {
-                    chosen.push(d);
-                    stack.extend(d.requires.iter().rev().cloned());
-                }
-                None => unknown.push(name),
-            }
-        }
-        (chosen, unknown)
+        let roots: Vec<String> = roots.iter().map(|r| normalize(r)).collect();
+        let installed: Vec<String> = installed.iter().map(|n| normalize(n)).collect();
+        super::install_closure(&roots, &installed, |n| self.get(era, n), |d| &d.requires)
     }
 }
 
