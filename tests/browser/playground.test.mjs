@@ -184,3 +184,22 @@ test('the CodeMirror editor: typing rebuilds, diagnostics mark the line, a step 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('seed 004: pip install runs over the fetched package data (10.6MB layer, as the tutorial shows)', async () => {
+  const { context, page, errors } = await fresh();
+  const n = await builds(page);
+  await page.selectOption('#examples', '004');
+  await waitForBuild(page, n);
+  const sizes = await page.$$eval('#steps tbody tr', (rows) => rows.map((r) => ({
+    instruction: r.querySelector('td.ins code').textContent,
+    size: r.querySelector('td.size').textContent,
+    notes: r.querySelector('td.ins').textContent,
+  })));
+  const pip = sizes.find((r) => r.instruction.includes('pip install flask'));
+  assert.ok(pip, JSON.stringify(sizes));
+  assert.equal(pip.size, '10.6MB', JSON.stringify(pip));
+  assert.doesNotMatch(pip.notes, /not simulated/);
+  await page.screenshot({ path: path.join(shots, 'seed-004-pip.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

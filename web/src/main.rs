@@ -9,5 +9,11 @@ mod share;
 mod state;
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    // The package data is small (about 15 kB) and served beside the page; the
+    // first build waits for it so that its RUN steps are simulated from the
+    // start and the session cache never holds a step built without it.
+    wasm_bindgen_futures::spawn_local(async {
+        data::load_package_data().await;
+        yew::Renderer::<app::App>::new().render();
+    });
 }

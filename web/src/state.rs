@@ -180,7 +180,11 @@ impl AppState {
             crate::data::catalog(),
             &options,
             &mut self.cache.borrow_mut(),
-            &ShellExecutor::default(),
+            &ShellExecutor {
+                pypi: crate::data::pypi(),
+                npm: crate::data::npm(),
+                ..ShellExecutor::default()
+            },
         );
         // Diagnostics: every parse problem (the lenient parse goes past the first),
         // then the build's own error if it is not one of them.
