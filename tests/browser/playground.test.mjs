@@ -203,3 +203,21 @@ test('seed 004: pip install runs over the fetched package data (10.6MB layer, as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('apt-get fetches its Debian release data on demand, then rebuilds with it', async () => {
+  const { context, page, errors } = await fresh();
+  const n = await builds(page);
+  await page.fill('#source', 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y python3\n');
+  await waitForBuild(page, n);
+  // First the step is noted as not simulated; once bookworm's data arrives the
+  // playground rebuilds and the layer has python3 and its dependencies.
+  await page.waitForFunction(() => {
+    const row = [...document.querySelectorAll('#steps tbody tr')].find((r) => r.textContent.includes('apt-get install'));
+    return row && row.querySelector('td.size').textContent === '62.5MB';
+  }, null, { timeout: 20000 });
+  const row = await page.$$eval('#steps tbody tr', (rows) => rows.map((r) => r.querySelector('td.ins').textContent).find((t) => t.includes('apt-get install')));
+  assert.doesNotMatch(row, /not simulated/);
+  await page.screenshot({ path: path.join(shots, 'apt-get-on-demand.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

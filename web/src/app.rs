@@ -159,6 +159,32 @@ pub fn app() -> Html {
         })
     };
 
+    // Debian package data on demand: after a build whose apt-get lacked its
+    // release's data, fetch it, then rebuild without the cache (its steps were
+    // built without the data, and the cache key does not say so).
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.builds, move |_| {
+            for name in crate::data::take_new_wanted_releases() {
+                let dispatcher = dispatcher.clone();
+                dispatcher.dispatch(Action::Notice(Some(format!(
+                    "Loading the Debian {name} package data for apt-get…"
+                ))));
+                wasm_bindgen_futures::spawn_local(async move {
+                    match crate::data::load_debian_release(&name).await {
+                        Ok(()) => {
+                            dispatcher.dispatch(Action::Notice(Some(format!(
+                                "Debian {name} package data loaded: apt-get is simulated; rebuilt without the cache."
+                            ))));
+                            dispatcher.dispatch(Action::ClearCache);
+                        }
+                        Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
+                    }
+                });
+            }
+        });
+    }
+
     // Autosave every change of the input.
     {
         let snapshot = state.snapshot();

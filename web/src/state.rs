@@ -183,6 +183,8 @@ impl AppState {
             &ShellExecutor {
                 pypi: crate::data::pypi(),
                 npm: crate::data::npm(),
+                debian: crate::data::debian(),
+                wanted_debian: Some(crate::data::wanted_debian()),
                 ..ShellExecutor::default()
             },
         );

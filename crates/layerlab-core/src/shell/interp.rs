@@ -33,6 +33,8 @@ pub(crate) struct Interp<'a> {
     pub stdin: String,
     /// Debian package data, for apt-get.
     pub debian: Option<std::sync::Arc<crate::catalog::debian::Releases>>,
+    /// Records Debian releases apt-get lacked data for (see `ShellExecutor`).
+    pub wanted_debian: Option<super::WantedReleases>,
     /// npm package data, for npm.
     pub npm: Option<std::sync::Arc<crate::catalog::npm::Npm>>,
     /// Python package data, for pip.
@@ -60,6 +62,7 @@ impl<'a> Interp<'a> {
             stdout: String::new(),
             stdin: String::new(),
             debian: None,
+            wanted_debian: None,
             pypi: None,
             npm: None,
             duration_ms: 0,

@@ -43,7 +43,13 @@ pub struct ShellExecutor {
     pub pypi: Option<std::sync::Arc<crate::catalog::pypi::PyPi>>,
     /// npm package data; without it npm is noted as not simulated.
     pub npm: Option<std::sync::Arc<crate::catalog::npm::Npm>>,
+    /// Where apt-get records the Debian releases (codenames) it needed but had
+    /// no data for, so a front end that loads data on demand can fetch them.
+    pub wanted_debian: Option<WantedReleases>,
 }
+
+/// Codenames of Debian releases whose package data a build asked for.
+pub type WantedReleases = std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>;
 
 impl ShellExecutor {
     /// An executor with Debian package data for apt-get.
@@ -66,6 +72,7 @@ impl RunExecutor for ShellExecutor {
         sh.debian = self.debian.clone();
         sh.pypi = self.pypi.clone();
         sh.npm = self.npm.clone();
+        sh.wanted_debian = self.wanted_debian.clone();
         let script = script_of(&ctx.argv, ctx.shell_form, ctx.heredocs);
         let exit_code = match script {
             Some(text) => sh.run_script(&text),

@@ -247,6 +247,43 @@ fn apt_get_uses_the_release_data_and_needs_its_lists() {
 }
 
 #[test]
+fn apt_get_without_the_release_data_records_the_release_wanted() {
+    let wanted = WantedReleases::default();
+    let exec = ShellExecutor {
+        wanted_debian: Some(wanted.clone()),
+        ..ShellExecutor::default()
+    };
+    let mut t = base();
+    t.write_file(
+        "/etc/os-release",
+        Meta::FILE,
+        Content::bytes(&b"ID=debian\nVERSION_CODENAME=trixie\n"[..]),
+    )
+    .unwrap();
+    let o = exec.run(RunContext {
+        argv: vec!["/bin/sh".into(), "-c".into(), "apt-get update".into()],
+        shell_form: true,
+        heredocs: &[],
+        env: vec![],
+        workdir: "/".into(),
+        user: String::new(),
+        mounts: &[],
+        network: None,
+        tree: &mut t,
+        strict_path: false,
+    });
+    assert_eq!(o.exit_code, 0);
+    assert_eq!(
+        o.notes,
+        ["not simulated: apt-get update, assumed to change no files"]
+    );
+    assert_eq!(
+        wanted.lock().unwrap().iter().collect::<Vec<_>>(),
+        ["trixie"]
+    );
+}
+
+#[test]
 fn pip_install_with_and_without_its_cache() {
     use crate::catalog::pypi::PyPi;
     let packages = "# h\n2017-06\tflask\t0.12.2\tFlask.whl\t1000\t5000\t4000\tjinja2\tm\n2017-06\tjinja2\t2.9.6\tJinja2.whl\t2000\t9000\t8000\t\tm\n";

@@ -55,8 +55,15 @@ fn has_lists(sh: &Interp<'_>) -> bool {
 /// Runs `apt-get ARGS`; `None` when this image has no package data (the caller notes it).
 pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
     let release = codename(sh)?;
-    let data = sh.debian.clone()?;
-    let rel = data.get(&release)?;
+    let data = sh.debian.clone();
+    let Some(rel) = data.as_deref().and_then(|d| d.get(&release)) else {
+        if let Some(wanted) = &sh.wanted_debian {
+            if let Ok(mut set) = wanted.lock() {
+                set.insert(release);
+            }
+        }
+        return None;
+    };
     let action = args.iter().find(|a| !a.starts_with('-'))?.clone();
     let packages: Vec<String> = args
         .iter()
