@@ -66,6 +66,27 @@ fn run_argv(
     })
 }
 
+/// A shell-form RUN of `script` in `workdir` with `env`, for executors with package data.
+fn script_ctx<'a>(
+    tree: &'a mut Tree,
+    script: &str,
+    workdir: &str,
+    env: Vec<(String, String)>,
+) -> RunContext<'a> {
+    RunContext {
+        argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
+        shell_form: true,
+        heredocs: &[],
+        env,
+        workdir: workdir.into(),
+        user: String::new(),
+        mounts: &[],
+        network: None,
+        tree,
+        strict_path: false,
+    }
+}
+
 fn run_in(tree: &mut Tree, script: &str, strict: bool) -> RunOutcome {
     run_argv(tree, &["/bin/sh", "-c", script], true, &[], strict)
 }
@@ -210,20 +231,7 @@ fn apt_get_uses_the_release_data_and_needs_its_lists() {
     .unwrap();
     let _ = t.remove("/var/lib/apt/lists/a");
     let _ = t.remove("/var/lib/apt/lists/b");
-    let run = |t: &mut Tree, script: &str| {
-        exec.run(RunContext {
-            argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
-            shell_form: true,
-            heredocs: &[],
-            env: vec![],
-            workdir: "/".into(),
-            user: String::new(),
-            mounts: &[],
-            network: None,
-            tree: t,
-            strict_path: false,
-        })
-    };
+    let run = |t: &mut Tree, script: &str| exec.run(script_ctx(t, script, "/", vec![]));
     let o = run(&mut t, "apt-get install -y app");
     assert_eq!(o.exit_code, 100);
     assert!(o
@@ -260,18 +268,7 @@ fn apt_get_without_the_release_data_records_the_release_wanted() {
         Content::bytes(&b"ID=debian\nVERSION_CODENAME=trixie\n"[..]),
     )
     .unwrap();
-    let o = exec.run(RunContext {
-        argv: vec!["/bin/sh".into(), "-c".into(), "apt-get update".into()],
-        shell_form: true,
-        heredocs: &[],
-        env: vec![],
-        workdir: "/".into(),
-        user: String::new(),
-        mounts: &[],
-        network: None,
-        tree: &mut t,
-        strict_path: false,
-    });
+    let o = exec.run(script_ctx(&mut t, "apt-get update", "/", vec![]));
     assert_eq!(o.exit_code, 0);
     assert_eq!(
         o.notes,
@@ -295,18 +292,12 @@ fn pip_install_with_and_without_its_cache() {
     let run = |script: &str| {
         let mut t = base();
         let before = t.total_size();
-        let o = exec.run(RunContext {
-            argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
-            shell_form: true,
-            heredocs: &[],
-            env: vec![("PYTHON_VERSION".into(), "3.6.1".into())],
-            workdir: "/".into(),
-            user: String::new(),
-            mounts: &[],
-            network: None,
-            tree: &mut t,
-            strict_path: false,
-        });
+        let o = exec.run(script_ctx(
+            &mut t,
+            script,
+            "/",
+            vec![("PYTHON_VERSION".into(), "3.6.1".into())],
+        ));
         (o, t.total_size() - before, t)
     };
     let (o, cached, t) = run("pip install flask");
@@ -340,20 +331,7 @@ fn npm_install_reads_package_json() {
         Content::bytes(&br#"{"dependencies":{"web-lib":"^1"},"devDependencies":{"tool":"*"}}"#[..]),
     )
     .unwrap();
-    let mut run = |script: &str| {
-        exec.run(RunContext {
-            argv: vec!["/bin/sh".into(), "-c".into(), script.into()],
-            shell_form: true,
-            heredocs: &[],
-            env: vec![],
-            workdir: "/app".into(),
-            user: String::new(),
-            mounts: &[],
-            network: None,
-            tree: &mut t,
-            strict_path: false,
-        })
-    };
+    let mut run = |script: &str| exec.run(script_ctx(&mut t, script, "/app", vec![]));
     let o = run("npm ci --omit=dev");
     assert_eq!(
         o.output.last().map(String::as_str),
