@@ -209,3 +209,55 @@ fn missing_programs_fail_like_docker() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Seed 001's lesson on multi-stage builds: installing with
+/// `pip install --prefix=/install` in a builder stage and copying `/install`
+/// into `/usr/local` gives the same packages in a smaller image than the
+/// single-stage Dockerfile, because pip's cache stays behind in the builder.
+/// (The tutorial does not print its requirements.txt; Flask is what its
+/// server imports.)
+#[test]
+fn seed_001_multi_stage_image_is_smaller_with_the_same_packages() {
+    let text = seed("001");
+    let block = |n: usize| {
+        text.split("```Dockerfile\n")
+            .nth(n)
+            .and_then(|t| t.split("```").next())
+            .unwrap()
+            .to_owned()
+    };
+    let (single, multi) = (block(1), block(3));
+    assert!(single.contains("RUN pip install -r requirements.txt"));
+    assert!(multi.contains("RUN pip install --prefix=/install -r /requirements.txt"));
+    let dir = workdir("001");
+    std::fs::write(dir.join("Dockerfile1"), single).unwrap();
+    std::fs::write(dir.join("Dockerfile2"), multi).unwrap();
+    std::fs::write(dir.join("requirements.txt"), "flask\n").unwrap();
+    std::fs::write(dir.join("server.py"), "from flask import Flask\n").unwrap();
+    let size = |file: &str, tag: &str| -> u64 {
+        let out = layerlab(
+            &dir,
+            &["build", "--format", "json", "-f", file, "-t", tag, "."],
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert!(v["error"].is_null(), "{}", v["error"]);
+        v["image"]["size"].as_u64().unwrap()
+    };
+    let (one, two) = (
+        size("Dockerfile1", "myflaskserver:0.0.1"),
+        size("Dockerfile2", "myflaskserver2:0.0.1"),
+    );
+    assert!(two < one, "multi-stage {two} B, single-stage {one} B");
+    eprintln!("seed 001: single-stage {one} B, multi-stage {two} B");
+    let diff = layerlab(&dir, &["diff", "myflaskserver2:0.0.1"]);
+    for package in ["flask", "jinja2", "werkzeug"] {
+        let installed = format!("/site-packages/{package}");
+        assert!(
+            diff.lines()
+                .any(|l| l.starts_with("A /usr/local/lib/python3.7/") && l.ends_with(&installed)),
+            "{package} missing:\n{diff}"
+        );
+    }
+    assert!(!diff.contains("/root/.cache/pip"), "{diff}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -314,6 +314,22 @@ fn pip_install_with_and_without_its_cache() {
     assert_eq!(cached - uncached, 3000);
     let (o, _, _) = run("pip install flask numpy");
     assert!(o.notes.iter().any(|n| n.contains("no package data")));
+    // Where the packages go: --prefix (both spellings), --target, --user.
+    let site = "lib/python3.6/site-packages/jinja2/__pycache__";
+    let (o, _, t) = run("mkdir /install && cd /install && pip install --prefix=/install flask");
+    assert_eq!(o.exit_code, 0);
+    assert!(t.exists(&format!("/install/{site}")));
+    assert!(!t.exists("/usr/local/lib/python3.6/site-packages/jinja2"));
+    let (_, _, t) = run("pip install --prefix /opt/p -i https://example.invalid/simple flask");
+    assert!(t.exists(&format!("/opt/p/{site}")));
+    let (_, _, t) = run("cd /tmp && pip install -t deps flask");
+    assert!(t.exists("/tmp/deps/jinja2/__pycache__"));
+    let (_, _, t) = run("pip install --user flask");
+    assert!(t.exists(&format!("/root/.local/{site}")));
+    // Already in the image's site-packages: --prefix skips it, as pip does.
+    let (o, _, t) = run("pip install flask && pip install --prefix=/install flask");
+    assert_eq!(o.exit_code, 0);
+    assert!(!t.exists("/install/lib/python3.6/site-packages/flask"));
 }
 
 #[test]

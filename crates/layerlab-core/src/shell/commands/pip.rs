@@ -15,13 +15,65 @@ use crate::shell::interp::Interp;
 /// Download bandwidth used for timing: 10 MB/s.
 const BYTES_PER_MS: u64 = 10_000;
 
-fn site_packages(sh: &Interp<'_>) -> String {
+/// Options of `pip install` that take a value (skipped with it when not used).
+const VALUE_OPTIONS: [&str; 16] = [
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-c",
+    "--constraint",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--timeout",
+    "--retries",
+    "--root",
+    "--platform",
+    "--python-version",
+    "--only-binary",
+    "--no-binary",
+    "-e",
+];
+
+/// Where pip puts packages: the image's site-packages (official images:
+/// `/usr/local/lib/pythonX.Y/site-packages`), or under `--prefix`, `--user`
+/// (`$HOME/.local`) or straight into `--target`.
+#[derive(Clone, Debug, PartialEq)]
+enum Scheme {
+    Default,
+    Prefix(String),
+    User,
+    Target(String),
+}
+
+fn python_dir(sh: &Interp<'_>) -> String {
     match sh.env.get("PYTHON_VERSION") {
-        Some(v) => {
-            let mm: Vec<&str> = v.split('.').take(2).collect();
-            format!("/usr/local/lib/python{}/site-packages", mm.join("."))
+        Some(v) => format!(
+            "python{}",
+            v.split('.').take(2).collect::<Vec<_>>().join(".")
+        ),
+        None => "python3".into(),
+    }
+}
+
+fn site_packages(sh: &Interp<'_>, scheme: &Scheme) -> String {
+    let py = python_dir(sh);
+    match scheme {
+        Scheme::Default if sh.env.get("PYTHON_VERSION").is_some() => {
+            format!("/usr/local/lib/{py}/site-packages")
         }
-        None => "/usr/local/lib/python3/dist-packages".into(),
+        Scheme::Default => "/usr/local/lib/python3/dist-packages".into(),
+        Scheme::Prefix(p) => format!("{}/lib/{py}/site-packages", p.trim_end_matches('/')),
+        Scheme::User => {
+            let home = sh
+                .env
+                .get("HOME")
+                .unwrap_or("/root")
+                .trim_end_matches('/')
+                .to_owned();
+            format!("{home}/.local/lib/{py}/site-packages")
+        }
+        Scheme::Target(t) => t.trim_end_matches('/').to_owned(),
     }
 }
 
@@ -65,10 +117,24 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         .env
         .get("PIP_NO_CACHE_DIR")
         .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    let mut scheme = Scheme::Default;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
             "--no-cache-dir" | "--no-cache" => no_cache = true,
+            "--user" => scheme = Scheme::User,
+            "--prefix" | "--target" | "-t" => {
+                let dir = sh.abs(args.get(i + 1).map(String::as_str).unwrap_or(""));
+                scheme = if args[i] == "--prefix" {
+                    Scheme::Prefix(dir)
+                } else {
+                    Scheme::Target(dir)
+                };
+                i += 1;
+            }
+            a if a.starts_with("--prefix=") => scheme = Scheme::Prefix(sh.abs(&a[9..])),
+            a if a.starts_with("--target=") => scheme = Scheme::Target(sh.abs(&a[9..])),
+            a if VALUE_OPTIONS.contains(&a) => i += 1,
             "-r" | "--requirement" => {
                 let file = args.get(i + 1).cloned().unwrap_or_default();
                 match requirements(sh, &file) {
@@ -87,8 +153,15 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         }
         i += 1;
     }
-    let site = site_packages(sh);
-    let have = installed(sh, &site);
+    let site = site_packages(sh, &scheme);
+    // pip skips what the environment already has, except into a --target.
+    let have = match scheme {
+        Scheme::Target(_) => Vec::new(),
+        _ => installed(sh, &site_packages(sh, &Scheme::Default))
+            .into_iter()
+            .chain(installed(sh, &site))
+            .collect(),
+    };
     let (set, unknown) = data.install_set(&era.name, &names, &have);
     if !unknown.is_empty() {
         sh.notes.push(format!(
