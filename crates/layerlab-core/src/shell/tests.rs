@@ -329,6 +329,10 @@ fn pip_install_with_and_without_its_cache() {
     // Already in the image's site-packages: --prefix skips it, as pip does.
     let (o, _, t) = run("pip install flask && pip install --prefix=/install flask");
     assert_eq!(o.exit_code, 0);
+    assert_eq!(
+        o.output.last().unwrap(),
+        "Requirement already satisfied: flask in /usr/local/lib/python3.6/site-packages"
+    );
     assert!(!t.exists("/install/lib/python3.6/site-packages/flask"));
 }
 

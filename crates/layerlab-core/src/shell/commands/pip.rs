@@ -155,13 +155,25 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
     }
     let site = site_packages(sh, &scheme);
     // pip skips what the environment already has, except into a --target.
-    let have = match scheme {
-        Scheme::Target(_) => Vec::new(),
-        _ => installed(sh, &site_packages(sh, &Scheme::Default))
-            .into_iter()
-            .chain(installed(sh, &site))
-            .collect(),
-    };
+    let mut places = vec![site.clone()];
+    if !matches!(scheme, Scheme::Target(_) | Scheme::Default) {
+        places.insert(0, site_packages(sh, &Scheme::Default));
+    }
+    let have: Vec<(String, String)> = places
+        .iter()
+        .flat_map(|place| {
+            installed(sh, place)
+                .into_iter()
+                .map(move |n| (n, place.clone()))
+        })
+        .collect();
+    for name in &names {
+        if let Some((n, place)) = have.iter().find(|(n, _)| *n == normalize(name)) {
+            sh.output
+                .push(format!("Requirement already satisfied: {n} in {place}"));
+        }
+    }
+    let have: Vec<String> = have.into_iter().map(|(n, _)| n).collect();
     let (set, unknown) = data.install_set(&era.name, &names, &have);
     if !unknown.is_empty() {
         sh.notes.push(format!(
