@@ -390,6 +390,24 @@ mod tests {
     }
 
     #[test]
+    fn clearing_the_cache_rebuilds_every_step_and_says_why() {
+        let state = reduce(Rc::new(AppState::default()), Action::Build);
+        let state = reduce(state, Action::ClearCache);
+        let r = state.result.as_ref().unwrap();
+        // The base image stays pulled; every step after FROM runs again.
+        assert!(r.steps[0].instruction.starts_with("FROM"));
+        assert!(
+            r.steps[1..].iter().all(|s| s.status == StepStatus::Built),
+            "{:?}",
+            r.steps.iter().map(|s| s.status).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            r.steps[1].miss_text.as_deref(),
+            Some("not in the cache any more (cleared or evicted)")
+        );
+    }
+
+    #[test]
     fn a_syntax_error_keeps_the_last_good_build() {
         let state = Rc::new(AppState::default());
         let state = reduce(

@@ -247,10 +247,11 @@ impl CacheStore {
         self.records.is_empty()
     }
 
-    /// Forgets everything (the playground's "clear cache").
+    /// Forgets every cached result (the playground's "clear cache"). The last
+    /// build's inputs are kept, so the next build can say its steps missed
+    /// because the cache was cleared rather than because they are new.
     pub fn clear(&mut self) {
         self.records.clear();
-        self.previous.clear();
     }
 }
 
