@@ -104,11 +104,16 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
                 in_word = true;
                 i += 2;
             }
-            '\'' => {
+            // Single quotes and backquotes: kept whole up to the matching one.
+            q @ ('\'' | '`') => {
                 let end = chars[i + 1..]
                     .iter()
-                    .position(|c| *c == '\'')
-                    .ok_or("unterminated quoted string")?;
+                    .position(|c| *c == q)
+                    .ok_or(if q == '`' {
+                        "unterminated backquote"
+                    } else {
+                        "unterminated quoted string"
+                    })?;
                 word.extend(&chars[i..i + end + 2]);
                 in_word = true;
                 i += end + 2;
@@ -152,15 +157,6 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
                 word.extend(&chars[i..=end]);
                 in_word = true;
                 i = end + 1;
-            }
-            '`' => {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|c| *c == '`')
-                    .ok_or("unterminated backquote")?;
-                word.extend(&chars[i..i + end + 2]);
-                in_word = true;
-                i += end + 2;
             }
             '#' if !in_word => {
                 while i < chars.len() && chars[i] != '\n' {
