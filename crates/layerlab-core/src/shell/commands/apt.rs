@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use crate::catalog::debian::Release;
 use crate::fs::{Content, Meta, Node};
 
-use super::fail;
+use super::{fail, put_sized, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
 
 const LISTS: &str = "/var/lib/apt/lists";
@@ -96,9 +96,7 @@ fn update(sh: &mut Interp<'_>, rel: &Release) -> i32 {
         "{LISTS}/debian_dists_{}_main_binary-amd64_Packages.lz4",
         rel.name
     );
-    let _ = sh
-        .tree
-        .write_file(&name, Meta::FILE, Content::sized(&name, rel.lists_bytes));
+    put_sized(sh, &name, &name, rel.lists_bytes);
     sh.emit(&format!(
         "Get:1 http://deb.debian.org/debian {} InRelease\nReading package lists...\n",
         rel.name
@@ -107,9 +105,6 @@ fn update(sh: &mut Interp<'_>, rel: &Release) -> i32 {
     sh.duration_ms += rel.lists_bytes / DOWNLOAD_BYTES_PER_MS;
     0
 }
-
-/// The bandwidth downloads are timed with: 10 MB/s.
-const DOWNLOAD_BYTES_PER_MS: u64 = 10_000;
 
 fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: bool) -> i32 {
     sh.emit("Reading package lists...\nBuilding dependency tree...");
@@ -137,10 +132,11 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
                 Content::sized(&format!("{}:{program}", pkg.name), size),
             );
         }
-        let _ = sh.tree.write_file(
+        put_sized(
+            sh,
             &format!("{BULK}/{}", pkg.name),
-            Meta::FILE,
-            Content::sized(&format!("{}@{}", pkg.name, pkg.version), left),
+            &format!("{}@{}", pkg.name, pkg.version),
+            left,
         );
         status.push_str(&format!(
             "Package: {}\nStatus: install ok installed\nVersion: {}\n\n",

@@ -171,6 +171,28 @@ pub(super) fn fail(sh: &mut Interp<'_>, msg: String, code: i32) -> i32 {
     code
 }
 
+/// The bandwidth package downloads are timed with: 10 MB/s.
+pub(super) const DOWNLOAD_BYTES_PER_MS: u64 = 10_000;
+
+/// Writes a file of `size` bytes standing for content layerlab does not hold
+/// (`label` keeps distinct files distinct); returns `size` for the step's total.
+pub(super) fn put_sized(sh: &mut Interp<'_>, path: &str, label: &str, size: u64) -> u64 {
+    let _ = sh
+        .tree
+        .write_file(path, Meta::FILE, Content::sized(label, size));
+    size
+}
+
+/// Notes the requested packages a package manager has no data for.
+pub(super) fn note_unknown(sh: &mut Interp<'_>, command: &str, unknown: &[String]) {
+    if !unknown.is_empty() {
+        sh.notes.push(format!(
+            "not simulated: {command} {}, no package data (assumed to change no files)",
+            unknown.join(" ")
+        ));
+    }
+}
+
 /// A command layerlab does not simulate: noted, or `not found` under strict PATH.
 fn other(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
     let name = &argv[0];

@@ -5,13 +5,10 @@
 //! size, its tarball in npm's cache (`/root/.npm/_cacache`) until
 //! `npm cache clean --force`.
 
-use crate::fs::{Content, Meta, Node};
+use crate::fs::Node;
 
-use super::fail;
+use super::{fail, note_unknown, put_sized, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
-
-/// Download bandwidth used for timing: 10 MB/s.
-const BYTES_PER_MS: u64 = 10_000;
 
 fn package_json_deps(sh: &Interp<'_>, dev: bool) -> Option<Vec<String>> {
     let path = sh.abs("package.json");
@@ -76,30 +73,27 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         _ => Vec::new(),
     };
     let (set, unknown) = data.install_set(&roots, &installed);
-    if !unknown.is_empty() {
-        sh.notes.push(format!(
-            "not simulated: npm install {}, no package data (assumed to change no files)",
-            unknown.join(" ")
-        ));
-    }
+    note_unknown(sh, "npm install", &unknown);
     let mut total = 0;
     for p in &set {
-        let _ = sh.tree.write_file(
+        let id = format!("{}@{}", p.name, p.version);
+        total += put_sized(
+            sh,
             &format!("{modules}/{}/.layerlab-files", p.name),
-            Meta::FILE,
-            Content::sized(&format!("{}@{}", p.name, p.version), p.unpacked),
+            &id,
+            p.unpacked,
         );
-        let _ = sh.tree.write_file(
+        total += put_sized(
+            sh,
             &format!(
                 "/root/.npm/_cacache/content-v2/{}-{}.tgz",
                 p.name.replace('/', "+"),
                 p.version
             ),
-            Meta::FILE,
-            Content::sized(&format!("tgz:{}@{}", p.name, p.version), p.tarball),
+            &format!("tgz:{id}"),
+            p.tarball,
         );
-        total += p.unpacked + p.tarball;
-        sh.duration_ms += p.tarball / BYTES_PER_MS + 20;
+        sh.duration_ms += p.tarball / DOWNLOAD_BYTES_PER_MS + 20;
     }
     sh.output.push(format!(
         "added {} packages in {:.1}s",

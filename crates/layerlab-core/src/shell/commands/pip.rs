@@ -7,13 +7,10 @@
 //! `--no-cache-dir` or `PIP_NO_CACHE_DIR`.
 
 use crate::catalog::pypi::normalize;
-use crate::fs::{Content, Meta, Node};
+use crate::fs::Node;
 
-use super::fail;
+use super::{fail, note_unknown, put_sized, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
-
-/// Download bandwidth used for timing: 10 MB/s.
-const BYTES_PER_MS: u64 = 10_000;
 
 /// Options of `pip install` that take a value (skipped with it when not used).
 const VALUE_OPTIONS: [&str; 16] = [
@@ -175,12 +172,7 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
     }
     let have: Vec<String> = have.into_iter().map(|(n, _)| n).collect();
     let (set, unknown) = data.install_set(&era.name, &names, &have);
-    if !unknown.is_empty() {
-        sh.notes.push(format!(
-            "not simulated: pip install {}, no package data (assumed to change no files)",
-            unknown.join(" ")
-        ));
-    }
+    note_unknown(sh, "pip install", &unknown);
     let mut total = 0;
     for d in &set {
         sh.output.push(format!("Collecting {}", d.name));
@@ -190,44 +182,43 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
             crate::report::human_size(d.download)
         ));
         let pyc = (d.py_bytes as f64 * era.pyc_factor) as u64;
-        let pkg_dir = format!("{site}/{}", d.name.replace('-', "_"));
-        let _ = sh.tree.write_file(
+        let dir_name = d.name.replace('-', "_");
+        let pkg_dir = format!("{site}/{dir_name}");
+        total += put_sized(
+            sh,
             &format!("{pkg_dir}/.layerlab-files"),
-            Meta::FILE,
-            Content::sized(&d.file, d.unpacked),
+            &d.file,
+            d.unpacked,
         );
-        let _ = sh.tree.write_file(
+        total += put_sized(
+            sh,
             &format!("{pkg_dir}/__pycache__/.layerlab-bytecode"),
-            Meta::FILE,
-            Content::sized(&format!("{}.pyc", d.file), pyc),
+            &format!("{}.pyc", d.file),
+            pyc,
         );
-        let _ = sh.tree.write_file(
-            &format!(
-                "{site}/{}-{}.dist-info/RECORD",
-                d.name.replace('-', "_"),
-                d.version
-            ),
-            Meta::FILE,
-            Content::sized(&format!("{}.record", d.file), 0),
+        put_sized(
+            sh,
+            &format!("{site}/{dir_name}-{}.dist-info/RECORD", d.version),
+            &format!("{}.record", d.file),
+            0,
         );
-        total += d.unpacked + pyc;
         if !no_cache {
-            let _ = sh.tree.write_file(
+            total += put_sized(
+                sh,
                 &format!("/root/.cache/pip/http/{}", d.file),
-                Meta::FILE,
-                Content::sized(&format!("cache:{}", d.file), d.download),
+                &format!("cache:{}", d.file),
+                d.download,
             );
-            total += d.download;
             if !d.file.ends_with(".whl") {
-                let _ = sh.tree.write_file(
+                total += put_sized(
+                    sh,
                     &format!("/root/.cache/pip/wheels/{}.whl", d.name),
-                    Meta::FILE,
-                    Content::sized(&format!("wheel:{}", d.file), d.download),
+                    &format!("wheel:{}", d.file),
+                    d.download,
                 );
-                total += d.download;
             }
         }
-        sh.duration_ms += d.download / BYTES_PER_MS + 100;
+        sh.duration_ms += d.download / DOWNLOAD_BYTES_PER_MS + 100;
     }
     if !set.is_empty() {
         let list: Vec<String> = set
