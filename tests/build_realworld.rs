@@ -29,26 +29,22 @@ fn realworld_files_build_or_fail_with_a_line() {
     for path in &paths {
         let src = std::fs::read(path).unwrap();
         let mut cache = CacheStore::new();
-        let result = build(
-            &src,
-            &Context::stub_for(&src),
-            &catalog,
-            &BuildOptions::default(),
-            &mut cache,
-            &NoopExecutor,
-        );
+        let mut run = || {
+            build(
+                &src,
+                &Context::stub_for(&src),
+                &catalog,
+                &BuildOptions::default(),
+                &mut cache,
+                &NoopExecutor,
+            )
+        };
+        let result = run();
         match &result.error {
             None => {
                 built += 1;
                 // A second build is all cache hits.
-                let again = build(
-                    &src,
-                    &Context::stub_for(&src),
-                    &catalog,
-                    &BuildOptions::default(),
-                    &mut cache,
-                    &NoopExecutor,
-                );
+                let again = run();
                 assert!(
                     again.steps.iter().all(|s| s.miss.is_none()),
                     "{}",
