@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
-use layerlab_core::catalog::debian::Releases;
+use layerlab_core::catalog::debian::{Releases, RELEASES};
 use layerlab_core::catalog::npm::Npm;
 use layerlab_core::catalog::pypi::PyPi;
 use layerlab_core::catalog::Catalog;
@@ -41,9 +41,6 @@ thread_local! {
     /// Filled by apt-get during builds with the releases it lacked.
     static WANTED: WantedReleases = WantedReleases::default();
 }
-
-/// The Debian releases `data/debian` holds.
-const DEBIAN_RELEASES: [&str; 3] = ["bullseye", "bookworm", "trixie"];
 
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -78,7 +75,7 @@ pub fn take_new_wanted_releases() -> Vec<String> {
         let mut r = r.borrow_mut();
         wanted
             .into_iter()
-            .filter(|c| DEBIAN_RELEASES.contains(&c.as_str()) && r.insert(c.clone()))
+            .filter(|c| RELEASES.contains(&c.as_str()) && r.insert(c.clone()))
             .collect()
     })
 }

@@ -133,7 +133,7 @@ pub fn load_debian() -> layerlab_core::catalog::debian::Releases {
     let Some(dir) = data_dir("debian") else {
         return releases;
     };
-    for name in ["bullseye", "bookworm", "trixie"] {
+    for name in layerlab_core::catalog::debian::RELEASES {
         if let Ok(bytes) = std::fs::read(dir.join(format!("{name}.tsv.gz"))) {
             let meta = std::fs::read(dir.join(format!("{name}.meta.json"))).unwrap_or_default();
             releases.add(name, bytes, meta);

@@ -263,6 +263,10 @@ mod real_data {
     }
 }
 
+/// The releases `data/debian` holds (`<name>.tsv.gz` and `<name>.meta.json`),
+/// as written by `scripts/catalog/debian_packages.py`.
+pub const RELEASES: [&str; 3] = ["bullseye", "bookworm", "trixie"];
+
 /// Several releases' data, each parsed the first time it is asked for (a
 /// build usually needs one release, or none).
 #[derive(Debug, Default)]
