@@ -2,6 +2,8 @@
 //! - a simulated build of every real-world Dockerfile in
 //!   `../shared/conformance/realworld/files` (read in place), with a context
 //!   holding a small file for each COPY/ADD source it names;
+//! - the same with RUN simulated by the shell and package managers (with the
+//!   repository's package data from `data/`);
 //! - a rebuild of a 300-line Dockerfile after a one-line edit to its last
 //!   instruction, against a warm cache (everything before it is a hit).
 
@@ -25,17 +27,22 @@ fn catalog() -> Catalog {
     Catalog::from_json(&std::fs::read(shared().join("catalog/images.json")).unwrap()).unwrap()
 }
 
-#[divan::bench(sample_count = 20)]
-fn build_every_realworld_file(bencher: Bencher) {
+/// Every real-world Dockerfile with a stub context for it.
+fn realworld_inputs() -> Vec<(Vec<u8>, Context)> {
     let mut files = Vec::new();
     common::collect(&shared().join("conformance/realworld/files"), &mut files);
-    let inputs: Vec<(Vec<u8>, Context)> = files
+    files
         .into_iter()
         .map(|f| {
             let ctx = Context::stub_for(&f);
             (f, ctx)
         })
-        .collect();
+        .collect()
+}
+
+#[divan::bench(sample_count = 20)]
+fn build_every_realworld_file(bencher: Bencher) {
+    let inputs = realworld_inputs();
     let catalog = catalog();
     let options = BuildOptions::default();
     bencher.bench(|| {
@@ -50,6 +57,25 @@ fn build_every_realworld_file(bencher: Bencher) {
                 &mut cache,
                 &NoopExecutor,
             );
+            ok += usize::from(result.ok());
+        }
+        divan::black_box(ok)
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn simulate_every_realworld_file_with_the_shell(bencher: Bencher) {
+    let inputs = realworld_inputs();
+    let catalog = catalog();
+    let options = BuildOptions::default();
+    let executor = layerlab_core::shell::ShellExecutor::from_data_dir(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data"),
+    );
+    bencher.bench(|| {
+        let mut ok = 0;
+        for (dockerfile, ctx) in &inputs {
+            let mut cache = CacheStore::new();
+            let result = build(dockerfile, ctx, &catalog, &options, &mut cache, &executor);
             ok += usize::from(result.ok());
         }
         divan::black_box(ok)

@@ -67,6 +67,10 @@ pub struct BuildOptions {
     pub now: Option<String>,
 }
 
+/// The most layers overlayfs stacks for a container (moby/buildkit#3067: an
+/// image of 129 layers builds but does not run).
+const MAX_RUNNABLE_LAYERS: usize = 127;
+
 fn fail(result: &mut BuildResult, message: impl Into<String>, line: Option<usize>) {
     result.error = Some(BuildError {
         message: message.into(),
@@ -256,17 +260,37 @@ pub fn build(
     }
     if let (None, Some(done)) = (&result.error, final_state) {
         let base_tree = done.base_tree.clone();
+        let id = done.state.config.id();
+        let mut history_ids: Vec<Option<String>> = done
+            .state
+            .history_ids
+            .iter()
+            .map(|id| id.as_deref().map(str::to_owned))
+            .collect();
+        if let Some(top) = history_ids.last_mut() {
+            *top = Some(id.clone());
+        }
+        if done.state.layers.len() > MAX_RUNNABLE_LAYERS {
+            result.warnings.push(BuildError {
+                message: format!(
+                    "the image has {} layers: Docker builds it, but `docker run` fails with \"max depth exceeded\" above {MAX_RUNNABLE_LAYERS} (merge RUN lines)",
+                    done.state.layers.len()
+                ),
+                line: None,
+                column: 1,
+            });
+        }
         result.image = Some(FinalImage {
-            id: done.state.config.id(),
+            id,
             size: done.state.size(),
-            layers: done.state.layers.clone(),
+            layers: done.state.layers.iter().map(|l| (**l).clone()).collect(),
             tags: options.tags.clone(),
             base: done.base_ref.clone(),
             base_id: done.base_id.clone(),
             base_size: done.base_size,
             base_created: done.base_created.clone(),
             changes: diff(&base_tree, &done.state.tree).docker_diff(&base_tree),
-            history_ids: done.state.history_ids.clone(),
+            history_ids,
             tree: done.state.tree.clone(),
             config: done.state.config.clone(),
         });

@@ -31,6 +31,11 @@ pub(super) struct StageDone {
     pub(super) base_tree: Tree,
 }
 
+/// Layers an image may have below a classic-builder container (with its init
+/// and writable layers on top, overlayfs stops at about 127): Docker 18's
+/// `Step 126/129 : RUN …` over a one-layer alpine printed `max depth exceeded`.
+const MAX_CLASSIC_DEPTH: usize = 125;
+
 pub(super) struct Runner<'a> {
     pub(super) options: &'a BuildOptions,
     pub(super) catalog: &'a Catalog,
@@ -91,8 +96,8 @@ impl Runner<'_> {
                     config: ImageConfig::scratch(),
                     args: Vec::new(),
                     cmd_set: false,
-                    layers: Vec::new(),
-                    history_ids: Vec::new(),
+                    layers: imbl::Vector::new(),
+                    history_ids: imbl::Vector::new(),
                     programs_known: false,
                 };
                 let done = StageDone {
@@ -113,26 +118,31 @@ impl Runner<'_> {
                     .config
                     .rootfs
                     .diff_ids
-                    .first()
-                    .cloned()
+                    .front()
+                    .map(|d| d.to_string())
                     .unwrap_or_default();
-                let layers = vec![ImageLayer {
+                let layers = imbl::vector![Arc::new(ImageLayer {
                     digest: layer_digest,
                     size: base.size,
                     created_by: base
                         .config
                         .history
-                        .first()
+                        .front()
                         .map(|h| h.created_by.clone())
                         .unwrap_or_default(),
                     step: None,
-                }];
+                })];
                 let note = (!base.known).then(|| base.note.clone());
                 // An image the catalog does not know has no layers to show.
-                let layers = if base.known { layers } else { Vec::new() };
-                let mut history_ids = vec![None; base.config.history.len()];
-                if let Some(last) = history_ids.last_mut() {
-                    *last = Some(base.id.clone());
+                let layers = if base.known {
+                    layers
+                } else {
+                    imbl::Vector::new()
+                };
+                let mut history_ids: imbl::Vector<Option<Arc<str>>> =
+                    std::iter::repeat_n(None, base.config.history.len()).collect();
+                if let Some(last) = history_ids.back_mut() {
+                    *last = Some(base.id.as_str().into());
                 }
                 let state = StageState {
                     tree: base.tree.clone(),
@@ -193,7 +203,7 @@ impl Runner<'_> {
             layer_digest: done
                 .state
                 .layers
-                .first()
+                .front()
                 .map(|l| l.digest.clone())
                 .filter(|_| from_size > 0),
             image_id: if from_id.is_empty() {
@@ -313,6 +323,19 @@ impl Runner<'_> {
             done.state = out.state.clone();
             layer = out.layer.clone();
         } else {
+            // The classic builder runs RUN/COPY/ADD in a container over the image's
+            // layers; overlayfs refuses to stack them past its depth limit.
+            if self.options.builder == Builder::Classic
+                && done.state.layers.len() >= MAX_CLASSIC_DEPTH
+                && matches!(
+                    prepared.action,
+                    dispatch::Action::Run { .. } | dispatch::Action::Copy { .. }
+                )
+            {
+                self.push_failed(ins, stage, stage_name, number, onbuild, key, notes, output);
+                fail(self.result, "max depth exceeded", Some(ins.start_line));
+                return Err(());
+            }
             let strict_path = done.state.programs_known;
             match dispatch::apply(
                 &prepared.action,
@@ -389,28 +412,37 @@ impl Runner<'_> {
                 Arc::make_mut(&mut done.state)
                     .config
                     .history
-                    .push(entry.clone());
+                    .push_back(Arc::new(entry.clone()));
             }
             if let Some(l) = &layer {
                 let state = Arc::make_mut(&mut done.state);
-                state.config.rootfs.diff_ids.push(l.digest());
-                state.layers.push(ImageLayer {
-                    digest: l.digest(),
+                let digest = l.digest();
+                state
+                    .config
+                    .rootfs
+                    .diff_ids
+                    .push_back(digest.as_str().into());
+                state.layers.push_back(Arc::new(ImageLayer {
+                    digest,
                     size: l.size(),
                     created_by: entry.created_by.clone(),
                     step: Some(number - 1),
-                });
+                }));
             }
         }
-        // A hit keeps the ID it had; only a rebuilt step hashes its config.
-        let image_id = match &record {
-            Some(r) => r.image_id.clone(),
-            None => done.state.config.id(),
+        // A hit keeps the ID it had; only a rebuilt step hashes its config. The
+        // classic builder commits an image per step; BuildKit only the final one
+        // (its `docker history` prints `<missing>` below the top row), which also
+        // keeps a 10,000-step build from hashing 10,000 growing configs.
+        let image_id = match (&record, self.options.builder) {
+            (Some(r), _) => r.image_id.clone(),
+            (None, Builder::Classic) => done.state.config.id(),
+            (None, Builder::BuildKit) => String::new(),
         };
         if keeps_history && record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
             Arc::make_mut(&mut done.state)
                 .history_ids
-                .push(Some(image_id.clone()));
+                .push_back(Some(image_id.as_str().into()).filter(|id: &Arc<str>| !id.is_empty()));
         }
         match &record {
             Some(r) => {

@@ -123,7 +123,7 @@ impl Release {
     }
 
     /// The real package a name stands for: itself, or its first provider.
-    fn real(&self, name: &str) -> Option<&Package> {
+    pub fn real(&self, name: &str) -> Option<&Package> {
         self.packages.get(name).or_else(|| {
             self.providers
                 .get(name)?

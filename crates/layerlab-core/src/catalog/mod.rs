@@ -8,6 +8,7 @@
 //! entry: key paths (`/bin/sh`, `/etc/os-release`, `/etc/passwd`) plus bulk
 //! content, adding up to the image's real size.
 
+mod accounts;
 pub mod debian;
 pub mod npm;
 pub mod pypi;
@@ -294,13 +295,13 @@ fn base_from_entry(entry: &CatalogEntry, release: Option<&debian::Release>) -> B
     };
     let layer = crate::fs::diff(&Tree::new(), &tree);
     config.rootfs.kind = "layers".into();
-    config.rootfs.diff_ids = vec![layer.digest()];
-    config.history = vec![HistoryEntry {
+    config.rootfs.diff_ids = imbl::vector![layer.digest().into()];
+    config.history = imbl::vector![std::sync::Arc::new(HistoryEntry {
         created: Some(entry.created.clone()).filter(|c| !c.is_empty()),
         created_by: format!("layers of {} (not itemised in the catalog)", entry.resolved),
         comment: String::new(),
         empty_layer: false,
-    }];
+    })];
     BaseImage {
         reference: format!("{}:{}", entry.image, entry.tag),
         id: entry.image_id.clone(),
@@ -383,12 +384,9 @@ fn base_tree(entry: &CatalogEntry, release: Option<&debian::Release>) -> Tree {
         Meta::FILE,
         Content::bytes(os_release.into_bytes()),
     );
-    let _ = t.write_file("/etc/passwd", Meta::FILE, Content::bytes(&b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"[..]));
-    let _ = t.write_file(
-        "/etc/group",
-        Meta::FILE,
-        Content::bytes(&b"root:x:0:\nnogroup:x:65534:\n"[..]),
-    );
+    let (passwd, group) = accounts::for_distro(&distro);
+    let _ = t.write_file("/etc/passwd", Meta::FILE, Content::bytes(passwd.as_bytes()));
+    let _ = t.write_file("/etc/group", Meta::FILE, Content::bytes(group.as_bytes()));
     // dpkg's database, so apt-get knows what the image already has.
     let dpkg: String = entry
         .packages

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use imbl::ordmap::DiffItem;
 use sha2::{Digest, Sha256};
 
 use super::path::child;
@@ -87,8 +88,13 @@ fn diff_nodes(path: &str, lower: Option<&Node>, upper: &Node, out: &mut LayerDif
             if le.ptr_eq(ue) && lm == um {
                 return;
             }
-            let kept = le.keys().filter(|k| ue.contains_key(*k)).count();
-            if kept == 0 && !le.is_empty() && !ue.is_empty() {
+            // imbl's diff skips subtrees the two maps share.
+            let changes: Vec<_> = le.diff(ue).collect();
+            let removed = changes
+                .iter()
+                .filter(|c| matches!(c, DiffItem::Remove(..)))
+                .count();
+            if removed == le.len() && !le.is_empty() && !ue.is_empty() {
                 // Nothing of the lower directory survives and new entries appear:
                 // the directory was replaced. One opaque marker
                 // instead of a whiteout per child (what overlayfs records when
@@ -103,11 +109,17 @@ fn diff_nodes(path: &str, lower: Option<&Node>, upper: &Node, out: &mut LayerDif
                 out.changes
                     .insert(path.to_owned(), Change::Put(Node::empty_dir(*um)));
             }
-            for name in le.keys().filter(|k| !ue.contains_key(*k)) {
-                out.changes.insert(child(path, name), Change::Whiteout);
-            }
-            for (name, c) in ue {
-                diff_nodes(&child(path, name), le.get(name), c, out);
+            for change in changes {
+                match change {
+                    DiffItem::Remove(name, _) => {
+                        out.changes.insert(child(path, name), Change::Whiteout);
+                    }
+                    DiffItem::Add(name, c) => put_all(&child(path, name), c, out),
+                    DiffItem::Update {
+                        old: (_, l),
+                        new: (name, u),
+                    } => diff_nodes(&child(path, name), Some(l), u, out),
+                }
             }
         }
         (Some(l), u) if l == u => {}
@@ -219,7 +231,13 @@ fn hash_meta(h: &mut Sha256, meta: &Meta) {
 
 /// Lowercase hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 #[cfg(test)]

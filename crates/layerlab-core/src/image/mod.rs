@@ -77,7 +77,7 @@ pub struct HistoryEntry {
 pub struct RootFs {
     #[serde(rename = "type")]
     pub kind: String,
-    pub diff_ids: Vec<String>,
+    pub diff_ids: imbl::Vector<std::sync::Arc<str>>,
 }
 
 /// The image config document.
@@ -89,7 +89,8 @@ pub struct ImageConfig {
     pub author: String,
     pub config: RunConfig,
     pub rootfs: RootFs,
-    pub history: Vec<HistoryEntry>,
+    /// Entries are shared (`Arc`) so appending to a copied history copies pointers.
+    pub history: imbl::Vector<std::sync::Arc<HistoryEntry>>,
 }
 
 /// `PATH` a non-Windows image always has (added when the base config has none).
@@ -107,7 +108,7 @@ impl ImageConfig {
             },
             rootfs: RootFs {
                 kind: "layers".into(),
-                diff_ids: Vec::new(),
+                diff_ids: imbl::Vector::new(),
             },
             ..ImageConfig::default()
         }
@@ -117,7 +118,7 @@ impl ImageConfig {
     pub fn id(&self) -> String {
         let mut hashed = self.clone();
         for h in &mut hashed.history {
-            h.created = None;
+            std::sync::Arc::make_mut(h).created = None;
         }
         let json = serde_json::to_vec(&hashed).unwrap_or_default();
         format!("sha256:{}", crate::fs::hex(&Sha256::digest(json)))
@@ -159,13 +160,13 @@ mod tests {
     #[test]
     fn ids_ignore_time_but_not_content() {
         let mut a = ImageConfig::scratch();
-        a.history.push(HistoryEntry {
+        a.history.push_back(std::sync::Arc::new(HistoryEntry {
             created: Some("2024-01-01T00:00:00Z".into()),
             created_by: "x".into(),
             ..Default::default()
-        });
+        }));
         let mut b = a.clone();
-        b.history[0].created = Some("2025-01-01T00:00:00Z".into());
+        std::sync::Arc::make_mut(&mut b.history[0]).created = Some("2025-01-01T00:00:00Z".into());
         assert_eq!(a.id(), b.id());
         b.config.cmd = Some(vec!["sh".into()]);
         assert_ne!(a.id(), b.id());

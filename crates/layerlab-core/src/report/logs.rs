@@ -244,6 +244,7 @@ pub fn plain(result: &BuildResult, dockerfile_len: u64) -> String {
             }
             StepStatus::Failed => {
                 body.extend(step.output.iter().cloned());
+                body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
                 format!(
                     "ERROR: {}",
                     result

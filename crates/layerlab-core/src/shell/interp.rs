@@ -2,8 +2,10 @@
 //!
 //! Words are expanded as `sh` does them (quotes, `$VAR`/`${…}` through the
 //! core's expander, `$(…)` when its output is knowable, unquoted globs against
-//! the tree). Control flow, `&&`/`||`, `set -e` and exit codes follow POSIX;
-//! loops are bounded so a `while true` cannot hang the page.
+//! the tree). Control flow, `&&`/`||`, `set -e`, functions and exit codes
+//! follow POSIX. Hostile scripts are bounded, each with its own message: a
+//! step budget stops endless loops, a nesting limit stops fork bombs and
+//! endless recursion, and a size limit stops values that double forever.
 
 use crate::expand::{Env, Lexer};
 use crate::fs::{path, Node, Tree};
@@ -11,7 +13,27 @@ use crate::fs::{path, Node, Tree};
 use super::parse::{parse_script, AndOr, Command, List, Pipeline, RedirOp, Redirect};
 
 /// Commands a script may run before the simulation gives up on it.
-const MAX_STEPS: usize = 100_000;
+pub(crate) const MAX_STEPS: usize = 100_000;
+
+/// How deep function calls, `sh -c` and `$(…)` may nest.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// The longest word expansion (a variable's value, an argument) a script may
+/// build: far above what RUN lines use, low enough to stop a doubling loop fast.
+pub(crate) const MAX_VALUE: usize = 1 << 20;
+
+/// The longest output or file a redirection may write.
+pub(crate) const MAX_TEXT: usize = 8 << 20;
+
+/// The exit status of a script layerlab stopped (as `timeout` reports one).
+pub(crate) const STOPPED_STATUS: i32 = 124;
+
+/// Content appended by `>>` not yet written to the tree.
+struct Appending {
+    path: String,
+    data: Vec<u8>,
+    dirty: bool,
+}
 
 pub(crate) struct Interp<'a> {
     pub tree: &'a mut Tree,
@@ -27,6 +49,15 @@ pub(crate) struct Interp<'a> {
     pub notes: Vec<String>,
     pub strict_path: bool,
     steps: usize,
+    /// Nesting of function calls, `sh -c` and `$(…)`.
+    depth: usize,
+    /// Set once a limit stopped the script: nothing runs after it.
+    stopped: bool,
+    /// The file `>>` last appended to, with its content: a script appending
+    /// line by line writes the file once instead of copying it each time.
+    appending: Option<Appending>,
+    /// Functions defined so far.
+    functions: std::collections::HashMap<String, std::rc::Rc<Command>>,
     pub exit: Option<i32>,
     /// Captured stdout of the current command (for pipes, `$(…)` and redirections).
     pub stdout: String,
@@ -58,6 +89,10 @@ impl<'a> Interp<'a> {
             notes: Vec::new(),
             strict_path: false,
             steps: 0,
+            depth: 0,
+            stopped: false,
+            functions: std::collections::HashMap::new(),
+            appending: None,
             exit: None,
             stdout: String::new(),
             stdin: String::new(),
@@ -74,8 +109,12 @@ impl<'a> Interp<'a> {
         match parse_script(src) {
             Ok(list) => {
                 self.run_list(&list);
+                self.flush_appends();
                 let out = std::mem::take(&mut self.stdout);
                 self.emit(&out);
+                if self.stopped {
+                    return STOPPED_STATUS;
+                }
                 self.exit.unwrap_or(self.status)
             }
             Err(e) => {
@@ -89,10 +128,14 @@ impl<'a> Interp<'a> {
     pub fn run_nested(&mut self, src: &str) -> i32 {
         match parse_script(src) {
             Ok(list) => {
+                if !self.enter() {
+                    return 2;
+                }
                 let outer_exit = self.exit.take();
                 self.run_list(&list);
                 let code = self.exit.take().unwrap_or(self.status);
                 self.exit = outer_exit;
+                self.depth -= 1;
                 code
             }
             Err(e) => {
@@ -117,9 +160,56 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Stops the whole script: `message` goes to the log, nothing else runs.
+    fn stop(&mut self, message: String) {
+        if !self.stopped {
+            self.stopped = true;
+            self.output.push(message);
+        }
+        self.exit = Some(STOPPED_STATUS);
+    }
+
+    /// One level deeper (a function call, `sh -c`, `$(…)`); false, and the
+    /// script stopped, past [`MAX_DEPTH`].
+    fn enter(&mut self) -> bool {
+        if self.stopped {
+            return false;
+        }
+        if self.depth >= MAX_DEPTH {
+            self.output.push("/bin/sh: 1: Cannot fork".into());
+            self.stop(format!(
+                "layerlab stopped this RUN: calls nested more than {MAX_DEPTH} deep (a fork bomb or endless recursion; Docker would run until the machine ran out of processes)"
+            ));
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    /// Whether text of `len` bytes may be kept; stops the script when it is too long.
+    pub(crate) fn fits(&mut self, len: usize) -> bool {
+        self.within(len, MAX_TEXT, "an output")
+    }
+
+    /// Whether an expanded word of `len` bytes may be kept.
+    fn value_fits(&mut self, len: usize) -> bool {
+        self.within(len, MAX_VALUE, "a value")
+    }
+
+    fn within(&mut self, len: usize, limit: usize, what: &str) -> bool {
+        if len > limit {
+            self.stop(format!(
+                "layerlab stopped this RUN: the script built {what} of more than {} MiB (text that keeps doubling?)",
+                limit >> 20
+            ));
+            return false;
+        }
+        !self.stopped
+    }
+
     fn run_list(&mut self, list: &List) {
         for item in list {
-            if self.exit.is_some() {
+            if self.exit.is_some() || self.stopped {
                 return;
             }
             self.run_and_or(item);
@@ -185,15 +275,12 @@ impl<'a> Interp<'a> {
     fn tick(&mut self) -> bool {
         self.steps += 1;
         if self.steps > MAX_STEPS {
-            if self.exit.is_none() {
-                self.notes.push(format!(
-                    "stopped after {MAX_STEPS} commands (an endless loop?)"
-                ));
-                self.exit = Some(1);
-            }
+            self.stop(format!(
+                "layerlab stopped this RUN after {MAX_STEPS} commands, its step budget (an endless loop? Docker would keep running it)"
+            ));
             return false;
         }
-        true
+        !self.stopped
     }
 
     fn run_command(&mut self, c: &Command) {
@@ -261,6 +348,11 @@ impl<'a> Interp<'a> {
                 }
                 self.run_list(body);
             },
+            Command::Function { name, body } => {
+                self.functions
+                    .insert(name.clone(), std::rc::Rc::new((**body).clone()));
+                self.status = 0;
+            }
             Command::Case { word, arms } => {
                 let value = self.expand_single(word);
                 self.status = 0;
@@ -307,9 +399,45 @@ impl<'a> Interp<'a> {
         for (k, v) in &values {
             self.env.set(k, v);
         }
+        // Only commands that cannot read files leave a pending append alone.
+        if !matches!(
+            argv[0].as_str(),
+            "echo" | "printf" | ":" | "true" | "false" | "export" | "set"
+        ) {
+            self.flush_appends();
+        }
+        // Input redirections: `< file`, here-documents, here-strings.
+        for r in redirects {
+            let input = match r.op {
+                RedirOp::Read => {
+                    let p = self.expand_single(&r.target);
+                    match self.tree.get(&self.abs(&p)) {
+                        Some(Node::File { content, .. }) => {
+                            String::from_utf8_lossy(content.as_bytes().unwrap_or_default())
+                                .into_owned()
+                        }
+                        _ => continue,
+                    }
+                }
+                RedirOp::HereDocLiteral => r.target.clone(),
+                RedirOp::HereDoc => {
+                    let quoted = format!("\"{}\"", r.target.replace('"', "\\\""));
+                    self.expand_single(&quoted)
+                }
+                RedirOp::HereString => format!("{}\n", self.expand_single(&r.target)),
+                _ => continue,
+            };
+            self.stdin = input;
+        }
         let outer_stdout = std::mem::take(&mut self.stdout);
-        self.status = super::commands::run(self, &argv);
+        self.status = match self.functions.get(&argv[0]).cloned() {
+            Some(body) => self.call(&body, &argv[1..]),
+            None => super::commands::run(self, &argv),
+        };
         let produced = std::mem::replace(&mut self.stdout, outer_stdout);
+        if !self.fits(produced.len()) {
+            return;
+        }
         let mut to_stdout = true;
         for r in redirects {
             let target = self.expand_single(&r.target);
@@ -337,12 +465,77 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Calls a function: `$1`… are its arguments while it runs.
+    fn call(&mut self, body: &Command, args: &[String]) -> i32 {
+        if !self.enter() {
+            return 2;
+        }
+        let names: Vec<String> = (1..=args.len().max(self.positional_count()))
+            .map(|i| i.to_string())
+            .chain(["#".to_owned()])
+            .collect();
+        let saved: Vec<Option<String>> = names
+            .iter()
+            .map(|n| self.env.get(n).map(str::to_owned))
+            .collect();
+        for (i, n) in names.iter().enumerate() {
+            let value = if n == "#" {
+                args.len().to_string()
+            } else {
+                args.get(i).cloned().unwrap_or_default()
+            };
+            self.env.set(n, &value);
+        }
+        self.run_command(body);
+        for (n, old) in names.iter().zip(saved) {
+            self.env.set(n, old.as_deref().unwrap_or(""));
+        }
+        self.depth -= 1;
+        self.status
+    }
+
+    /// How many positional parameters are set (`$#`).
+    fn positional_count(&self) -> usize {
+        self.env.get("#").and_then(|n| n.parse().ok()).unwrap_or(0)
+    }
+
     fn write_output(&mut self, target: &str, text: &str, append: bool) {
         let p = self.abs(target);
+        // `>>` again to the file being appended to: extend the buffer only.
+        if let (true, Some(pending)) = (append, self.appending.as_mut()) {
+            if pending.path == p {
+                let len = pending.data.len() + text.len();
+                if self.fits(len) {
+                    if let Some(pending) = self.appending.as_mut() {
+                        pending.data.extend_from_slice(text.as_bytes());
+                        pending.dirty = true;
+                    }
+                }
+                return;
+            }
+        }
+        self.flush_appends();
+        // Unlike `Tree::write_file`, a shell does not create missing directories
+        // (unless the image's files are not fully known: then assume it exists).
+        if !matches!(self.tree.get(path::parent(&p)), Some(Node::Dir { .. })) {
+            let message = format!("/bin/sh: 1: cannot create {target}: Directory nonexistent");
+            if self.strict_path {
+                self.output.push(message);
+                self.status = 2;
+                return;
+            }
+            self.notes.push(format!(
+                "not simulated: {message}; the image's files are not fully known, assumed to exist"
+            ));
+        }
         let mut data = Vec::new();
         if append {
             if let Some(Node::File { content, .. }) = self.tree.get(&p) {
-                data.extend_from_slice(content.as_bytes().unwrap_or_default());
+                let old = content.as_bytes().unwrap_or_default().to_vec();
+                if !self.fits(old.len() + text.len()) {
+                    return;
+                }
+                data = old;
             }
         }
         data.extend_from_slice(text.as_bytes());
@@ -353,13 +546,38 @@ impl<'a> Interp<'a> {
             .unwrap_or(crate::fs::Meta::FILE);
         if self
             .tree
-            .write_file(&p, meta, crate::fs::Content::bytes(data))
+            .write_file(&p, meta, crate::fs::Content::bytes(data.clone()))
             .is_err()
         {
             self.output.push(format!(
                 "/bin/sh: 1: cannot create {target}: Directory nonexistent"
             ));
             self.status = 2;
+        } else if append {
+            self.appending = Some(Appending {
+                path: p,
+                data,
+                dirty: false,
+            });
+        }
+    }
+
+    /// Writes what `>>` appended since the last flush into the tree. Called
+    /// before any command that could read or change files.
+    pub(crate) fn flush_appends(&mut self) {
+        if let Some(pending) = self.appending.take() {
+            if pending.dirty {
+                let meta = self
+                    .tree
+                    .get(&pending.path)
+                    .map(Node::meta)
+                    .unwrap_or(crate::fs::Meta::FILE);
+                let _ = self.tree.write_file(
+                    &pending.path,
+                    meta,
+                    crate::fs::Content::bytes(pending.data),
+                );
+            }
         }
     }
 
@@ -371,9 +589,14 @@ impl<'a> Interp<'a> {
     /// One word, expanded without field splitting.
     pub fn expand_single(&mut self, word: &str) -> String {
         let prepared = self.substitute_commands(word);
-        Lexer::new('\\')
+        let value = Lexer::new('\\')
             .expand_word(&prepared, &self.env)
-            .unwrap_or(prepared)
+            .unwrap_or(prepared);
+        if self.value_fits(value.len()) {
+            value
+        } else {
+            String::new()
+        }
     }
 
     /// A word expanded into fields, globs matched against the tree.
@@ -386,6 +609,9 @@ impl<'a> Interp<'a> {
                 vec![prepared]
             }
         };
+        if !self.value_fits(fields.iter().map(String::len).sum()) {
+            return Vec::new();
+        }
         if !has_unquoted_glob(word) {
             return fields;
         }
@@ -489,11 +715,16 @@ impl<'a> Interp<'a> {
         let outer = std::mem::take(&mut self.stdout);
         let (status, exit) = (self.status, self.exit);
         if let Ok(list) = parse_script(script) {
-            self.conditional += 1;
-            self.run_list(&list);
-            self.conditional -= 1;
+            if self.enter() {
+                self.conditional += 1;
+                self.run_list(&list);
+                self.conditional -= 1;
+                self.depth -= 1;
+            }
         }
-        self.exit = exit;
+        if !self.stopped {
+            self.exit = exit;
+        }
         self.status = status;
         std::mem::replace(&mut self.stdout, outer)
     }

@@ -52,6 +52,32 @@ pub struct ShellExecutor {
 pub type WantedReleases = std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>;
 
 impl ShellExecutor {
+    /// An executor with all the package data in a `data/` directory laid out as
+    /// the repository's (`debian/`, `pypi/`, `npm/`); a part that is missing is
+    /// left out (its package manager is then noted as not simulated).
+    pub fn from_data_dir(dir: &std::path::Path) -> Self {
+        use crate::catalog::{debian, npm::Npm, pypi::PyPi};
+        use std::sync::Arc;
+        let mut releases = debian::Releases::new();
+        for name in debian::RELEASES {
+            if let Ok(tsv) = std::fs::read(dir.join(format!("debian/{name}.tsv.gz"))) {
+                let meta =
+                    std::fs::read(dir.join(format!("debian/{name}.meta.json"))).unwrap_or_default();
+                releases.add(name, tsv, meta);
+            }
+        }
+        let text = |p: &str| std::fs::read_to_string(dir.join(p)).ok();
+        let pypi = text("pypi/packages.tsv")
+            .zip(text("pypi/eras.tsv"))
+            .map(|(p, e)| Arc::new(PyPi::from_tsv(&p, &e)));
+        ShellExecutor {
+            debian: Some(Arc::new(releases)),
+            pypi,
+            npm: text("npm/packages.tsv").map(|t| Arc::new(Npm::from_tsv(&t))),
+            ..ShellExecutor::default()
+        }
+    }
+
     /// An executor with Debian package data for apt-get.
     pub fn with_debian(releases: std::sync::Arc<crate::catalog::debian::Releases>) -> Self {
         ShellExecutor {
@@ -74,6 +100,16 @@ impl RunExecutor for ShellExecutor {
         sh.npm = self.npm.clone();
         sh.wanted_debian = self.wanted_debian.clone();
         let script = script_of(&ctx.argv, ctx.shell_form, ctx.heredocs);
+        if let Some(what) = foreign(&ctx.argv, ctx.shell_form, script.as_deref()) {
+            return RunOutcome {
+                exit_code: 0,
+                output: Vec::new(),
+                notes: vec![format!(
+                    "not simulated: {what} (not a POSIX shell), assumed to change no files"
+                )],
+                duration_ms: 50,
+            };
+        }
         let exit_code = match script {
             Some(text) => sh.run_script(&text),
             None => {
@@ -118,6 +154,35 @@ fn script_of(
         }
     }
     Some(command.clone())
+}
+
+/// A RUN for a shell layerlab does not interpret (PowerShell, Windows `cmd`):
+/// what to name in the note.
+fn foreign(argv: &[String], shell_form: bool, script: Option<&str>) -> Option<String> {
+    let program = |word: &str| {
+        let name = word
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(word)
+            .to_ascii_lowercase();
+        name.trim_end_matches(".exe").to_owned()
+    };
+    let first_word = |text: &str| text.split_whitespace().next().map(program);
+    let shell = argv.first().map(|a| program(a)).unwrap_or_default();
+    let invoked = match script {
+        Some(text) => first_word(text).unwrap_or_default(),
+        None => shell.clone(),
+    };
+    let windows = ["powershell", "pwsh", "cmd", "setx"];
+    if shell_form && !["sh", "bash", "ash", "dash", "zsh", "ksh"].contains(&shell.as_str()) {
+        return Some(format!(
+            "{} script",
+            argv.first().cloned().unwrap_or_default()
+        ));
+    }
+    windows
+        .contains(&invoked.as_str())
+        .then(|| format!("{invoked} command"))
 }
 
 /// Single-quotes an exec-form argument so the interpreter takes it literally.

@@ -1,6 +1,7 @@
 //! Shell text → AST: the POSIX subset RUN lines use. Lists (`;`, newline,
 //! `&`), `&&`/`||`, pipelines (with `!`), subshells `( )`, groups `{ }`,
-//! `if`/`for`/`while`/`until`/`case`, assignments, redirections (`>`, `>>`,
+//! `if`/`for`/`while`/`until`/`case`, function definitions (`name() { …; }`),
+//! assignments, redirections (`>`, `>>`,
 //! `<`, `2>&1`, `N>file`) and backslash-newline. Words keep their quotes; the
 //! interpreter expands them.
 
@@ -22,6 +23,12 @@ pub enum RedirOp {
     Read,
     /// `N>&M`
     Dup,
+    /// `<<EOF` (the target is the body; `$` expands in it).
+    HereDoc,
+    /// `<<'EOF'` (a quoted delimiter: the body is taken literally).
+    HereDocLiteral,
+    /// `<<<word` (bash).
+    HereString,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +58,11 @@ pub enum Command {
         word: Word,
         arms: Vec<(Vec<Word>, List)>,
     },
+    /// `name() body`: defines a function (its body is a compound command).
+    Function {
+        name: String,
+        body: Box<Command>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,10 +85,13 @@ enum Tok {
     Word(String),
     Op(&'static str),
     Newline,
+    /// A here-document: its body (read after the line ends) and whether the
+    /// delimiter was quoted.
+    HereDoc(String, bool),
 }
 
-const OPS: [&str; 12] = [
-    "&&", "||", ";;", ">>", ">&", "<&", ";", "|", "&", "(", ")", ">",
+const OPS: [&str; 14] = [
+    "&&", "||", ";;", ">>", ">&", "<&", ";", "|", "&", "(", ")", ">", "<<<", "<",
 ];
 
 /// Splits text into words and operators, keeping quotes inside words.
@@ -86,6 +101,9 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
     let mut word = String::new();
     let mut in_word = false;
     let mut i = 0;
+    // Here-documents whose bodies start after the current line: (token index,
+    // delimiter, strip leading tabs).
+    let mut pending: Vec<(usize, String, bool)> = Vec::new();
     let flush = |word: &mut String, in_word: &mut bool, toks: &mut Vec<Tok>| {
         if *in_word {
             toks.push(Tok::Word(std::mem::take(word)));
@@ -167,6 +185,53 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
                 flush(&mut word, &mut in_word, &mut toks);
                 toks.push(Tok::Newline);
                 i += 1;
+                for (index, delimiter, strip) in std::mem::take(&mut pending) {
+                    let mut body = String::new();
+                    while i < chars.len() {
+                        let end = chars[i..]
+                            .iter()
+                            .position(|c| *c == '\n')
+                            .map_or(chars.len(), |p| i + p);
+                        let line: String = chars[i..end].iter().collect();
+                        i = (end + 1).min(chars.len());
+                        let line = if strip {
+                            line.trim_start_matches('\t').to_owned()
+                        } else {
+                            line
+                        };
+                        if line == delimiter {
+                            break;
+                        }
+                        body.push_str(&line);
+                        body.push('\n');
+                    }
+                    if let Some(Tok::HereDoc(b, _)) = toks.get_mut(index) {
+                        *b = body;
+                    }
+                }
+            }
+            '<' if chars.get(i + 1) == Some(&'<') && chars.get(i + 2) != Some(&'<') => {
+                flush(&mut word, &mut in_word, &mut toks);
+                i += 2;
+                let strip = chars.get(i) == Some(&'-');
+                if strip {
+                    i += 1;
+                }
+                while matches!(chars.get(i), Some(' ' | '\t')) {
+                    i += 1;
+                }
+                let start = i;
+                while i < chars.len() && !" \t\n;&|<>()".contains(chars[i]) {
+                    i += 1;
+                }
+                let raw: String = chars[start..i].iter().collect();
+                if raw.is_empty() {
+                    return Err("Syntax error: end of file unexpected (expecting word)".into());
+                }
+                let quoted = raw.contains(['\'', '"', '\\']);
+                let delimiter: String = raw.chars().filter(|c| !"'\"\\".contains(*c)).collect();
+                pending.push((toks.len(), delimiter, strip));
+                toks.push(Tok::HereDoc(String::new(), quoted));
             }
             c if c == ' ' || c == '\t' || c == '\r' => {
                 flush(&mut word, &mut in_word, &mut toks);
@@ -179,7 +244,7 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
                 if !fd_prefix {
                     flush(&mut word, &mut in_word, &mut toks);
                 }
-                let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
+                let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
                 let op = OPS
                     .iter()
                     .find(|op| rest.starts_with(**op))
@@ -344,17 +409,28 @@ impl Parser {
         let mut words = Vec::new();
         let mut redirects = Vec::new();
         loop {
+            if let Some(Tok::HereDoc(body, quoted)) = self.peek() {
+                let op = if *quoted {
+                    RedirOp::HereDocLiteral
+                } else {
+                    RedirOp::HereDoc
+                };
+                redirects.push(Redirect {
+                    fd: 0,
+                    op,
+                    target: body.clone(),
+                });
+                self.pos += 1;
+                continue;
+            }
             let op_redirect = match self.peek() {
-                Some(Tok::Op(op @ (">" | ">>" | ">&"))) => Some((
-                    1,
-                    if *op == ">>" {
-                        RedirOp::Append
-                    } else if *op == ">&" {
-                        RedirOp::Dup
-                    } else {
-                        RedirOp::Write
-                    },
-                )),
+                Some(Tok::Op(op @ (">" | ">>" | ">&" | "<" | "<<<"))) => Some(match *op {
+                    ">>" => (1, RedirOp::Append),
+                    ">&" => (1, RedirOp::Dup),
+                    "<" => (0, RedirOp::Read),
+                    "<<<" => (0, RedirOp::HereString),
+                    _ => (1, RedirOp::Write),
+                }),
                 _ => None,
             };
             if let Some((fd, op)) = op_redirect {
@@ -377,6 +453,26 @@ impl Parser {
                 self.pos += 1;
                 redirects.push(Redirect { fd, op, target });
                 continue;
+            }
+            // `name()` followed by a compound command defines a function.
+            if words.is_empty()
+                && assigns.is_empty()
+                && redirects.is_empty()
+                && self.toks.get(self.pos + 1) == Some(&Tok::Op("("))
+                && self.toks.get(self.pos + 2) == Some(&Tok::Op(")"))
+            {
+                self.pos += 3;
+                self.skip_newlines();
+                let body = self.command()?;
+                if matches!(body, Command::Simple { .. } | Command::Function { .. }) {
+                    return Err(format!(
+                        "Syntax error: function body of \"{w}\" must be a compound command"
+                    ));
+                }
+                return Ok(Command::Function {
+                    name: w,
+                    body: Box::new(body),
+                });
             }
             if words.is_empty() {
                 if let Some((name, value)) = w.split_once('=') {
@@ -527,6 +623,7 @@ pub fn parse_script(src: &str) -> Result<List, String> {
         Some(Tok::Op(op)) => Err(format!("Syntax error: \"{op}\" unexpected")),
         Some(Tok::Word(w)) => Err(format!("Syntax error: \"{w}\" unexpected")),
         Some(Tok::Newline) => Ok(list),
+        Some(Tok::HereDoc(..)) => Err("Syntax error: redirection unexpected".into()),
     }
 }
 
@@ -603,5 +700,21 @@ mod tests {
             "Syntax error: \"fi\" unexpected"
         );
         assert!(parse_script("echo 'open").is_err());
+    }
+
+    #[test]
+    fn function_definitions() {
+        let list = parse_script(":(){ :|:& };:").unwrap();
+        let Command::Function { name, body } = &list[0].first.commands[0] else {
+            panic!("not a function: {list:?}");
+        };
+        assert_eq!(name, ":");
+        assert!(matches!(**body, Command::Group(ref l) if l[0].first.commands.len() == 2));
+        assert_eq!(words(&list[1].first.commands[0]), [":"]);
+        let list = parse_script("greet() {\n echo hi\n}\ngreet").unwrap();
+        assert!(
+            matches!(&list[0].first.commands[0], Command::Function { name, .. } if name == "greet")
+        );
+        assert!(parse_script("f() echo hi").is_err());
     }
 }

@@ -14,11 +14,11 @@ use std::collections::BTreeSet;
 use crate::catalog::debian::Release;
 use crate::fs::{Content, Meta, Node};
 
+use super::dpkg_state::{self, installed};
 use super::{fail, put_sized, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
 
 const LISTS: &str = "/var/lib/apt/lists";
-const STATUS: &str = "/var/lib/dpkg/status";
 const BULK: &str = "/usr/share/layerlab-packages";
 
 fn codename(sh: &Interp<'_>) -> Option<String> {
@@ -36,16 +36,10 @@ fn codename(sh: &Interp<'_>) -> Option<String> {
     }
 }
 
-fn installed(sh: &Interp<'_>) -> BTreeSet<String> {
-    match sh.tree.get(STATUS) {
-        Some(Node::File { content, .. }) => {
-            String::from_utf8_lossy(content.as_bytes().unwrap_or_default())
-                .lines()
-                .filter_map(|l| l.strip_prefix("Package: ").map(str::to_owned))
-                .collect()
-        }
-        _ => BTreeSet::new(),
-    }
+/// Whether the image lists an apt source besides Debian's own.
+fn third_party_sources(sh: &Interp<'_>) -> bool {
+    matches!(sh.tree.get("/etc/apt/sources.list.d"), Some(Node::Dir { entries, .. })
+        if entries.keys().any(|k| k != "debian.sources"))
 }
 
 fn has_lists(sh: &Interp<'_>) -> bool {
@@ -79,6 +73,7 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
             !args.iter().any(|a| a == "--no-install-recommends"),
         ),
         "remove" | "purge" => remove(sh, rel, &packages),
+        "autoremove" => autoremove(sh, rel),
         "clean" | "autoclean" => {
             let _ = sh.tree.remove("/var/cache/apt/archives");
             let _ = sh
@@ -98,7 +93,7 @@ fn update(sh: &mut Interp<'_>, rel: &Release) -> i32 {
     );
     put_sized(sh, &name, &name, rel.lists_bytes);
     sh.emit(&format!(
-        "Get:1 http://deb.debian.org/debian {} InRelease\nReading package lists...\n",
+        "Get:1 [Debian mirror] {} InRelease\nReading package lists...\n",
         rel.name
     ));
     sh.notes.push(format!("apt-get update: {} bytes of package lists for {} main (the real index size; updates and security suites not counted)", rel.lists_bytes, rel.name));
@@ -112,6 +107,19 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
         let first = roots.first().cloned().unwrap_or_default();
         return fail(sh, format!("E: Unable to locate package {first}"), 100);
     }
+    // Packages from a repository the build added (sources.list.d) are not in
+    // Debian's data: noted, and the rest installed.
+    let (known, unknown): (Vec<String>, Vec<String>) =
+        roots.iter().cloned().partition(|r| rel.real(r).is_some());
+    let roots = if !unknown.is_empty() && (third_party_sources(sh) || !sh.strict_path) {
+        super::note_unknown(sh, "apt-get install", &unknown);
+        if known.is_empty() {
+            return 0;
+        }
+        &known[..]
+    } else {
+        roots
+    };
     let have = installed(sh);
     let set = match rel.install_set(roots, &have, recommends) {
         Ok(s) => s,
@@ -120,7 +128,6 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
     let total: u64 = set.iter().map(|p| p.installed_size).sum();
     let names: Vec<&str> = set.iter().map(|p| p.name.as_str()).collect();
     sh.emit(&format!("The following NEW packages will be installed:\n  {}\n0 upgraded, {} newly installed, 0 to remove and 0 not upgraded.\nAfter this operation, {} of additional disk space will be used.\n", names.join(" "), set.len(), crate::report::human_size(total)));
-    let mut status = String::new();
     for pkg in &set {
         let mut left = pkg.installed_size;
         for program in &pkg.programs {
@@ -138,12 +145,18 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
             &format!("{}@{}", pkg.name, pkg.version),
             left,
         );
-        status.push_str(&format!(
-            "Package: {}\nStatus: install ok installed\nVersion: {}\n\n",
-            pkg.name, pkg.version
-        ));
     }
-    append(sh, STATUS, &status);
+    // What was asked for is installed manually; the rest only as dependencies.
+    let asked: BTreeSet<&str> = roots
+        .iter()
+        .filter_map(|r| rel.real(r).map(|p| p.name.as_str()))
+        .collect();
+    let auto: BTreeSet<String> = set
+        .iter()
+        .filter(|p| !asked.contains(p.name.as_str()))
+        .map(|p| p.name.clone())
+        .collect();
+    dpkg_state::record(sh, &set, &auto, &BTreeSet::new());
     sh.notes.push(format!(
         "apt-get install: {} packages, {} installed (Installed-Size from {}'s package index; files other than programs are summarised per package)",
         set.len(),
@@ -157,12 +170,25 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
 
 fn remove(sh: &mut Interp<'_>, rel: &Release, names: &[String]) -> i32 {
     let have = installed(sh);
+    let mut removed = BTreeSet::new();
     for name in names {
         if !have.contains(name) {
             sh.output
                 .push(format!("Package '{name}' is not installed, so not removed"));
             continue;
         }
+        removed.insert(name.clone());
+    }
+    remove_packages(sh, rel, &removed);
+    0
+}
+
+/// Deletes the packages' files and records the dpkg run.
+fn remove_packages(sh: &mut Interp<'_>, rel: &Release, removed: &BTreeSet<String>) {
+    if removed.is_empty() {
+        return;
+    }
+    for name in removed {
         if let Some(pkg) = rel.get(name) {
             for program in &pkg.programs {
                 let _ = sh.tree.remove(program);
@@ -170,32 +196,49 @@ fn remove(sh: &mut Interp<'_>, rel: &Release, names: &[String]) -> i32 {
         }
         let _ = sh.tree.remove(&format!("{BULK}/{name}"));
     }
-    let kept: String = match sh.tree.get(STATUS) {
-        Some(Node::File { content, .. }) => {
-            String::from_utf8_lossy(content.as_bytes().unwrap_or_default())
-                .split("\n\n")
-                .filter(|s| {
-                    !s.trim().is_empty()
-                        && !names
-                            .iter()
-                            .any(|n| s.starts_with(&format!("Package: {n}\n")))
-                })
-                .map(|s| format!("{}\n\n", s.trim_end()))
-                .collect()
-        }
-        _ => String::new(),
-    };
-    let _ = sh
-        .tree
-        .write_file(STATUS, Meta::FILE, Content::bytes(kept.into_bytes()));
-    0
+    sh.emit(&format!(
+        "The following packages will be REMOVED:\n  {}\n0 upgraded, 0 newly installed, {} to remove and 0 not upgraded.",
+        removed.iter().cloned().collect::<Vec<_>>().join(" "),
+        removed.len()
+    ));
+    dpkg_state::record(sh, &[], &BTreeSet::new(), removed);
+    sh.duration_ms += removed.len() as u64 * 50;
 }
 
-fn append(sh: &mut Interp<'_>, file: &str, text: &str) {
-    let mut data = match sh.tree.get(file) {
-        Some(Node::File { content, .. }) => content.as_bytes().unwrap_or_default().to_vec(),
-        _ => Vec::new(),
-    };
-    data.extend_from_slice(text.as_bytes());
-    let _ = sh.tree.write_file(file, Meta::FILE, Content::bytes(data));
+/// `apt-get autoremove`: packages installed only as dependencies that nothing
+/// installed manually needs any more (Depends, Pre-Depends or, as apt keeps
+/// them by default, Recommends).
+fn autoremove(sh: &mut Interp<'_>, rel: &Release) -> i32 {
+    let have = installed(sh);
+    let auto = dpkg_state::auto_installed(sh);
+    let mut keep: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<String> = have
+        .iter()
+        .filter(|n| !auto.contains(*n))
+        .cloned()
+        .collect();
+    while let Some(name) = stack.pop() {
+        if !keep.insert(name.clone()) {
+            continue;
+        }
+        let Some(pkg) = rel.get(&name) else { continue };
+        for group in pkg.depends.iter().chain(&pkg.recommends) {
+            // The first installed alternative (or provider) satisfies the group.
+            let hit = group.iter().find_map(|alt| {
+                if have.contains(alt) {
+                    Some(alt.clone())
+                } else {
+                    rel.real(alt)
+                        .map(|p| p.name.clone())
+                        .filter(|n| have.contains(n))
+                }
+            });
+            if let Some(n) = hit {
+                stack.push(n);
+            }
+        }
+    }
+    let removed: BTreeSet<String> = have.difference(&keep).cloned().collect();
+    remove_packages(sh, rel, &removed);
+    0
 }

@@ -2,7 +2,7 @@
 
 use crate::fs::{path, Node};
 
-use super::{fail, out};
+use super::out;
 use crate::shell::interp::Interp;
 
 pub(super) fn echo(sh: &mut Interp<'_>, args: &[String]) -> i32 {
@@ -47,10 +47,13 @@ pub(super) fn cd(sh: &mut Interp<'_>, args: &[String]) -> i32 {
     let p = sh.abs(&target);
     if sh.tree.get(&p).is_some_and(Node::is_dir) {
         sh.cwd = p;
-        0
-    } else {
-        fail(sh, format!("/bin/sh: 1: cd: can't cd to {target}"), 2)
+        return 0;
     }
+    let code = super::missing(sh, format!("/bin/sh: 1: cd: can't cd to {target}"), 2);
+    if code == 0 && sh.tree.mkdir_all(&p, crate::fs::Meta::DIR).is_ok() {
+        sh.cwd = p;
+    }
+    code
 }
 
 pub(super) fn test(sh: &mut Interp<'_>, args: &[String]) -> i32 {

@@ -3,7 +3,7 @@
 
 use crate::fs::{path, Content, Meta, Node};
 
-use super::{fail, flags_and_operands, option_value, out};
+use super::{fail, flags_and_operands, missing, option_value, out};
 use crate::shell::interp::Interp;
 
 pub(super) fn owner(sh: &Interp<'_>) -> Meta {
@@ -40,11 +40,14 @@ pub(super) fn mkdir(sh: &mut Interp<'_>, args: &[String]) -> i32 {
                 1,
             );
         } else if sh.tree.insert(&p, Node::empty_dir(meta)).is_err() {
-            status = fail(
+            status = missing(
                 sh,
                 format!("mkdir: cannot create directory '{d}': No such file or directory"),
                 1,
             );
+            if status == 0 {
+                let _ = sh.tree.mkdir_all(&p, meta);
+            }
         }
     }
     status
@@ -62,7 +65,7 @@ pub(super) fn rm(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         match sh.tree.get(&abs) {
             None if force => {}
             None => {
-                status = fail(
+                status = missing(
                     sh,
                     format!("rm: cannot remove '{p}': No such file or directory"),
                     1,
@@ -118,11 +121,15 @@ pub(super) fn copy_or_move(sh: &mut Interp<'_>, args: &[String], moving: bool) -
     for src in operands {
         let src_abs = sh.abs(&src);
         let Some(node) = sh.tree.get(&src_abs).cloned() else {
-            return fail(
+            let code = missing(
                 sh,
                 format!("{cmd}: cannot stat '{src}': No such file or directory"),
                 1,
             );
+            if code != 0 {
+                return code;
+            }
+            continue;
         };
         if node.is_dir() && !recursive {
             return fail(
@@ -152,9 +159,30 @@ pub(super) fn copy_or_move(sh: &mut Interp<'_>, args: &[String], moving: bool) -
 
 pub(super) fn ln(sh: &mut Interp<'_>, args: &[String]) -> i32 {
     let (flags, operands) = flags_and_operands(args);
-    let [target, link] = operands.as_slice() else {
-        return fail(sh, "ln: missing file operand".into(), 1);
+    // `ln [-s] TARGET… DIRECTORY`: one link per target, inside the directory.
+    if operands.len() > 2 {
+        let (dir, targets) = operands.split_last().unwrap_or((&operands[0], &[]));
+        for t in targets {
+            let mut one: Vec<String> = args
+                .iter()
+                .filter(|a| a.starts_with('-'))
+                .cloned()
+                .collect();
+            one.extend([t.clone(), dir.clone()]);
+            let code = ln(sh, &one);
+            if code != 0 {
+                return code;
+            }
+        }
+        return 0;
+    }
+    let (target, link) = match operands.as_slice() {
+        [target, link] => (target, link.clone()),
+        // `ln -s TARGET`: a link of the same name in the working directory.
+        [target] => (target, path::base_name(target).to_owned()),
+        _ => return fail(sh, "ln: missing file operand".into(), 1),
     };
+    let link = &link;
     let mut link_abs = path::join(&sh.cwd, link);
     if sh
         .tree
@@ -179,7 +207,7 @@ pub(super) fn ln(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         match sh.tree.get(&sh.abs(target)).cloned() {
             Some(n) => n,
             None => {
-                return fail(
+                return missing(
                     sh,
                     format!("ln: failed to access '{target}': No such file or directory"),
                     1,
@@ -187,14 +215,19 @@ pub(super) fn ln(sh: &mut Interp<'_>, args: &[String]) -> i32 {
             }
         }
     };
-    match sh.tree.insert(&link_abs, node) {
-        Ok(()) => 0,
-        Err(_) => fail(
-            sh,
-            format!("ln: failed to create link '{link}': No such file or directory"),
-            1,
-        ),
+    if sh.tree.insert(&link_abs, node.clone()).is_ok() {
+        return 0;
     }
+    let code = missing(
+        sh,
+        format!("ln: failed to create link '{link}': No such file or directory"),
+        1,
+    );
+    if code == 0 {
+        let _ = sh.tree.mkdir_all(path::parent(&link_abs), Meta::DIR);
+        let _ = sh.tree.insert(&link_abs, node);
+    }
+    code
 }
 
 pub(super) fn each_path(
@@ -221,11 +254,15 @@ pub(super) fn chmod(sh: &mut Interp<'_>, args: &[String]) -> i32 {
     for f in files {
         let p = sh.abs(f);
         if !sh.tree.exists(&p) {
-            return fail(
+            let code = missing(
                 sh,
                 format!("chmod: cannot access '{f}': No such file or directory"),
                 1,
             );
+            if code != 0 {
+                return code;
+            }
+            continue;
         }
         let mut bad = false;
         each_path(sh, &p, flags.contains('R'), &mut |sh, q| {
@@ -258,11 +295,15 @@ pub(super) fn chown(sh: &mut Interp<'_>, args: &[String]) -> i32 {
     for f in files {
         let p = sh.abs(f);
         if !sh.tree.exists(&p) {
-            return fail(
+            let code = missing(
                 sh,
                 format!("chown: cannot access '{f}': No such file or directory"),
                 1,
             );
+            if code != 0 {
+                return code;
+            }
+            continue;
         }
         each_path(sh, &p, flags.contains('R'), &mut |sh, q| {
             if let Some(meta) = sh.tree.get(q).map(Node::meta) {
@@ -292,7 +333,12 @@ pub(super) fn cat(sh: &mut Interp<'_>, args: &[String]) -> i32 {
                 )),
             },
             Some(_) => return fail(sh, format!("cat: {f}: Is a directory"), 1),
-            None => return fail(sh, format!("cat: {f}: No such file or directory"), 1),
+            None => {
+                let code = missing(sh, format!("cat: {f}: No such file or directory"), 1);
+                if code != 0 {
+                    return code;
+                }
+            }
         }
     }
     0

@@ -1,6 +1,8 @@
 //! The commands RUN lines use, simulated on the filesystem: shell builtins
 //! (`cd`, `export`, `set`, `test`, `echo`, `printf`, `exit`…), file utilities
 //! (`mkdir`, `rm`, `touch`, `cp`, `mv`, `ln`, `chmod`, `chown`, `cat`, `tar -x`),
+//! files of a stated size (`dd`, `fallocate`, `truncate`, never allocated),
+//! download checks (`gpg`, `sha256sum`), `gosu`,
 //! user management (`useradd`, `adduser`, `groupadd`, `addgroup`) and
 //! downloads (`curl`, `wget`, `git clone`: files of an assumed size, noted).
 //! Anything else is noted as not simulated, or, when the image's files are
@@ -12,16 +14,21 @@ use super::interp::Interp;
 
 mod apt;
 mod builtins;
+mod dpkg_state;
 mod files;
 mod net;
 mod npm;
 mod pip;
+mod sized;
 mod users;
+mod verify;
 
 use builtins::{cd, echo, printf, test};
 use files::{cat, chmod, chown, copy_or_move, ln, mkdir, rm, tar, touch};
 use net::{download, git_clone};
+use sized::{dd, fallocate, truncate};
 use users::{add_group, add_user};
+use verify::{checksum, gpg};
 
 /// Runs one command; returns its exit status.
 pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
@@ -141,6 +148,19 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         "curl" | "wget" => download(sh, name, args),
         "git" if args.first().map(String::as_str) == Some("clone") => git_clone(sh, &args[1..]),
         "tar" => tar(sh, args),
+        "dd" => dd(sh, args),
+        "gpg" | "gpg2" => gpg(sh, args),
+        "gpgconf" => 0,
+        "sha256sum" | "sha512sum" => checksum(sh, name, args),
+        // `gosu USER CMD…`: runs CMD as USER.
+        "gosu" | "su-exec" if args.len() >= 2 => {
+            let user = std::mem::replace(&mut sh.user, args[0].clone());
+            let code = run(sh, &args[1..]);
+            sh.user = user;
+            code
+        }
+        "fallocate" => fallocate(sh, args),
+        "truncate" => truncate(sh, args),
         "sh" | "bash" if args.first().map(String::as_str) == Some("-c") => {
             let script = args.get(1).cloned().unwrap_or_default();
             sh.run_nested(&script)
@@ -169,6 +189,20 @@ pub(super) fn out(sh: &mut Interp<'_>, text: &str) -> i32 {
 pub(super) fn fail(sh: &mut Interp<'_>, msg: String, code: i32) -> i32 {
     sh.output.push(msg);
     code
+}
+
+/// A path a command needs is missing. When the image's files are not fully
+/// known (an earlier command layerlab could not simulate may have made it),
+/// the failure is noted and the command assumed to succeed; otherwise it fails
+/// as the real command would.
+pub(super) fn missing(sh: &mut Interp<'_>, msg: String, code: i32) -> i32 {
+    if sh.strict_path {
+        return fail(sh, msg, code);
+    }
+    sh.notes.push(format!(
+        "not simulated: {msg}; the image's files are not fully known (an earlier command layerlab could not simulate may have made it), assumed to succeed"
+    ));
+    0
 }
 
 /// The bandwidth package downloads are timed with: 10 MB/s.
