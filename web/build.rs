@@ -1,6 +1,7 @@
 //! Build-time data for the playground, read from `../shared` beside the project
 //! (nothing of it is kept in the repository):
-//! - `catalog.json`: the base-image catalog without package lists (what FROM needs);
+//! - `catalog.json`: the base-image catalog without dpkg package lists (what
+//!   FROM needs, and apk's installed packages for Alpine bases);
 //! - `examples.json`: the seed tutorials' Dockerfiles and the files they give.
 //!
 //! When `../shared` is absent the playground builds with an empty catalog and
@@ -45,14 +46,29 @@ fn compact_catalog(shared: &Path) -> String {
     let compact: Vec<Value> = entries
         .into_iter()
         .map(|e| {
-            Value::Object(
-                e.as_object()
-                    .unwrap()
-                    .iter()
-                    .filter(|(k, _)| keep.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            )
+            let mut object: serde_json::Map<String, Value> = e
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(k, _)| keep.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            // apk's installed packages (a few per image), so apk knows what an
+            // Alpine base already has; dpkg lists come with the full catalog.
+            let apk: Vec<Value> = e["packages"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["manager"] == "apk")
+                .map(|p| {
+                    json!({"name": p["name"], "version": p["version"], "manager": "apk",
+                           "installed_size_bytes": p["installed_size_bytes"]})
+                })
+                .collect();
+            if !apk.is_empty() {
+                object.insert("packages".into(), Value::Array(apk));
+            }
+            Value::Object(object)
         })
         .collect();
     Value::Array(compact).to_string()

@@ -8,7 +8,8 @@ what gets installed, the bytes of its .py files (pip compiles those to .pyc),
 and its requirements (Requires-Dist, or the sdist's PKG-INFO). The 2017 era's
 versions are the ones the Docker tutorials' logs show pip installing.
 
-Usage: scripts/catalog/pypi_packages.py [OUT_FILE]   (default: data/pypi/packages.tsv)
+Usage: scripts/catalog/pypi_packages.py [--only ERA] [OUT_FILE]   (default: data/pypi/packages.tsv)
+With --only, the other eras' rows are kept from OUT_FILE as they are.
 """
 import email.parser
 import io
@@ -23,6 +24,8 @@ import zipfile
 # era: (python version tag, requirements as pip resolved them in that era)
 ERAS = {
     "2017-06": ("3.6", ["flask==0.12.2", "werkzeug==0.12.2", "jinja2==2.9.6", "click==6.7", "itsdangerous==0.24", "markupsafe==1.0"]),
+    # Ubuntu 18.04's pip (Python 2.7) in mid-2018: the releases current then.
+    "2018-06": ("2.7", ["flask==1.0.2", "werkzeug==0.14.1", "jinja2==2.10", "click==6.7", "itsdangerous==0.24", "markupsafe==1.0"]),
     "current": ("3.12", ["flask", "requests", "gunicorn"]),
 }
 # Requirements of sdists whose metadata cannot be read without building them.
@@ -32,6 +35,11 @@ FALLBACK = {
     ("markupsafe", "1.0"): {"file": "MarkupSafe-1.0.tar.gz", "download": 14356, "unpacked": 44000, "py": 20000,
                             "source": "assumed: sdist size as published on the package index; installed size estimated from the 1.0 sources"},
 }
+
+
+# Bytes pip leaves per byte of .py source for the 2018-06 era (Python 2.7
+# writes .pyc beside each .py); solved from seed 000's 4.02MB layer.
+PYC_2018 = "1.1"
 
 
 def norm(name):
@@ -75,9 +83,18 @@ def measure(path):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "data", "pypi", "packages.tsv")
+    args = sys.argv[1:]
+    only = None
+    if args[:1] == ["--only"]:
+        only, args = args[1], args[2:]
+    out = args[0] if args else os.path.join(os.path.dirname(__file__), "..", "..", "data", "pypi", "packages.tsv")
     rows = ["# era\tname\tversion\tfile\tdownload_bytes\tunpacked_bytes\tpy_bytes\trequires\tsource"]
+    if only:
+        with open(out) as fh:
+            rows += [l.rstrip("\n") for l in fh if not l.startswith("#") and l.split("\t")[0] != only]
     for era, (python, reqs) in ERAS.items():
+        if only and era != only:
+            continue
         with tempfile.TemporaryDirectory() as d:
             pinned = all("==" in r for r in reqs)
             for r in reqs:
@@ -108,6 +125,7 @@ def main():
     with open(os.path.join(os.path.dirname(out), "eras.tsv"), "w") as fh:
         fh.write("# era\tpython\tpyc_factor\tsource\n")
         fh.write("2017-06\t3.6\t3.08\tcalibrated: seed 004, docker history of `RUN pip install flask` on python:3.6.1-alpine = 10.6MB\n")
+        fh.write("2018-06\t2.7\t%s\tcalibrated: seed 000, docker history of `RUN pip install --no-cache Flask` on ubuntu:18.04 = 4.02MB\n" % PYC_2018)
         fh.write("current\t3.12\t1.0\testimate: CPython bytecode is about the size of its source\n")
     print(f"{len(rows) - 1} distributions -> {out}")
 

@@ -213,7 +213,7 @@ test('apt-get fetches its Debian release data on demand, then rebuilds with it',
   // playground rebuilds and the layer has python3 and its dependencies.
   await page.waitForFunction(() => {
     const row = [...document.querySelectorAll('#steps tbody tr')].find((r) => r.textContent.includes('apt-get install'));
-    return row && row.querySelector('td.size').textContent === '62.5MB';
+    return row && row.querySelector('td.size').textContent === '83MB';
   }, null, { timeout: 20000 });
   const row = await page.$$eval('#steps tbody tr', (rows) => rows.map((r) => r.querySelector('td.ins').textContent).find((t) => t.includes('apt-get install')));
   assert.doesNotMatch(row, /not simulated/);

@@ -1,7 +1,8 @@
 //! Data for the playground: compiled in, the base-image catalog and the seed
 //! lessons offered as examples (both produced by `build.rs`); fetched at start
-//! beside the page, the pip and npm package data (`data/pypi`, `data/npm`,
-//! copied into `dist/` by Trunk) that RUN's package managers need; fetched on
+//! beside the page, the pip, npm and apk package data (`data/pypi`,
+//! `data/npm`, `data/alpine`, copied into `dist/` by Trunk) that RUN's
+//! package managers need; fetched on
 //! demand, when a build's apt-get asks for it, a Debian release's package data
 //! (`debian/`, about 2 MB each) and the full catalog with each image's installed
 //! packages (`images.json`).
@@ -10,6 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
+use layerlab_core::catalog::alpine::{Alpine, Branch, BRANCHES};
 use layerlab_core::catalog::debian::{Releases, RELEASES};
 use layerlab_core::catalog::npm::Npm;
 use layerlab_core::catalog::pypi::PyPi;
@@ -127,6 +129,12 @@ pub fn examples() -> &'static [Example] {
 
 static PYPI: OnceLock<Arc<PyPi>> = OnceLock::new();
 static NPM: OnceLock<Arc<Npm>> = OnceLock::new();
+static ALPINE: OnceLock<Arc<Alpine>> = OnceLock::new();
+
+/// Alpine package data, once fetched (without it apk is noted as not simulated).
+pub fn alpine() -> Option<Arc<Alpine>> {
+    ALPINE.get().cloned()
+}
 
 /// Python package data, once fetched (without it pip is noted as not simulated).
 pub fn pypi() -> Option<Arc<PyPi>> {
@@ -151,6 +159,15 @@ pub async fn load_package_data() {
     if let Some(text) = fetch_text("npm/packages.tsv").await {
         let _ = NPM.set(Arc::new(Npm::from_tsv(&text)));
     }
+    let mut alpine = Alpine::default();
+    for name in BRANCHES {
+        if let Some(text) = fetch_text(&format!("alpine/{name}.tsv")).await {
+            alpine
+                .branches
+                .insert(name.to_owned(), Branch::from_tsv(name, &text));
+        }
+    }
+    let _ = ALPINE.set(Arc::new(alpine));
 }
 
 async fn fetch_ok(url: &str) -> Option<web_sys::Response> {

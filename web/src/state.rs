@@ -183,6 +183,7 @@ impl AppState {
             &ShellExecutor {
                 pypi: crate::data::pypi(),
                 npm: crate::data::npm(),
+                alpine: crate::data::alpine(),
                 debian: crate::data::debian(),
                 wanted_debian: Some(crate::data::wanted_debian()),
                 ..ShellExecutor::default()

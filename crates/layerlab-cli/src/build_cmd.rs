@@ -152,6 +152,20 @@ pub fn load_pypi() -> Option<layerlab_core::catalog::pypi::PyPi> {
     ))
 }
 
+/// Alpine package data (`data/alpine`).
+pub fn load_alpine() -> Option<layerlab_core::catalog::alpine::Alpine> {
+    use layerlab_core::catalog::alpine::{Alpine, Branch, BRANCHES};
+    let dir = data_dir("alpine")?;
+    let mut alpine = Alpine::default();
+    for name in BRANCHES {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.tsv"))).ok()?;
+        alpine
+            .branches
+            .insert(name.to_owned(), Branch::from_tsv(name, &text));
+    }
+    Some(alpine)
+}
+
 /// npm package data (`data/npm`).
 pub fn load_npm() -> Option<layerlab_core::catalog::npm::Npm> {
     let text = std::fs::read_to_string(data_dir("npm")?.join("packages.tsv")).ok()?;
@@ -225,6 +239,7 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
             debian: Some(debian),
             pypi: load_pypi().map(std::sync::Arc::new),
             npm: load_npm().map(std::sync::Arc::new),
+            alpine: load_alpine().map(std::sync::Arc::new),
             ..ShellExecutor::default()
         },
     );

@@ -263,9 +263,49 @@ mod real_data {
     }
 }
 
+/// Bytes of a dpkg status stanza: the fields layerlab knows, padded to the
+/// size a real one has with its Description, Maintainer and the rest.
+/// Calibrated from seed 000 (see `shell::commands::dpkg_state`).
+pub const STANZA_BYTES: usize = 1_050;
+
+/// A `/var/lib/dpkg/status` stanza for an installed package.
+pub fn status_stanza(
+    name: &str,
+    version: &str,
+    priority: &str,
+    installed_size: u64,
+    depends: &[Vec<String>],
+    recommends: &[Vec<String>],
+) -> String {
+    let groups = |g: &[Vec<String>]| {
+        g.iter()
+            .map(|alts| alts.join(" | "))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut s = format!(
+        "Package: {name}\nStatus: install ok installed\nPriority: {}\nInstalled-Size: {}\nArchitecture: amd64\nVersion: {version}\n",
+        if priority.is_empty() { "optional" } else { priority },
+        installed_size / 1024,
+    );
+    if !depends.is_empty() {
+        s.push_str(&format!("Depends: {}\n", groups(depends)));
+    }
+    if !recommends.is_empty() {
+        s.push_str(&format!("Recommends: {}\n", groups(recommends)));
+    }
+    // The Description and the other fields layerlab does not hold, as filler.
+    s.push_str("Description: ");
+    let filler = STANZA_BYTES.saturating_sub(s.len() + 2).max(1);
+    s.push_str(&".".repeat(filler));
+    s.push_str("\n\n");
+    s
+}
+
 /// The releases `data/debian` holds (`<name>.tsv.gz` and `<name>.meta.json`),
-/// as written by `scripts/catalog/debian_packages.py`.
-pub const RELEASES: [&str; 3] = ["bullseye", "bookworm", "trixie"];
+/// as written by `scripts/catalog/debian_packages.py`; `bionic` (Ubuntu 18.04)
+/// is a calibrated stand-in written by `scripts/catalog/calibrated_bionic.py`.
+pub const RELEASES: [&str; 4] = ["bionic", "bullseye", "bookworm", "trixie"];
 
 /// Several releases' data, each parsed the first time it is asked for (a
 /// build usually needs one release, or none).

@@ -9,6 +9,7 @@
 //! content, adding up to the image's real size.
 
 mod accounts;
+pub mod alpine;
 pub mod debian;
 pub mod npm;
 pub mod pypi;
@@ -80,6 +81,9 @@ pub struct EntryPackage {
     pub version: Option<String>,
     #[serde(default)]
     pub manager: Option<String>,
+    /// apk's installed size (the catalog has none for dpkg).
+    #[serde(default)]
+    pub installed_size_bytes: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -393,10 +397,14 @@ fn base_tree(entry: &CatalogEntry, release: Option<&debian::Release>) -> Tree {
         .iter()
         .filter(|p| p.manager.as_deref() == Some("dpkg"))
         .map(|p| {
-            format!(
-                "Package: {}\nStatus: install ok installed\nVersion: {}\n\n",
-                p.name,
-                p.version.as_deref().unwrap_or("")
+            let known = release.and_then(|r| r.get(&p.name));
+            debian::status_stanza(
+                &p.name,
+                p.version.as_deref().unwrap_or(""),
+                known.map_or("required", |k| k.priority.as_str()),
+                known.map_or(0, |k| k.installed_size),
+                known.map_or(&[][..], |k| &k.depends[..]),
+                &[],
             )
         })
         .collect();
@@ -405,6 +413,36 @@ fn base_tree(entry: &CatalogEntry, release: Option<&debian::Release>) -> Tree {
             "/var/lib/dpkg/status",
             Meta::FILE,
             Content::bytes(dpkg.into_bytes()),
+        );
+    }
+    // apk's database and world, so apk knows what the image already has.
+    let apk: Vec<&EntryPackage> = entry
+        .packages
+        .iter()
+        .filter(|p| p.manager.as_deref() == Some("apk"))
+        .collect();
+    if !apk.is_empty() {
+        let db: String = apk
+            .iter()
+            .map(|p| {
+                format!(
+                    "P:{}\nV:{}\nI:{}\n\n",
+                    p.name,
+                    p.version.as_deref().unwrap_or(""),
+                    p.installed_size_bytes.unwrap_or(0)
+                )
+            })
+            .collect();
+        let world: String = apk.iter().map(|p| format!("{}\n", p.name)).collect();
+        let _ = t.write_file(
+            "/lib/apk/db/installed",
+            Meta::FILE,
+            Content::bytes(db.into_bytes()),
+        );
+        let _ = t.write_file(
+            "/etc/apk/world",
+            Meta::FILE,
+            Content::bytes(world.into_bytes()),
         );
     }
     // Programs of the installed packages and of the language runtime, each a

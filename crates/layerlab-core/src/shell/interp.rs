@@ -68,6 +68,8 @@ pub(crate) struct Interp<'a> {
     pub wanted_debian: Option<super::WantedReleases>,
     /// npm package data, for npm.
     pub npm: Option<std::sync::Arc<crate::catalog::npm::Npm>>,
+    /// Alpine package data, for apk.
+    pub alpine: Option<std::sync::Arc<crate::catalog::alpine::Alpine>>,
     /// Python package data, for pip.
     pub pypi: Option<std::sync::Arc<crate::catalog::pypi::PyPi>>,
     /// Simulated time added by commands (downloads, installs).
@@ -100,6 +102,7 @@ impl<'a> Interp<'a> {
             wanted_debian: None,
             pypi: None,
             npm: None,
+            alpine: None,
             duration_ms: 0,
         }
     }

@@ -43,6 +43,8 @@ pub struct ShellExecutor {
     pub pypi: Option<std::sync::Arc<crate::catalog::pypi::PyPi>>,
     /// npm package data; without it npm is noted as not simulated.
     pub npm: Option<std::sync::Arc<crate::catalog::npm::Npm>>,
+    /// Alpine package data; without it (or for other branches) apk is noted as not simulated.
+    pub alpine: Option<std::sync::Arc<crate::catalog::alpine::Alpine>>,
     /// Where apt-get records the Debian releases (codenames) it needed but had
     /// no data for, so a front end that loads data on demand can fetch them.
     pub wanted_debian: Option<WantedReleases>,
@@ -70,10 +72,20 @@ impl ShellExecutor {
         let pypi = text("pypi/packages.tsv")
             .zip(text("pypi/eras.tsv"))
             .map(|(p, e)| Arc::new(PyPi::from_tsv(&p, &e)));
+        let mut alpine = crate::catalog::alpine::Alpine::default();
+        for branch in crate::catalog::alpine::BRANCHES {
+            if let Some(t) = text(&format!("alpine/{branch}.tsv")) {
+                alpine.branches.insert(
+                    branch.to_owned(),
+                    crate::catalog::alpine::Branch::from_tsv(branch, &t),
+                );
+            }
+        }
         ShellExecutor {
             debian: Some(Arc::new(releases)),
             pypi,
             npm: text("npm/packages.tsv").map(|t| Arc::new(Npm::from_tsv(&t))),
+            alpine: Some(Arc::new(alpine)),
             ..ShellExecutor::default()
         }
     }
@@ -98,6 +110,7 @@ impl RunExecutor for ShellExecutor {
         sh.debian = self.debian.clone();
         sh.pypi = self.pypi.clone();
         sh.npm = self.npm.clone();
+        sh.alpine = self.alpine.clone();
         sh.wanted_debian = self.wanted_debian.clone();
         let script = script_of(&ctx.argv, ctx.shell_form, ctx.heredocs);
         if let Some(what) = foreign(&ctx.argv, ctx.shell_form, script.as_deref()) {

@@ -12,14 +12,13 @@
 use std::collections::BTreeSet;
 
 use crate::catalog::debian::Release;
-use crate::fs::{Content, Meta, Node};
+use crate::fs::{Meta, Node};
 
 use super::dpkg_state::{self, installed};
-use super::{fail, put_sized, DOWNLOAD_BYTES_PER_MS};
+use super::{fail, put_package, put_sized, remove_package, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
 
 const LISTS: &str = "/var/lib/apt/lists";
-const BULK: &str = "/usr/share/layerlab-packages";
 
 fn codename(sh: &Interp<'_>) -> Option<String> {
     match sh.tree.get("/etc/os-release") {
@@ -33,6 +32,22 @@ fn codename(sh: &Interp<'_>) -> Option<String> {
                 .filter(|c| !c.is_empty())
         }
         _ => None,
+    }
+}
+
+/// Bytes of the `.pyc` files a Python module package's postinst compiles
+/// (dh_python's pycompile), which its Installed-Size does not count. An
+/// estimate: such a package is mostly `.py` source (`-dev` and `-doc`
+/// packages are not), and bytecode is about 90% of its source's size.
+fn bytecode_bytes(pkg: &crate::catalog::debian::Package) -> u64 {
+    let module = (pkg.name.starts_with("python") || pkg.name.starts_with("libpython"))
+        && !pkg.name.ends_with("-dev")
+        && !pkg.name.ends_with("-doc")
+        && !pkg.name.ends_with("-whl");
+    if module {
+        pkg.installed_size * 9 / 10
+    } else {
+        0
     }
 }
 
@@ -129,21 +144,14 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
     let names: Vec<&str> = set.iter().map(|p| p.name.as_str()).collect();
     sh.emit(&format!("The following NEW packages will be installed:\n  {}\n0 upgraded, {} newly installed, 0 to remove and 0 not upgraded.\nAfter this operation, {} of additional disk space will be used.\n", names.join(" "), set.len(), crate::report::human_size(total)));
     for pkg in &set {
-        let mut left = pkg.installed_size;
-        for program in &pkg.programs {
-            let size = (pkg.installed_size / (2 * pkg.programs.len().max(1) as u64)).min(left);
-            left -= size;
-            let _ = sh.tree.write_file(
-                program,
-                Meta::EXEC,
-                Content::sized(&format!("{}:{program}", pkg.name), size),
-            );
-        }
-        put_sized(
+        let extra = bytecode_bytes(pkg);
+        put_package(
             sh,
-            &format!("{BULK}/{}", pkg.name),
-            &format!("{}@{}", pkg.name, pkg.version),
-            left,
+            &pkg.name,
+            &pkg.version,
+            pkg.installed_size,
+            &pkg.programs,
+            extra,
         );
     }
     // What was asked for is installed manually; the rest only as dependencies.
@@ -189,12 +197,11 @@ fn remove_packages(sh: &mut Interp<'_>, rel: &Release, removed: &BTreeSet<String
         return;
     }
     for name in removed {
-        if let Some(pkg) = rel.get(name) {
-            for program in &pkg.programs {
-                let _ = sh.tree.remove(program);
-            }
-        }
-        let _ = sh.tree.remove(&format!("{BULK}/{name}"));
+        let programs = rel
+            .get(name)
+            .map(|p| p.programs.clone())
+            .unwrap_or_default();
+        remove_package(sh, name, &programs);
     }
     sh.emit(&format!(
         "The following packages will be REMOVED:\n  {}\n0 upgraded, 0 newly installed, {} to remove and 0 not upgraded.",

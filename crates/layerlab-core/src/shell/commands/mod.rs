@@ -12,6 +12,7 @@ use crate::fs::{Content, Meta, Node};
 
 use super::interp::Interp;
 
+mod apk;
 mod apt;
 mod builtins;
 mod dpkg_state;
@@ -169,7 +170,11 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
             Some(code) => code,
             None => other(sh, argv),
         },
-        "pip" | "pip3" => match pip::run(sh, args) {
+        "pip" | "pip2" | "pip3" => match pip::run(sh, name, args) {
+            Some(code) => code,
+            None => other(sh, argv),
+        },
+        "apk" => match apk::run(sh, args) {
             Some(code) => code,
             None => other(sh, argv),
         },
@@ -215,6 +220,45 @@ pub(super) fn put_sized(sh: &mut Interp<'_>, path: &str, label: &str, size: u64)
         .tree
         .write_file(path, Meta::FILE, Content::sized(label, size));
     size
+}
+
+/// Where a package's files other than its programs are kept, one block per package.
+pub(super) const PACKAGE_BULK: &str = "/usr/share/layerlab-packages";
+
+/// Writes an installed package: each program on PATH gets a share of half its
+/// size, the rest (plus `extra` bytes) is one block under [`PACKAGE_BULK`].
+pub(super) fn put_package(
+    sh: &mut Interp<'_>,
+    name: &str,
+    version: &str,
+    size: u64,
+    programs: &[String],
+    extra: u64,
+) {
+    let mut left = size;
+    for program in programs {
+        let share = (size / (2 * programs.len() as u64)).min(left);
+        left -= share;
+        let _ = sh.tree.write_file(
+            program,
+            Meta::EXEC,
+            Content::sized(&format!("{name}:{program}"), share),
+        );
+    }
+    put_sized(
+        sh,
+        &format!("{PACKAGE_BULK}/{name}"),
+        &format!("{name}@{version}"),
+        left + extra,
+    );
+}
+
+/// Deletes what [`put_package`] wrote.
+pub(super) fn remove_package(sh: &mut Interp<'_>, name: &str, programs: &[String]) {
+    for program in programs {
+        let _ = sh.tree.remove(program);
+    }
+    let _ = sh.tree.remove(&format!("{PACKAGE_BULK}/{name}"));
 }
 
 /// Notes the requested packages a package manager has no data for.

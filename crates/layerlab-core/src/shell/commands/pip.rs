@@ -43,8 +43,19 @@ enum Scheme {
     Target(String),
 }
 
-fn python_dir(sh: &Interp<'_>) -> String {
-    match sh.env.get("PYTHON_VERSION") {
+/// The Python pip runs with: an official image's PYTHON_VERSION or, for a
+/// distribution's `pip` (python-pip on Ubuntu 18.04 and Debian before 11), its
+/// Python 2.7.
+fn python_version(sh: &Interp<'_>, command: &str) -> Option<String> {
+    if let Some(v) = sh.env.get("PYTHON_VERSION") {
+        return Some(v.to_owned());
+    }
+    let python2 = matches!(sh.tree.get("/usr/bin/python2.7"), Some(Node::File { .. }));
+    (python2 && matches!(command, "pip" | "pip2")).then(|| "2.7".to_owned())
+}
+
+fn python_dir(version: Option<&str>) -> String {
+    match version {
         Some(v) => format!(
             "python{}",
             v.split('.').take(2).collect::<Vec<_>>().join(".")
@@ -53,13 +64,14 @@ fn python_dir(sh: &Interp<'_>) -> String {
     }
 }
 
-fn site_packages(sh: &Interp<'_>, scheme: &Scheme) -> String {
-    let py = python_dir(sh);
+fn site_packages(sh: &Interp<'_>, scheme: &Scheme, version: Option<&str>) -> String {
+    let py = python_dir(version);
     match scheme {
         Scheme::Default if sh.env.get("PYTHON_VERSION").is_some() => {
             format!("/usr/local/lib/{py}/site-packages")
         }
-        Scheme::Default => "/usr/local/lib/python3/dist-packages".into(),
+        // A distribution's Python: pip installs into dist-packages.
+        Scheme::Default => format!("/usr/local/lib/{py}/dist-packages"),
         Scheme::Prefix(p) => format!("{}/lib/{py}/site-packages", p.trim_end_matches('/')),
         Scheme::User => {
             let home = sh
@@ -103,12 +115,13 @@ fn requirements(sh: &mut Interp<'_>, file: &str) -> Result<Vec<String>, String> 
 }
 
 /// Runs `pip ARGS`; `None` when there is no package data (the caller notes it).
-pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
+pub(super) fn run(sh: &mut Interp<'_>, command: &str, args: &[String]) -> Option<i32> {
     let data = sh.pypi.clone()?;
     if args.first().map(String::as_str) != Some("install") {
         return None;
     }
-    let era = data.era_for(sh.env.get("PYTHON_VERSION"))?.clone();
+    let version = python_version(sh, command);
+    let era = data.era_for(version.as_deref())?.clone();
     let mut names = Vec::new();
     let mut no_cache = sh
         .env
@@ -150,11 +163,11 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         }
         i += 1;
     }
-    let site = site_packages(sh, &scheme);
+    let site = site_packages(sh, &scheme, version.as_deref());
     // pip skips what the environment already has, except into a --target.
     let mut places = vec![site.clone()];
     if !matches!(scheme, Scheme::Target(_) | Scheme::Default) {
-        places.insert(0, site_packages(sh, &Scheme::Default));
+        places.insert(0, site_packages(sh, &Scheme::Default, version.as_deref()));
     }
     let have: Vec<(String, String)> = places
         .iter()

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Writes a *calibrated* stand-in for Ubuntu 18.04 (bionic) package data:
+data/debian/bionic.tsv.gz and bionic.meta.json.
+
+Ubuntu's archive is not reachable from the machines layerlab is built on, so
+bionic's Packages index cannot be read. The Docker tutorials still need it
+(seed 000 runs `apt-get install -y python python-pip` on ubuntu:18.04). This
+script therefore:
+
+  * takes Debian bullseye's real package data (data/debian/bullseye.tsv.gz,
+    written by debian_packages.py): the closest release layerlab has that still
+    ships Python 2.7, with the same dependency structure for the packages the
+    tutorials use;
+  * adds bionic's two package names bullseye lacks, `python` and `python-pip`,
+    with bionic's dependency fields (python-pip 9.0.1-2: Depends ca-certificates,
+    python-pip-whl, python; Recommends build-essential, python-all-dev,
+    python-setuptools, python-wheel — python-wheel has no bullseye
+    counterpart and is left out);
+  * replaces the dependency fields of two packages whose bullseye versions
+    pull in what bionic's did not (OVERRIDES);
+  * scales every Installed-Size by one factor, SIZE_FACTOR, solved so that
+    `apt-get install -y python python-pip` on ubuntu:18.04 (catalog date
+    2018-06) makes the 339MB layer seed 000's `docker history` shows;
+  * sets the apt lists size to seed 000's `apt-get update` layer, 24.5MB.
+
+Every figure here is calibrated, not measured; bionic.meta.json says so.
+
+Usage: scripts/catalog/calibrated_bionic.py
+"""
+import gzip
+import json
+import os
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data", "debian")
+
+# Solved by building seed 000's three-RUN Dockerfile with SIZE_FACTOR = 1: its
+# install layer was 387,215,949 bytes, of which 1,140,000 are dpkg's state
+# (status, status-old, debconf, extended_states); (339e6 - 1.14e6) / 386.08e6.
+# (Python packages' compiled bytecode, which apt-get adds on install, is
+# scaled with them.)
+SIZE_FACTOR = 0.8751
+
+# bionic-only packages: name -> (version, KiB before scaling, depends, recommends, programs).
+EXTRA = {
+    "python": ("2.7.15~rc1-1", 100, "python2-minimal,python2.7,libpython2-stdlib", "",
+               "/usr/bin/python /usr/bin/python2 /usr/bin/pydoc"),
+    "python-pip": ("9.0.1-2", None, "ca-certificates,python-pip-whl,python",
+                   "build-essential,python-all-dev,python-setuptools",
+                   "/usr/bin/pip /usr/bin/pip2"),
+}
+
+
+# Fields where bullseye's packages differ from bionic's in what they pull in:
+# bionic's mime-support (3.60) carries its own mailcap tools (bullseye's
+# depends on mailcap, which needs perl, 40 MB), and bionic's glibc still
+# provides libnsl, so its libpython2.7-stdlib needs neither libnsl2 nor
+# libtirpc3 (and with them Kerberos). name -> (depends, recommends).
+OVERRIDES = {
+    "mime-support": ("", ""),
+    "libpython2.7-stdlib": (
+        "libpython2.7-minimal,libssl1.1,mime-support,libbz2-1.0,libc6,libcrypt1,libdb5.3,"
+        "libexpat1,libffi7,libncursesw6,libreadline8,libsqlite3-0,libtinfo6",
+        "",
+    ),
+}
+
+
+def main():
+    rows = []
+    sizes = {}
+    with gzip.open(os.path.join(DATA, "bullseye.tsv.gz"), "rt") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                header = line
+                continue
+            f = line.rstrip("\n").split("\t")
+            f += [""] * (9 - len(f))
+            sizes[f[0]] = int(f[2] or 0)
+            rows.append(f)
+    # python-pip's own files: bullseye's python3-pip is the same program.
+    extra_rows = []
+    for name, (version, kib, depends, recommends, programs) in EXTRA.items():
+        if kib is None:
+            kib = sizes.get("python3-pip", 0)
+        extra_rows.append([name, version, str(kib), "optional", "", depends, recommends, "", programs])
+    for r in rows:
+        if r[0] in OVERRIDES:
+            r[5], r[6] = OVERRIDES[r[0]]
+    out_rows = [r for r in rows if r[0] not in EXTRA] + extra_rows
+    for r in out_rows:
+        r[2] = str(round(int(r[2] or 0) * SIZE_FACTOR))
+    out_rows.sort(key=lambda r: r[0])
+    with gzip.GzipFile(os.path.join(DATA, "bionic.tsv.gz"), "wb", mtime=0) as gz:
+        gz.write(header.encode())
+        for r in out_rows:
+            gz.write(("\t".join(r) + "\n").encode())
+    meta = {
+        "release": "bionic",
+        "calibrated": True,
+        "source": "calibrated stand-in for Ubuntu 18.04: Debian bullseye's package data with bionic's python and python-pip entries, sizes scaled (scripts/catalog/calibrated_bionic.py)",
+        "size_factor": SIZE_FACTOR,
+        "size_factor_source": "seed 000, docker history: `apt-get install -y python python-pip` on ubuntu:18.04 = 339MB",
+        "packages": len(out_rows),
+        "apt_lists_bytes": 24_500_000,
+        "apt_lists_note": "calibrated: seed 000, docker history: `apt-get update` on ubuntu:18.04 = 24.5MB",
+    }
+    with open(os.path.join(DATA, "bionic.meta.json"), "w") as fh:
+        json.dump(meta, fh, indent=1)
+        fh.write("\n")
+    print(f"{len(out_rows)} packages -> data/debian/bionic.tsv.gz (size factor {SIZE_FACTOR})")
+
+
+if __name__ == "__main__":
+    main()
