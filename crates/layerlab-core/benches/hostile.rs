@@ -44,6 +44,8 @@ fn hostile(bencher: Bencher, name: &str) {
             &mut cache,
             &executor,
         );
+        // Returned, so divan drops the cache outside the timed part (the
+        // playground keeps it between builds).
         divan::black_box((result, cache))
     });
 }
