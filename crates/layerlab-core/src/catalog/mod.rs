@@ -323,7 +323,8 @@ fn base_from_entry(entry: &CatalogEntry, release: Option<&debian::Release>) -> B
 }
 
 /// A deterministic filesystem for a catalog entry: the paths builds look at,
-/// then bulk content making up the rest of the image's real size.
+/// then bulk content making up the rest of the image's real size (a block per
+/// installed package when their sizes are known).
 /// Programs official language images install under /usr/local (their
 /// Dockerfiles build them there; no package lists them), by the ENV they set.
 const LANGUAGE_PROGRAMS: [(&str, &[&str]); 3] = [
@@ -494,8 +495,42 @@ fn base_tree(entry: &CatalogEntry, release: Option<&debian::Release>) -> Tree {
     }
     let used = t.total_size();
     let rest = entry.virtual_size_bytes.saturating_sub(used);
-    if rest > 0 {
-        let label = format!("{}:{}@{}", entry.image, entry.tag, entry.image_id);
+    let label = format!("{}:{}@{}", entry.image, entry.tag, entry.image_id);
+    // The rest of the size: one block per installed package, in proportion to
+    // its installed size (apk's from the scan, dpkg's from the Debian data),
+    // where apt-get and apk keep the packages they install; else one block.
+    let weights: Vec<(&str, u64)> = entry
+        .packages
+        .iter()
+        .filter_map(|p| {
+            let size = match p.manager.as_deref() {
+                Some("apk") => p.installed_size_bytes,
+                Some("dpkg") => release
+                    .and_then(|r| r.get(&p.name))
+                    .map(|k| k.installed_size),
+                _ => None,
+            }?;
+            Some((p.name.as_str(), size))
+        })
+        .filter(|(_, size)| *size > 0)
+        .collect();
+    let total: u64 = weights.iter().map(|(_, w)| w).sum();
+    if rest > 0 && total > 0 {
+        let mut left = rest;
+        for (i, (name, weight)) in weights.iter().enumerate() {
+            let share = if i + 1 == weights.len() {
+                left
+            } else {
+                (u128::from(rest) * u128::from(*weight) / u128::from(total)) as u64
+            };
+            left -= share.min(left);
+            let _ = t.write_file(
+                &format!("/usr/share/layerlab-packages/{name}"),
+                Meta::FILE,
+                Content::sized(&format!("{label}/{name}"), share),
+            );
+        }
+    } else if rest > 0 {
         let _ = t.write_file(
             "/usr/lib/.layerlab-base-content",
             Meta::FILE,
