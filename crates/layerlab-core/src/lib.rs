@@ -14,6 +14,7 @@
 
 pub mod build;
 pub mod catalog;
+pub mod chain;
 pub mod expand;
 pub mod fs;
 pub mod image;

@@ -261,12 +261,7 @@ pub fn build(
     if let (None, Some(done)) = (&result.error, final_state) {
         let base_tree = done.base_tree.clone();
         let id = done.state.config.id();
-        let mut history_ids: Vec<Option<String>> = done
-            .state
-            .history_ids
-            .iter()
-            .map(|id| id.as_deref().map(str::to_owned))
-            .collect();
+        let mut history_ids: Vec<Option<String>> = done.state.history_ids.iter().cloned().collect();
         if let Some(top) = history_ids.last_mut() {
             *top = Some(id.clone());
         }
@@ -283,7 +278,7 @@ pub fn build(
         result.image = Some(FinalImage {
             id,
             size: done.state.size(),
-            layers: done.state.layers.iter().map(|l| (**l).clone()).collect(),
+            layers: done.state.layers.iter().cloned().collect(),
             tags: options.tags.clone(),
             base: done.base_ref.clone(),
             base_id: done.base_id.clone(),

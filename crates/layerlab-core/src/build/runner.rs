@@ -96,8 +96,8 @@ impl Runner<'_> {
                     config: ImageConfig::scratch(),
                     args: Vec::new(),
                     cmd_set: false,
-                    layers: imbl::Vector::new(),
-                    history_ids: imbl::Vector::new(),
+                    layers: crate::chain::Chain::new(),
+                    history_ids: crate::chain::Chain::new(),
                     programs_known: false,
                 };
                 let done = StageDone {
@@ -119,9 +119,9 @@ impl Runner<'_> {
                     .rootfs
                     .diff_ids
                     .front()
-                    .map(|d| d.to_string())
+                    .cloned()
                     .unwrap_or_default();
-                let layers = imbl::vector![Arc::new(ImageLayer {
+                let layers: crate::chain::Chain<ImageLayer> = std::iter::once(ImageLayer {
                     digest: layer_digest,
                     size: base.size,
                     created_by: base
@@ -131,19 +131,20 @@ impl Runner<'_> {
                         .map(|h| h.created_by.clone())
                         .unwrap_or_default(),
                     step: None,
-                })];
+                })
+                .collect();
                 let note = (!base.known).then(|| base.note.clone());
                 // An image the catalog does not know has no layers to show.
                 let layers = if base.known {
                     layers
                 } else {
-                    imbl::Vector::new()
+                    crate::chain::Chain::new()
                 };
-                let mut history_ids: imbl::Vector<Option<Arc<str>>> =
-                    std::iter::repeat_n(None, base.config.history.len()).collect();
-                if let Some(last) = history_ids.back_mut() {
-                    *last = Some(base.id.as_str().into());
-                }
+                // Only the base image's own ID is known (its history is one entry per layer).
+                let n = base.config.history.len();
+                let history_ids: crate::chain::Chain<Option<String>> = (0..n)
+                    .map(|i| (i + 1 == n).then(|| base.id.clone()))
+                    .collect();
                 let state = StageState {
                     tree: base.tree.clone(),
                     config: base.config.clone(),
@@ -407,27 +408,25 @@ impl Runner<'_> {
         };
         let keeps_history = !(matches!(ins.command, Command::Onbuild { .. })
             && self.options.builder == Builder::BuildKit);
+        // The layer's digest, computed once (it hashes every change).
+        let layer_digest = layer.as_ref().map(crate::fs::LayerDiff::digest);
         if record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
             if keeps_history {
                 Arc::make_mut(&mut done.state)
                     .config
                     .history
-                    .push_back(Arc::new(entry.clone()));
+                    .push_back(entry.clone());
             }
-            if let Some(l) = &layer {
+            if let (Some(l), Some(digest)) = (&layer, &layer_digest) {
                 let state = Arc::make_mut(&mut done.state);
-                let digest = l.digest();
-                state
-                    .config
-                    .rootfs
-                    .diff_ids
-                    .push_back(digest.as_str().into());
-                state.layers.push_back(Arc::new(ImageLayer {
+                let digest = digest.clone();
+                state.config.rootfs.diff_ids.push_back(digest.clone());
+                state.layers.push_back(ImageLayer {
                     digest,
                     size: l.size(),
                     created_by: entry.created_by.clone(),
                     step: Some(number - 1),
-                }));
+                });
             }
         }
         // A hit keeps the ID it had; only a rebuilt step hashes its config. The
@@ -442,7 +441,7 @@ impl Runner<'_> {
         if keeps_history && record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
             Arc::make_mut(&mut done.state)
                 .history_ids
-                .push_back(Some(image_id.as_str().into()).filter(|id: &Arc<str>| !id.is_empty()));
+                .push_back(Some(image_id.clone()).filter(|id| !id.is_empty()));
         }
         match &record {
             Some(r) => {
@@ -506,7 +505,7 @@ impl Runner<'_> {
             status,
             makes_layer: layer.is_some(),
             layer_size: layer.as_ref().map_or(0, |l| l.size()),
-            layer_digest: layer.as_ref().map(|l| l.digest()),
+            layer_digest,
             image_id,
             cache_key: key,
             miss,

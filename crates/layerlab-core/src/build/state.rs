@@ -25,10 +25,10 @@ pub struct StageState {
     pub args: Vec<(String, Option<String>)>,
     /// Whether CMD was set in this stage (ENTRYPOINT keeps it then).
     pub cmd_set: bool,
-    /// Shared entries, so appending to a copied list copies pointers only.
-    pub layers: imbl::Vector<std::sync::Arc<ImageLayer>>,
+    /// Shared with the states of the steps before (see [`crate::chain`]).
+    pub layers: crate::chain::Chain<ImageLayer>,
     /// The image ID known for each history entry (`None`: `<missing>`).
-    pub history_ids: imbl::Vector<Option<std::sync::Arc<str>>>,
+    pub history_ids: crate::chain::Chain<Option<String>>,
     /// Every program on PATH is known (so a missing one is `not found`); false
     /// once a step ran something layerlab could not simulate.
     pub programs_known: bool,

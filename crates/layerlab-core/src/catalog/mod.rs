@@ -299,13 +299,14 @@ fn base_from_entry(entry: &CatalogEntry, release: Option<&debian::Release>) -> B
     };
     let layer = crate::fs::diff(&Tree::new(), &tree);
     config.rootfs.kind = "layers".into();
-    config.rootfs.diff_ids = imbl::vector![layer.digest().into()];
-    config.history = imbl::vector![std::sync::Arc::new(HistoryEntry {
+    config.rootfs.diff_ids = std::iter::once(layer.digest()).collect();
+    config.history = std::iter::once(HistoryEntry {
         created: Some(entry.created.clone()).filter(|c| !c.is_empty()),
         created_by: format!("layers of {} (not itemised in the catalog)", entry.resolved),
         comment: String::new(),
         empty_layer: false,
-    })];
+    })
+    .collect();
     BaseImage {
         reference: format!("{}:{}", entry.image, entry.tag),
         id: entry.image_id.clone(),

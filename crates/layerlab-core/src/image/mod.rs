@@ -77,7 +77,7 @@ pub struct HistoryEntry {
 pub struct RootFs {
     #[serde(rename = "type")]
     pub kind: String,
-    pub diff_ids: imbl::Vector<std::sync::Arc<str>>,
+    pub diff_ids: crate::chain::Chain<String>,
 }
 
 /// The image config document.
@@ -89,8 +89,8 @@ pub struct ImageConfig {
     pub author: String,
     pub config: RunConfig,
     pub rootfs: RootFs,
-    /// Entries are shared (`Arc`) so appending to a copied history copies pointers.
-    pub history: imbl::Vector<std::sync::Arc<HistoryEntry>>,
+    /// Every step keeps its own history; a `Chain` shares the past between them.
+    pub history: crate::chain::Chain<HistoryEntry>,
 }
 
 /// `PATH` a non-Windows image always has (added when the base config has none).
@@ -108,7 +108,7 @@ impl ImageConfig {
             },
             rootfs: RootFs {
                 kind: "layers".into(),
-                diff_ids: imbl::Vector::new(),
+                diff_ids: crate::chain::Chain::new(),
             },
             ..ImageConfig::default()
         }
@@ -116,12 +116,45 @@ impl ImageConfig {
 
     /// The image ID: `sha256:` + sha256 of the canonical JSON, without timestamps.
     pub fn id(&self) -> String {
-        let mut hashed = self.clone();
-        for h in &mut hashed.history {
-            std::sync::Arc::make_mut(h).created = None;
+        /// The config as serialized, history entries without their time (no copies).
+        #[derive(Serialize)]
+        struct Hashed<'a> {
+            architecture: &'a str,
+            os: &'a str,
+            #[serde(skip_serializing_if = "str::is_empty")]
+            author: &'a str,
+            config: &'a RunConfig,
+            rootfs: &'a RootFs,
+            history: Vec<Untimed<'a>>,
         }
-        let json = serde_json::to_vec(&hashed).unwrap_or_default();
-        format!("sha256:{}", crate::fs::hex(&Sha256::digest(json)))
+        #[derive(Serialize)]
+        struct Untimed<'a> {
+            created_by: &'a str,
+            #[serde(skip_serializing_if = "str::is_empty")]
+            comment: &'a str,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            empty_layer: bool,
+        }
+        let hashed = Hashed {
+            architecture: &self.architecture,
+            os: &self.os,
+            author: &self.author,
+            config: &self.config,
+            rootfs: &self.rootfs,
+            history: self
+                .history
+                .iter()
+                .map(|h| Untimed {
+                    created_by: &h.created_by,
+                    comment: &h.comment,
+                    empty_layer: h.empty_layer,
+                })
+                .collect(),
+        };
+        // Streamed into the hash: a 10,000-entry history is never one buffer.
+        let mut hasher = Sha256::new();
+        let _ = serde_json::to_writer(&mut hasher, &hashed);
+        format!("sha256:{}", crate::fs::hex(&hasher.finalize()))
     }
 
     /// Looks a variable up in `config.Env`.
@@ -160,13 +193,20 @@ mod tests {
     #[test]
     fn ids_ignore_time_but_not_content() {
         let mut a = ImageConfig::scratch();
-        a.history.push_back(std::sync::Arc::new(HistoryEntry {
+        a.history.push_back(HistoryEntry {
             created: Some("2024-01-01T00:00:00Z".into()),
             created_by: "x".into(),
             ..Default::default()
-        }));
+        });
         let mut b = a.clone();
-        std::sync::Arc::make_mut(&mut b.history[0]).created = Some("2025-01-01T00:00:00Z".into());
+        b.history = b
+            .history
+            .iter()
+            .map(|h| HistoryEntry {
+                created: Some("2025-01-01T00:00:00Z".into()),
+                ..h.clone()
+            })
+            .collect();
         assert_eq!(a.id(), b.id());
         b.config.cmd = Some(vec!["sh".into()]);
         assert_ne!(a.id(), b.id());
