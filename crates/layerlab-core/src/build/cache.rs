@@ -211,7 +211,7 @@ pub struct CacheRecord {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CacheStore {
     records: HashMap<String, CacheRecord>,
-    previous: BTreeMap<String, StepInputs>,
+    previous: HashMap<String, StepInputs>,
 }
 
 impl CacheStore {
@@ -234,6 +234,7 @@ impl CacheStore {
 
     /// Remembers this build's inputs for the next build's explanations.
     pub fn remember(&mut self, inputs: Vec<StepInputs>) {
+        self.previous.reserve(inputs.len());
         for i in inputs {
             self.previous.insert(i.position.clone(), i);
         }

@@ -226,6 +226,8 @@ pub fn build(
         .iter()
         .map(|i| plan.stages[*i].instructions.len() + 1)
         .sum();
+    let instruction_count = result.instruction_count;
+    result.steps.reserve(instruction_count);
     let context_fs = context_tree(context, &ignore);
     let mut runner = Runner {
         options,
@@ -238,7 +240,7 @@ pub fn build(
         built: HashMap::new(),
         stages: &plan.stages,
         result: &mut result,
-        remembered: Vec::new(),
+        remembered: Vec::with_capacity(instruction_count),
     };
     for &index in &plan.order {
         if runner.run_stage(index).is_err() {
