@@ -280,7 +280,7 @@ pub fn build(
         result.image = Some(FinalImage {
             id,
             size: done.state.size(),
-            layers: done.state.layers.iter().cloned().collect(),
+            layers: done.state.layers.clone(),
             tags: options.tags.clone(),
             base: done.base_ref.clone(),
             base_id: done.base_id.clone(),

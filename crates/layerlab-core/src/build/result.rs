@@ -84,7 +84,7 @@ pub struct FinalImage {
     pub config: ImageConfig,
     /// Sum of all layer sizes, base image included.
     pub size: u64,
-    pub layers: Vec<ImageLayer>,
+    pub layers: crate::chain::Chain<ImageLayer>,
     pub tags: Vec<String>,
     pub base: String,
     pub base_id: String,

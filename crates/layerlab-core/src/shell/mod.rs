@@ -172,30 +172,30 @@ fn script_of(
 /// A RUN for a shell layerlab does not interpret (PowerShell, Windows `cmd`):
 /// what to name in the note.
 fn foreign(argv: &[String], shell_form: bool, script: Option<&str>) -> Option<String> {
+    // The program's name without its directory and `.exe`, compared without case.
     let program = |word: &str| {
-        let name = word
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(word)
-            .to_ascii_lowercase();
-        name.trim_end_matches(".exe").to_owned()
+        let name = word.rsplit(['/', '\\']).next().unwrap_or(word);
+        match name.len().checked_sub(4) {
+            Some(n) if name.is_char_boundary(n) && name[n..].eq_ignore_ascii_case(".exe") => {
+                &name[..n]
+            }
+            _ => name,
+        }
+        .to_owned()
     };
-    let first_word = |text: &str| text.split_whitespace().next().map(program);
-    let shell = argv.first().map(|a| program(a)).unwrap_or_default();
-    let invoked = match script {
-        Some(text) => first_word(text).unwrap_or_default(),
-        None => shell.clone(),
-    };
-    let windows = ["powershell", "pwsh", "cmd", "setx"];
-    if shell_form && !["sh", "bash", "ash", "dash", "zsh", "ksh"].contains(&shell.as_str()) {
-        return Some(format!(
-            "{} script",
-            argv.first().cloned().unwrap_or_default()
-        ));
+    let is = |name: &str, list: &[&str]| list.iter().any(|l| l.eq_ignore_ascii_case(name));
+    let shell = argv.first().map(String::as_str).unwrap_or("");
+    let shell_name = shell.rsplit(['/', '\\']).next().unwrap_or(shell);
+    if shell_form && !is(shell_name, &["sh", "bash", "ash", "dash", "zsh", "ksh"]) {
+        return Some(format!("{shell} script"));
     }
-    windows
-        .contains(&invoked.as_str())
-        .then(|| format!("{invoked} command"))
+    let first = match script {
+        Some(text) => text.split_whitespace().next().unwrap_or(""),
+        None => shell,
+    };
+    let first_name = first.rsplit(['/', '\\']).next().unwrap_or(first);
+    let windows = ["powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe", "setx", "setx.exe"];
+    is(first_name, &windows).then(|| format!("{} command", program(first)))
 }
 
 /// Single-quotes an exec-form argument so the interpreter takes it literally.
