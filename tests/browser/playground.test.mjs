@@ -204,6 +204,24 @@ test('seed 004: pip install runs over the fetched package data (10.6MB layer, as
   await context.close();
 });
 
+test('seed 000 on alpine: apk runs over the fetched Alpine data (48.6MB image, as the tutorial shows)', async () => {
+  const { context, page, errors } = await fresh();
+  let n = await builds(page);
+  // The example sets seed 000's catalog date (2018-06); then its Alpine Dockerfile.
+  await page.selectOption('#examples', '000');
+  await waitForBuild(page, n);
+  n = await builds(page);
+  await page.fill('#source', 'FROM alpine\nWORKDIR /opt/myapp\nRUN apk update && \\\n    apk add python py-pip && \\\n    pip install --no-cache Flask && \\\n    apk del py-pip\nCMD ["python", "app.py"]\nCOPY app.py .\n');
+  await waitForBuild(page, n);
+  const run = await page.$$eval('#steps tbody tr', (rows) => rows.map((r) => r.querySelector('td.ins').textContent).find((t) => t.includes('apk update')));
+  assert.ok(run);
+  assert.doesNotMatch(run, /not simulated/);
+  assert.equal(await page.textContent('#image-size'), '48.6MB');
+  await page.screenshot({ path: path.join(shots, 'seed-000-alpine.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('apt-get fetches its Debian release data on demand, then rebuilds with it', async () => {
   const { context, page, errors } = await fresh();
   const n = await builds(page);
