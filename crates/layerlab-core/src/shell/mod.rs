@@ -194,7 +194,16 @@ fn foreign(argv: &[String], shell_form: bool, script: Option<&str>) -> Option<St
         None => shell,
     };
     let first_name = first.rsplit(['/', '\\']).next().unwrap_or(first);
-    let windows = ["powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe", "setx", "setx.exe"];
+    let windows = [
+        "powershell",
+        "powershell.exe",
+        "pwsh",
+        "pwsh.exe",
+        "cmd",
+        "cmd.exe",
+        "setx",
+        "setx.exe",
+    ];
     is(first_name, &windows).then(|| format!("{} command", program(first)))
 }
 

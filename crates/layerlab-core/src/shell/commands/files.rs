@@ -160,29 +160,29 @@ pub(super) fn copy_or_move(sh: &mut Interp<'_>, args: &[String], moving: bool) -
 pub(super) fn ln(sh: &mut Interp<'_>, args: &[String]) -> i32 {
     let (flags, operands) = flags_and_operands(args);
     // `ln [-s] TARGET… DIRECTORY`: one link per target, inside the directory.
-    if operands.len() > 2 {
-        let (dir, targets) = operands.split_last().unwrap_or((&operands[0], &[]));
-        for t in targets {
-            let mut one: Vec<String> = args
-                .iter()
-                .filter(|a| a.starts_with('-'))
-                .cloned()
-                .collect();
-            one.extend([t.clone(), dir.clone()]);
-            let code = ln(sh, &one);
-            if code != 0 {
-                return code;
+    if let [targets @ .., dir] = operands.as_slice() {
+        if !targets.is_empty() {
+            for t in targets {
+                let code = ln_one(sh, &flags, t, dir);
+                if code != 0 {
+                    return code;
+                }
             }
+            return 0;
         }
-        return 0;
     }
-    let (target, link) = match operands.as_slice() {
-        [target, link] => (target, link.clone()),
+    match operands.as_slice() {
         // `ln -s TARGET`: a link of the same name in the working directory.
-        [target] => (target, path::base_name(target).to_owned()),
-        _ => return fail(sh, "ln: missing file operand".into(), 1),
-    };
-    let link = &link;
+        [target] => {
+            let link = path::base_name(target).to_owned();
+            ln_one(sh, &flags, target, &link)
+        }
+        _ => fail(sh, "ln: missing file operand".into(), 1),
+    }
+}
+
+/// One link `link` to `target` (into `link` when it is a directory).
+fn ln_one(sh: &mut Interp<'_>, flags: &str, target: &str, link: &str) -> i32 {
     let mut link_abs = path::join(&sh.cwd, link);
     if sh
         .tree
