@@ -56,6 +56,11 @@ pub(crate) struct Interp<'a> {
     /// The file `>>` last appended to, with its content: a script appending
     /// line by line writes the file once instead of copying it each time.
     appending: Option<Appending>,
+    /// The current command's words used the output of a command layerlab
+    /// could not simulate (`$(go env GOPATH)`): what they hold is unknown.
+    pub unknown_output: bool,
+    /// A command of this script was not simulated: files it would have made are missing.
+    pub ran_unsimulated: bool,
     /// Functions defined so far.
     functions: std::collections::HashMap<String, std::rc::Rc<Command>>,
     pub exit: Option<i32>,
@@ -95,6 +100,8 @@ impl<'a> Interp<'a> {
             stopped: false,
             functions: std::collections::HashMap::new(),
             appending: None,
+            unknown_output: false,
+            ran_unsimulated: false,
             exit: None,
             stdout: String::new(),
             stdin: String::new(),
@@ -379,6 +386,7 @@ impl<'a> Interp<'a> {
         words: &[String],
         redirects: &[Redirect],
     ) {
+        self.unknown_output = false;
         let argv: Vec<String> = words.iter().flat_map(|w| self.expand(w)).collect();
         let values: Vec<(String, String)> = assigns
             .iter()
@@ -717,6 +725,8 @@ impl<'a> Interp<'a> {
     fn capture(&mut self, script: &str) -> String {
         let outer = std::mem::take(&mut self.stdout);
         let (status, exit) = (self.status, self.exit);
+        let notes_before = self.notes.len();
+        let unknown_before = self.unknown_output;
         if let Ok(list) = parse_script(script) {
             if self.enter() {
                 self.conditional += 1;
@@ -729,6 +739,10 @@ impl<'a> Interp<'a> {
             self.exit = exit;
         }
         self.status = status;
+        let unknown = self.notes[notes_before..]
+            .iter()
+            .any(|n| n.starts_with("not simulated: "));
+        self.unknown_output = unknown_before || unknown;
         std::mem::replace(&mut self.stdout, outer)
     }
 }

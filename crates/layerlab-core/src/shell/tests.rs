@@ -460,3 +460,31 @@ fn here_documents_feed_standard_input() {
     assert_eq!(file(&t, "/tmp/c.conf"), "name=app\n  kept\n");
     assert_eq!(file(&t, "/tmp/d"), "app\n");
 }
+
+#[test]
+fn tests_of_unknown_output_are_assumed_true() {
+    let mut t = base();
+    let out = run_in(
+        &mut t,
+        "set -e; go telemetry off && [ \"$(go telemetry)\" = \"off\" ] || { echo failed; exit 1; }; echo ok > /tmp/ok",
+        false,
+    );
+    assert_eq!(out.exit_code, 0, "{out:?}");
+    assert!(t.exists("/tmp/ok"));
+    assert!(out.notes.iter().any(|n| n.contains("assumed true")));
+    // Output layerlab knows is still tested for real.
+    let out = run_in(&mut t, "[ \"$(echo on)\" = \"off\" ]", false);
+    assert_eq!(out.exit_code, 1);
+}
+
+#[test]
+fn tr_translates_deletes_and_squeezes() {
+    let mut t = base();
+    let out = run_in(
+        &mut t,
+        "a=$(echo idle3 | tr -d 3); b=$(echo Hello | tr a-z A-Z); c=$(echo 'a  b' | tr -s ' '); echo \"$a $b $c\" > /tmp/tr",
+        false,
+    );
+    assert_eq!(out.exit_code, 0, "{out:?}");
+    assert_eq!(file(&t, "/tmp/tr"), "idle HELLO a b\n");
+}

@@ -21,6 +21,7 @@ mod net;
 mod npm;
 mod pip;
 mod sized;
+mod text;
 mod users;
 mod verify;
 
@@ -150,6 +151,7 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         "git" if args.first().map(String::as_str) == Some("clone") => git_clone(sh, &args[1..]),
         "tar" => tar(sh, args),
         "dd" => dd(sh, args),
+        "tr" => text::tr(sh, args),
         "gpg" | "gpg2" => gpg(sh, args),
         "gpgconf" => 0,
         "sha256sum" | "sha512sum" => checksum(sh, name, args),
@@ -283,6 +285,7 @@ fn other(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
     ));
     // What that command installed is unknown now: stop treating missing programs as errors.
     sh.strict_path = false;
+    sh.ran_unsimulated = true;
     0
 }
 
