@@ -214,12 +214,12 @@ fn deleting_in_a_later_run_does_not_shrink_the_image_but_the_same_run_does() {
     assert_eq!(size(same), 0);
 }
 
-#[test]
-fn apt_get_uses_the_release_data_and_needs_its_lists() {
+/// An executor with a small "bookworm" release (`data` in the TSV format) and
+/// a tree whose dpkg status lists `installed`.
+fn bookworm(data: &str, lists_bytes: u64, installed: &str) -> (ShellExecutor, Tree) {
     use crate::catalog::debian::Release;
-    let data = "# h\napp\t1\t100\toptional\t\tlib\tdoc\t\t/usr/bin/app\nlib\t1\t1000\toptional\t\t\t\t\t\ndoc\t1\t5000\toptional\t\t\t\t\t\n";
     let mut release = Release::from_tsv("bookworm", data);
-    release.lists_bytes = 20_000;
+    release.lists_bytes = lists_bytes;
     let mut releases = crate::catalog::debian::Releases::new();
     releases.add_parsed(release);
     let exec = ShellExecutor::with_debian(std::sync::Arc::new(releases));
@@ -230,12 +230,20 @@ fn apt_get_uses_the_release_data_and_needs_its_lists() {
         Content::bytes(&b"ID=debian\nVERSION_CODENAME=bookworm\n"[..]),
     )
     .unwrap();
+    let status = format!("Package: {installed}\nStatus: install ok installed\n\n");
     t.write_file(
         "/var/lib/dpkg/status",
         Meta::FILE,
-        Content::bytes(&b"Package: lib\nStatus: install ok installed\n\n"[..]),
+        Content::bytes(status.into_bytes()),
     )
     .unwrap();
+    (exec, t)
+}
+
+#[test]
+fn apt_get_uses_the_release_data_and_needs_its_lists() {
+    let data = "# h\napp\t1\t100\toptional\t\tlib\tdoc\t\t/usr/bin/app\nlib\t1\t1000\toptional\t\t\t\t\t\ndoc\t1\t5000\toptional\t\t\t\t\t\n";
+    let (exec, mut t) = bookworm(data, 20_000, "lib");
     let _ = t.remove("/var/lib/apt/lists/a");
     let _ = t.remove("/var/lib/apt/lists/b");
     let run = |t: &mut Tree, script: &str| exec.run(script_ctx(t, script, "/", vec![]));
@@ -487,4 +495,23 @@ fn tr_translates_deletes_and_squeezes() {
     );
     assert_eq!(out.exit_code, 0, "{out:?}");
     assert_eq!(file(&t, "/tmp/tr"), "idle HELLO a b\n");
+}
+
+/// The docker-library pattern: build tools installed, used, then marked
+/// auto and purged with `--auto-remove`, keeping what was manual before.
+#[test]
+fn apt_mark_and_purge_auto_remove_take_the_build_tools_away() {
+    let data = "# h\ngcc\t1\t30000\toptional\t\tlibgcc\t\t\t/usr/bin/gcc\nlibgcc\t1\t2000\toptional\t\t\t\t\t\ncurl\t1\t500\toptional\t\t\t\t\t/usr/bin/curl\n";
+    let (exec, mut t) = bookworm(data, 1_000, "base-files");
+    let script = "set -e; apt-get update; apt-get install -y curl; \
+        savedAptMark=\"$(apt-mark showmanual)\"; \
+        apt-get install -y --no-install-recommends gcc; \
+        apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark; \
+        apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false";
+    let out = exec.run(script_ctx(&mut t, script, "/", vec![]));
+    assert_eq!(out.exit_code, 0, "{out:?}");
+    assert!(t.exists("/usr/bin/curl"), "curl was manual before: kept");
+    assert!(!t.exists("/usr/bin/gcc"), "gcc and libgcc: removed");
+    let status = file(&t, "/var/lib/dpkg/status");
+    assert!(status.contains("Package: curl\n") && !status.contains("Package: libgcc\n"));
 }

@@ -73,10 +73,22 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         }
         return None;
     };
-    let action = args.iter().find(|a| !a.starts_with('-'))?.clone();
+    // `-o NAME=VALUE` sets an apt option: its value is not a package.
+    let options: Vec<&str> = args
+        .windows(2)
+        .filter(|w| w[0] == "-o")
+        .map(|w| w[1].as_str())
+        .collect();
+    let recommends_important = !options
+        .iter()
+        .any(|o| o.eq_ignore_ascii_case("APT::AutoRemove::RecommendsImportant=false"));
+    let action = args
+        .iter()
+        .find(|a| !a.starts_with('-') && !options.contains(&a.as_str()))?
+        .clone();
     let packages: Vec<String> = args
         .iter()
-        .filter(|a| !a.starts_with('-') && **a != action)
+        .filter(|a| !a.starts_with('-') && **a != action && !options.contains(&a.as_str()))
         .map(|p| p.split('=').next().unwrap_or(p).to_owned())
         .collect();
     Some(match action.as_str() {
@@ -87,8 +99,18 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
             &packages,
             !args.iter().any(|a| a == "--no-install-recommends"),
         ),
-        "remove" | "purge" => remove(sh, rel, &packages),
-        "autoremove" => autoremove(sh, rel),
+        "remove" | "purge" => {
+            let code = remove(sh, rel, &packages);
+            if args
+                .iter()
+                .any(|a| a == "--auto-remove" || a == "--autoremove")
+            {
+                autoremove(sh, rel, recommends_important)
+            } else {
+                code
+            }
+        }
+        "autoremove" => autoremove(sh, rel, recommends_important),
         "clean" | "autoclean" => {
             let _ = sh.tree.remove("/var/cache/apt/archives");
             let _ = sh
@@ -191,6 +213,50 @@ fn remove(sh: &mut Interp<'_>, rel: &Release, names: &[String]) -> i32 {
     0
 }
 
+/// `apt-mark auto|manual|showmanual|showauto NAMES`: apt's record of which
+/// packages were installed only as dependencies (what autoremove may take).
+/// Names may be patterns (`'.*'`): they then match every installed package.
+pub(super) fn mark(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
+    let action = args.iter().find(|a| !a.starts_with('-'))?.clone();
+    let names: Vec<&String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') && **a != action)
+        .collect();
+    let have = installed(sh);
+    let mut auto = dpkg_state::auto_installed(sh);
+    let pattern = |n: &str| n.contains(['*', '?', '[', '^', '$', '+']);
+    let chosen: BTreeSet<String> = have
+        .iter()
+        .filter(|p| names.iter().any(|n| pattern(n) || n == p))
+        .cloned()
+        .collect();
+    match action.as_str() {
+        "auto" | "markauto" => {
+            auto.extend(chosen);
+            dpkg_state::write_auto(sh, &auto);
+        }
+        "manual" | "unmarkauto" => {
+            auto.retain(|p| !chosen.contains(p));
+            dpkg_state::write_auto(sh, &auto);
+        }
+        "showmanual" => {
+            let text: String = have
+                .iter()
+                .filter(|p| !auto.contains(*p))
+                .map(|p| format!("{p}\n"))
+                .collect();
+            super::out(sh, &text);
+        }
+        "showauto" => {
+            let text: String = auto.iter().map(|p| format!("{p}\n")).collect();
+            super::out(sh, &text);
+        }
+        "hold" | "unhold" => {}
+        _ => return None,
+    }
+    Some(0)
+}
+
 /// Deletes the packages' files and records the dpkg run.
 fn remove_packages(sh: &mut Interp<'_>, rel: &Release, removed: &BTreeSet<String>) {
     if removed.is_empty() {
@@ -214,8 +280,9 @@ fn remove_packages(sh: &mut Interp<'_>, rel: &Release, removed: &BTreeSet<String
 
 /// `apt-get autoremove`: packages installed only as dependencies that nothing
 /// installed manually needs any more (Depends, Pre-Depends or, as apt keeps
-/// them by default, Recommends).
-fn autoremove(sh: &mut Interp<'_>, rel: &Release) -> i32 {
+/// them by default, Recommends, unless `APT::AutoRemove::RecommendsImportant`
+/// is false).
+fn autoremove(sh: &mut Interp<'_>, rel: &Release, recommends_important: bool) -> i32 {
     let have = installed(sh);
     let auto = dpkg_state::auto_installed(sh);
     let mut keep: BTreeSet<String> = BTreeSet::new();
@@ -229,7 +296,12 @@ fn autoremove(sh: &mut Interp<'_>, rel: &Release) -> i32 {
             continue;
         }
         let Some(pkg) = rel.get(&name) else { continue };
-        for group in pkg.depends.iter().chain(&pkg.recommends) {
+        let recommends: &[Vec<String>] = if recommends_important {
+            &pkg.recommends
+        } else {
+            &[]
+        };
+        for group in pkg.depends.iter().chain(recommends) {
             // The first installed alternative (or provider) satisfies the group.
             let hit = group.iter().find_map(|alt| {
                 if have.contains(alt) {

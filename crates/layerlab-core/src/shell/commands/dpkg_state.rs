@@ -100,6 +100,11 @@ pub(super) fn record(
     let mut marks = auto_installed(sh);
     marks.retain(|n| !removed.contains(n));
     marks.extend(auto.iter().cloned());
+    write_auto(sh, &marks);
+}
+
+/// Writes apt's auto-installed marks.
+pub(super) fn write_auto(sh: &mut Interp<'_>, marks: &BTreeSet<String>) {
     let text: String = marks
         .iter()
         .map(|n| format!("Package: {n}\nArchitecture: amd64\nAuto-Installed: 1\n\n"))

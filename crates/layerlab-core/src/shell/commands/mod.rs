@@ -180,6 +180,10 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
             Some(code) => code,
             None => other(sh, argv),
         },
+        "apt-mark" => match apt::mark(sh, args) {
+            Some(code) => code,
+            None => other(sh, argv),
+        },
         "apt-get" | "apt" => match apt::run(sh, args) {
             Some(code) => code,
             None => other(sh, argv),
