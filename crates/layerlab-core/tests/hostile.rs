@@ -13,6 +13,10 @@ use layerlab_core::report::logs;
 use layerlab_core::shell::ShellExecutor;
 
 fn run(name: &str) -> (BuildResult, String) {
+    run_with(name, BuildOptions::default())
+}
+
+fn run_with(name: &str, options: BuildOptions) -> (BuildResult, String) {
     let dockerfile = hostile_inputs::cases()
         .into_iter()
         .find(|(n, _)| *n == name)
@@ -25,7 +29,7 @@ fn run(name: &str) -> (BuildResult, String) {
         dockerfile.as_bytes(),
         &Context::new(),
         &catalog,
-        &BuildOptions::default(),
+        &options,
         &mut CacheStore::new(),
         &ShellExecutor::default(),
     );
@@ -76,6 +80,16 @@ fn ten_thousand_run_lines_all_build() {
         .warnings
         .iter()
         .any(|w| w.message.contains("10001 layers")));
+    // The classic builder ran each RUN in a container over the layers and
+    // stopped where overlayfs did (Docker 18: `Step 126/129 … max depth exceeded`).
+    let classic = BuildOptions {
+        builder: layerlab_core::build::Builder::Classic,
+        ..BuildOptions::default()
+    };
+    let (result, _) = run_with("ten_thousand_runs", classic);
+    let error = result.error.expect("the classic build stops");
+    assert_eq!(error.message, "max depth exceeded");
+    assert_eq!(result.steps.last().unwrap().number, 126);
 }
 
 #[test]
