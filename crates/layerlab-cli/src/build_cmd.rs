@@ -110,15 +110,16 @@ pub fn load_catalog(explicit: Option<&Path>) -> Result<(Catalog, Option<PathBuf>
     }
 }
 
-/// A package-data directory (`debian`, `pypi`, `npm`): `$LAYERLAB_DATA/KIND`,
-/// or `data/KIND` of the checkout above the current directory or the binary.
-fn data_dir(kind: &str) -> Option<PathBuf> {
-    let from_env = std::env::var_os("LAYERLAB_DATA").map(|d| PathBuf::from(d).join(kind));
+/// The package-data directory (`debian/`, `pypi/`, `npm/`, `alpine/`):
+/// `$LAYERLAB_DATA`, or `data/` of the checkout above the current directory or
+/// the binary.
+fn data_dir() -> Option<PathBuf> {
+    let from_env = std::env::var_os("LAYERLAB_DATA").map(PathBuf::from);
     let above = |start: Option<PathBuf>| {
         start.and_then(|s| {
             s.ancestors()
-                .map(|a| a.join("data").join(kind))
-                .find(|p| p.is_dir())
+                .map(|a| a.join("data"))
+                .find(|p| p.join("debian").is_dir())
         })
     };
     from_env
@@ -127,49 +128,12 @@ fn data_dir(kind: &str) -> Option<PathBuf> {
         .or_else(|| above(std::env::current_exe().ok()))
 }
 
-/// Debian package data: read now, each release parsed only if a build needs it.
-pub fn load_debian() -> layerlab_core::catalog::debian::Releases {
-    let mut releases = layerlab_core::catalog::debian::Releases::new();
-    let Some(dir) = data_dir("debian") else {
-        return releases;
-    };
-    for name in layerlab_core::catalog::debian::RELEASES {
-        if let Ok(bytes) = std::fs::read(dir.join(format!("{name}.tsv.gz"))) {
-            let meta = std::fs::read(dir.join(format!("{name}.meta.json"))).unwrap_or_default();
-            releases.add(name, bytes, meta);
-        }
+/// RUN's executor with the package data found (none: package managers are noted).
+fn executor() -> ShellExecutor {
+    match data_dir() {
+        Some(dir) => ShellExecutor::from_data_dir(&dir),
+        None => ShellExecutor::default(),
     }
-    releases
-}
-
-/// Python package data (`data/pypi`).
-pub fn load_pypi() -> Option<layerlab_core::catalog::pypi::PyPi> {
-    let dir = data_dir("pypi")?;
-    let packages = std::fs::read_to_string(dir.join("packages.tsv")).ok()?;
-    let eras = std::fs::read_to_string(dir.join("eras.tsv")).ok()?;
-    Some(layerlab_core::catalog::pypi::PyPi::from_tsv(
-        &packages, &eras,
-    ))
-}
-
-/// Alpine package data (`data/alpine`).
-pub fn load_alpine() -> Option<layerlab_core::catalog::alpine::Alpine> {
-    use layerlab_core::catalog::alpine::{Alpine, Branch, BRANCHES};
-    let dir = data_dir("alpine")?;
-    let mut alpine = Alpine::default();
-    for name in BRANCHES {
-        let text = std::fs::read_to_string(dir.join(format!("{name}.tsv"))).ok()?;
-        alpine
-            .branches
-            .insert(name.to_owned(), Branch::from_tsv(name, &text));
-    }
-    Some(alpine)
-}
-
-/// npm package data (`data/npm`).
-pub fn load_npm() -> Option<layerlab_core::catalog::npm::Npm> {
-    let text = std::fs::read_to_string(data_dir("npm")?.join("packages.tsv")).ok()?;
-    Some(layerlab_core::catalog::npm::Npm::from_tsv(&text))
 }
 
 pub fn now_rfc3339() -> (String, i64) {
@@ -192,9 +156,12 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         )
     })?;
     let context = read_context(&args.context, store.dir())?;
-    let debian = std::sync::Arc::new(load_debian());
+    let executor = executor();
     let (catalog, _) = load_catalog(args.catalog.as_deref())?;
-    let catalog = catalog.with_debian(debian.clone());
+    let catalog = match &executor.debian {
+        Some(debian) => catalog.with_debian(debian.clone()),
+        None => catalog,
+    };
     let mut build_args = Vec::new();
     for a in &args.build_args {
         match a.split_once('=') {
@@ -235,13 +202,7 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         &catalog,
         &options,
         &mut cache,
-        &ShellExecutor {
-            debian: Some(debian),
-            pypi: load_pypi().map(std::sync::Arc::new),
-            npm: load_npm().map(std::sync::Arc::new),
-            alpine: load_alpine().map(std::sync::Arc::new),
-            ..ShellExecutor::default()
-        },
+        &executor,
     );
     store.save_cache(&cache)?;
     print_result(&result, &args, dockerfile.len() as u64);

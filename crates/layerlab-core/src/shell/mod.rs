@@ -55,7 +55,7 @@ pub type WantedReleases = std::sync::Arc<std::sync::Mutex<std::collections::BTre
 
 impl ShellExecutor {
     /// An executor with all the package data in a `data/` directory laid out as
-    /// the repository's (`debian/`, `pypi/`, `npm/`); a part that is missing is
+    /// the repository's (`debian/`, `pypi/`, `npm/`, `alpine/`); a part that is missing is
     /// left out (its package manager is then noted as not simulated).
     pub fn from_data_dir(dir: &std::path::Path) -> Self {
         use crate::catalog::{debian, npm::Npm, pypi::PyPi};

@@ -434,24 +434,14 @@ impl Parser {
                 _ => None,
             };
             if let Some((fd, op)) = op_redirect {
-                self.pos += 1;
-                let Some(Tok::Word(target)) = self.peek().cloned() else {
-                    return Err("Syntax error: redirection unexpected".into());
-                };
-                self.pos += 1;
-                redirects.push(Redirect { fd, op, target });
+                redirects.push(self.redirect(fd, op)?);
                 continue;
             }
             let Some(Tok::Word(w)) = self.peek().cloned() else {
                 break;
             };
             if let Some((fd, op)) = is_redirect_word(&w) {
-                self.pos += 1;
-                let Some(Tok::Word(target)) = self.peek().cloned() else {
-                    return Err("Syntax error: redirection unexpected".into());
-                };
-                self.pos += 1;
-                redirects.push(Redirect { fd, op, target });
+                redirects.push(self.redirect(fd, op)?);
                 continue;
             }
             // `name()` followed by a compound command defines a function.
@@ -501,6 +491,16 @@ impl Parser {
             words,
             redirects,
         })
+    }
+
+    /// A redirection: past its operator token, the target word.
+    fn redirect(&mut self, fd: u32, op: RedirOp) -> Result<Redirect, String> {
+        self.pos += 1;
+        let Some(Tok::Word(target)) = self.peek().cloned() else {
+            return Err("Syntax error: redirection unexpected".into());
+        };
+        self.pos += 1;
+        Ok(Redirect { fd, op, target })
     }
 
     fn if_command(&mut self) -> Result<Command, String> {
