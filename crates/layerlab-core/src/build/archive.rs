@@ -90,7 +90,7 @@ fn read_tar(bytes: &[u8]) -> Option<Vec<Entry>> {
                 path,
                 Node::Symlink {
                     meta,
-                    target: text(&h[157..257]),
+                    target: text(&h[157..257]).into(),
                 },
             )),
             b'1' => {

@@ -294,8 +294,9 @@ pub(crate) fn prepare(
             let argv = run.command.with_shell(&shell);
             let shell_form = matches!(run.command, crate::instructions::CommandLine::Shell(_));
             let args = state.args_in_effect();
-            let env_list: Vec<(String, String)> = state
-                .expansion_env()
+            // The same environment the instruction's words expand with.
+            let env_list: Vec<(String, String)> = ex
+                .env
                 .iter()
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect();

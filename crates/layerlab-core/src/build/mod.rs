@@ -228,6 +228,7 @@ pub fn build(
         .sum();
     let instruction_count = result.instruction_count;
     result.steps.reserve(instruction_count);
+    cache.reserve(instruction_count);
     let context_fs = context_tree(context, &ignore);
     let mut runner = Runner {
         options,

@@ -443,6 +443,14 @@ impl Runner<'_> {
                 .history_ids
                 .push_back(Some(image_id.clone()).filter(|id| !id.is_empty()));
         }
+        // What the step result shows of the layer, taken before the layer
+        // itself moves into the cache record.
+        let layer_size = layer.as_ref().map_or(0, |l| l.size());
+        let makes_layer = layer.is_some();
+        let changes = layer
+            .as_ref()
+            .map(|l| l.docker_diff(&before))
+            .unwrap_or_default();
         match &record {
             Some(r) => {
                 status = StepStatus::Cached;
@@ -471,11 +479,11 @@ impl Runner<'_> {
                     CacheRecord {
                         image_id: image_id.clone(),
                         created: self.options.now.clone(),
-                        layer_size: layer.as_ref().map_or(0, |l| l.size()),
+                        layer_size,
                         duration_ms,
                         output: Some(Arc::new(StepOutput {
                             state: done.state.clone(),
-                            layer: layer.clone(),
+                            layer,
                         })),
                     },
                 );
@@ -488,10 +496,6 @@ impl Runner<'_> {
             ins.keyword.clone()
         };
         let miss_text = miss.as_ref().map(|m| m.explain(&ins.keyword));
-        let changes = layer
-            .as_ref()
-            .map(|l| l.docker_diff(&before))
-            .unwrap_or_default();
         self.remembered.push(prepared.inputs);
         self.result.steps.push(StepResult {
             number,
@@ -503,8 +507,8 @@ impl Runner<'_> {
             end_line: ins.end_line,
             onbuild,
             status,
-            makes_layer: layer.is_some(),
-            layer_size: layer.as_ref().map_or(0, |l| l.size()),
+            makes_layer,
+            layer_size,
             layer_digest,
             image_id,
             cache_key: key,

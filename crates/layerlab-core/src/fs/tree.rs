@@ -87,6 +87,11 @@ impl Content {
     }
 }
 
+/// A directory entry's name. Shared, not copied: changing one file in a
+/// directory copies the map's leaf, and with `Arc<str>` keys that copy only
+/// bumps reference counts instead of allocating every sibling's name again.
+pub type Name = Arc<str>;
+
 /// A directory entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
@@ -96,11 +101,11 @@ pub enum Node {
     },
     Dir {
         meta: Meta,
-        entries: OrdMap<String, Node>,
+        entries: OrdMap<Name, Node>,
     },
     Symlink {
         meta: Meta,
-        target: String,
+        target: Arc<str>,
     },
 }
 
@@ -123,7 +128,7 @@ impl Node {
                 uid: 0,
                 gid: 0,
             },
-            target: target.to_owned(),
+            target: target.into(),
         }
     }
 
@@ -259,7 +264,7 @@ impl Tree {
     fn with_dir<T>(
         &mut self,
         dir: &str,
-        f: impl FnOnce(&mut OrdMap<String, Node>) -> Result<T, FsError>,
+        f: impl FnOnce(&mut OrdMap<Name, Node>) -> Result<T, FsError>,
     ) -> Result<T, FsError> {
         let mut node = &mut self.root;
         for comp in components(dir) {
@@ -282,7 +287,7 @@ impl Tree {
             self.root = node;
             return Ok(());
         }
-        let name = super::path::base_name(path).to_owned();
+        let name: Name = super::path::base_name(path).into();
         self.with_dir(parent(path), |entries| {
             entries.insert(name, node);
             Ok(())

@@ -54,7 +54,7 @@ fn bytecode_bytes(pkg: &crate::catalog::debian::Package) -> u64 {
 /// Whether the image lists an apt source besides Debian's own.
 fn third_party_sources(sh: &Interp<'_>) -> bool {
     matches!(sh.tree.get("/etc/apt/sources.list.d"), Some(Node::Dir { entries, .. })
-        if entries.keys().any(|k| k != "debian.sources"))
+        if entries.keys().any(|k| &**k != "debian.sources"))
 }
 
 fn has_lists(sh: &Interp<'_>) -> bool {

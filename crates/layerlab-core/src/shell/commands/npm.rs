@@ -69,7 +69,7 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
     };
     let modules = sh.abs("node_modules");
     let installed: Vec<String> = match sh.tree.get(&modules) {
-        Some(Node::Dir { entries, .. }) => entries.keys().cloned().collect(),
+        Some(Node::Dir { entries, .. }) => entries.keys().map(|k| k.to_string()).collect(),
         _ => Vec::new(),
     };
     let (set, unknown) = data.install_set(&roots, &installed);
