@@ -6,12 +6,19 @@ sources list, state directory and cache (the machine's own apt set-up is not
 touched), taking the archive URI from the machine's apt configuration, and
 fetches the release's Packages and Contents indices (amd64 and all). From them it writes, per
 binary package: name, version, Installed-Size (KiB), priority, Essential,
-Depends (Pre-Depends included), Recommends, Provides, and the programs the
-package puts on PATH (from Contents). A <release>.meta.json records where the
+Depends (Pre-Depends included), Recommends, Provides, the programs the
+package puts on PATH (from Contents), and where its files go: the directories
+(three levels deep at most) holding at least 5% of its files, with their file
+counts (from Contents; at most four, e.g. `usr/lib/x86_64-linux-gnu:12;usr/share/doc:3`).
+Installed-Size is shared out over them by file count, an estimate: the
+indices give no per-file sizes. A <release>.meta.json records where the
 figures come from (the InRelease date and index names) and the size of the
 indices `apt-get update` stores under /var/lib/apt/lists.
 
-Usage: scripts/catalog/debian_packages.py [OUT_DIR]   (default: data/debian)
+Usage: scripts/catalog/debian_packages.py [OUT_DIR] [--lists DIR]
+  OUT_DIR   default: data/debian
+  --lists   read the indices from an apt lists directory fetched before
+            (by this script's private `apt-get update`) instead of fetching
 """
 import gzip
 import json
@@ -20,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter, defaultdict
 
 RELEASES = ["bullseye", "bookworm", "trixie"]
 PATH_DIRS = ("usr/bin/", "bin/", "usr/sbin/", "sbin/", "usr/local/bin/")
@@ -93,33 +101,62 @@ def packages(text):
             yield fields
 
 
+def dir_group(path):
+    """The directory a file counts under: its own, cut to three levels."""
+    return "/".join(path.split("/")[:-1][:3])
+
+
+def dirs_column(counts):
+    """`dir:count;…` for the directories holding >= 5% of a package's files (at most four)."""
+    total = sum(counts.values())
+    if not total:
+        return ""
+    keep = [(d, n) for d, n in counts.most_common(4) if n * 20 >= total and d]
+    return ";".join(f"{d}:{n}" for d, n in keep)
+
+
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "data", "debian")
+    args = [a for a in sys.argv[1:] if a != "--lists"]
+    given_lists = None
+    if "--lists" in sys.argv:
+        given_lists = sys.argv[sys.argv.index("--lists") + 1]
+        args.remove(given_lists)
+    out_dir = args[0] if args else os.path.join(os.path.dirname(__file__), "..", "..", "data", "debian")
     os.makedirs(out_dir, exist_ok=True)
-    uri = archive_uri()
     with tempfile.TemporaryDirectory() as work:
-        for d in ["lists/partial", "cache/archives/partial"]:
-            os.makedirs(os.path.join(work, d))
-        with open(os.path.join(work, "contents.conf"), "w") as f:
-            f.write(CONTENTS_CONF)
-        with open(os.path.join(work, "sources.list"), "w") as f:
-            for rel in RELEASES:
-                f.write(f"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] {uri} {rel} main\n")
-        apt(work, "update")
-        lists = os.path.join(work, "lists")
+        if given_lists:
+            lists = given_lists
+        else:
+            uri = archive_uri()
+            for d in ["lists/partial", "cache/archives/partial"]:
+                os.makedirs(os.path.join(work, d))
+            with open(os.path.join(work, "contents.conf"), "w") as f:
+                f.write(CONTENTS_CONF)
+            with open(os.path.join(work, "sources.list"), "w") as f:
+                for rel in RELEASES:
+                    f.write(f"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] {uri} {rel} main\n")
+            apt(work, "update")
+            lists = os.path.join(work, "lists")
         files = os.listdir(lists)
         for rel in RELEASES:
             pick = lambda part: next(os.path.join(lists, f) for f in files if f"_dists_{rel}_" in f and part in f)
             inrelease = open(pick("InRelease"), encoding="utf-8", errors="replace").read()
             date = re.search(r"^Date:\s*(.+)$", inrelease, re.M).group(1)
             bins = {}
+            dirs = defaultdict(Counter)
             contents = cat(pick("Contents-amd64")) + "\n" + cat(pick("Contents-all"))
             for line in contents.splitlines():
                 path, _, owners = line.rpartition(" ")
                 path = path.strip()
-                if path.startswith(PATH_DIRS) and path.count("/") <= 2:
-                    for owner in owners.split(","):
-                        bins.setdefault(owner.rsplit("/", 1)[-1], []).append("/" + path)
+                if not path:
+                    continue
+                group = dir_group(path)
+                is_program = path.startswith(PATH_DIRS) and path.count("/") <= 2
+                for owner in owners.split(","):
+                    name = owner.rsplit("/", 1)[-1]
+                    dirs[name][group] += 1
+                    if is_program:
+                        bins.setdefault(name, []).append("/" + path)
             rows = []
             for p in packages(cat(pick("binary-amd64_Packages"))):
                 name = p["Package"]
@@ -134,9 +171,10 @@ def main():
                     ",".join(names(p.get("Recommends", ""))),
                     ",".join(names(p.get("Provides", ""))),
                     " ".join(sorted(set(bins.get(name, [])))),
+                    dirs_column(dirs.get(name, Counter())),
                 ]))
             rows.sort()
-            header = "# name\tversion\tinstalled_size_kib\tpriority\tessential\tdepends\trecommends\tprovides\tpath_programs\n"
+            header = "# name\tversion\tinstalled_size_kib\tpriority\tessential\tdepends\trecommends\tprovides\tpath_programs\tdirs\n"
             with gzip.GzipFile(os.path.join(out_dir, f"{rel}.tsv.gz"), "wb", mtime=0) as f:
                 f.write((header + "\n".join(rows) + "\n").encode())
             lists_size = sum(os.path.getsize(os.path.join(lists, f)) for f in files if f"_dists_{rel}_" in f and "Contents" not in f)

@@ -83,7 +83,7 @@ fn initial_state() -> AppState {
             },
         };
     }
-    if let Some(saved) = browser::load_autosave().and_then(|s| share::decode(&s).ok()) {
+    if let Some(saved) = browser::load_autosave().and_then(|s| share::from_autosave(&s).ok()) {
         return AppState::from_snapshot(saved);
     }
     AppState::default()
@@ -103,18 +103,12 @@ pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let config = use_memo((), |_| embed_config());
     let pending = use_mut_ref(|| None::<Timeout>);
-    // What the window listeners need of the latest render.
-    let latest = use_mut_ref(|| (String::new(), serde_json::Value::Null, 0.0f64));
-    {
-        let mut l = latest.borrow_mut();
-        l.0 = share::encode(&state.snapshot());
-        l.1 = state
-            .result
-            .as_ref()
-            .map(|r| layerlab_core::report::json::summary(r))
-            .unwrap_or_default();
-        l.2 = state.last_build_ms;
-    }
+    // The latest render's state, for the window listeners and the debounce.
+    // Only a handle is kept: the share link and the summary are made when
+    // asked for, not on every render (compressing a 650-line file on each
+    // keystroke cost more than building it).
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
 
     // Rebuild after typing stops.
     let on_edit = {
@@ -123,7 +117,7 @@ pub fn app() -> Html {
         let latest = latest.clone();
         Callback::from(move |_| {
             let dispatcher = dispatcher.clone();
-            let delay = if latest.borrow().2 < FAST_BUILD_MS {
+            let delay = if latest.borrow().last_build_ms < FAST_BUILD_MS {
                 0
             } else {
                 DEBOUNCE_MS
@@ -138,7 +132,7 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         let latest = latest.clone();
         Rc::new(move || {
-            let link = format!("#s={}", latest.borrow().0);
+            let link = format!("#s={}", share::encode(&latest.borrow().snapshot()));
             browser::set_hash(&link);
             browser::copy_to_clipboard(&browser::href());
             dispatcher.dispatch(Action::Notice(Some(
@@ -189,7 +183,7 @@ pub fn app() -> Html {
     {
         let snapshot = state.snapshot();
         use_effect_with(snapshot, |s| {
-            browser::save_autosave(&share::encode(s));
+            browser::save_autosave(&share::to_autosave(s));
         });
     }
 
@@ -265,7 +259,13 @@ pub fn app() -> Html {
                         else {
                             return;
                         };
-                        let summary = latest.borrow().1.to_string();
+                        let summary = latest
+                            .borrow()
+                            .result
+                            .as_ref()
+                            .map(|r| layerlab_core::report::json::summary(r))
+                            .unwrap_or_default()
+                            .to_string();
                         if let Ok(value) = js_sys::JSON::parse(&summary) {
                             let origin = m.origin();
                             let target = if origin.is_empty() || origin == "null" {

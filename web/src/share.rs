@@ -33,6 +33,26 @@ pub fn encode(snapshot: &Snapshot) -> String {
     )
 }
 
+/// The autosave form: the snapshot as plain JSON. Written on every change,
+/// so it skips the compression a link needs (localStorage is not a URL).
+pub fn to_autosave(snapshot: &Snapshot) -> String {
+    serde_json::to_string(snapshot).unwrap_or_default()
+}
+
+/// Reads an autosave: plain JSON, or a link-form string (what earlier
+/// versions saved).
+pub fn from_autosave(text: &str) -> Result<Snapshot, String> {
+    if !text.starts_with('{') {
+        return decode(text);
+    }
+    let snapshot: Snapshot =
+        serde_json::from_str(text).map_err(|_| "the autosave is damaged (bad data)")?;
+    if snapshot.files.is_empty() {
+        return Err("the autosave holds no files".into());
+    }
+    Ok(snapshot)
+}
+
 /// Reads what [`encode`] wrote; the error says what is wrong with the link.
 pub fn decode(text: &str) -> Result<Snapshot, String> {
     let (version, data) = text
@@ -83,5 +103,19 @@ mod tests {
         assert!(decode("2.abc").unwrap_err().contains("newer"));
         assert!(decode("1.!!!").is_err());
         assert!(decode("nonsense").is_err());
+    }
+
+    #[test]
+    fn autosave_reads_its_json_and_the_older_link_form() {
+        let s = Snapshot {
+            v: 1,
+            files: vec![("Dockerfile".into(), "FROM alpine\n".into())],
+            builder: String::new(),
+            catalog_date: None,
+        };
+        assert_eq!(from_autosave(&to_autosave(&s)).unwrap(), s);
+        assert_eq!(from_autosave(&encode(&s)).unwrap(), s);
+        assert!(from_autosave("{\"v\":1,\"files\":[]").is_err());
+        assert!(from_autosave("{\"v\":1,\"files\":[],\"builder\":\"\"}").is_err());
     }
 }

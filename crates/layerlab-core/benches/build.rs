@@ -5,7 +5,9 @@
 //! - the same with RUN simulated by the shell and package managers (with the
 //!   repository's package data from `data/`);
 //! - a rebuild of a 300-line Dockerfile after a one-line edit to its last
-//!   instruction, against a warm cache (everything before it is a hit).
+//!   instruction, against a warm cache (everything before it is a hit);
+//! - the same for the longest real-world file (moby's, 649 lines) with RUN
+//!   simulated, as the playground rebuilds it on each keystroke.
 
 mod common;
 
@@ -126,6 +128,40 @@ fn rebuild_300_lines_after_editing_the_last(bencher: Bencher) {
                 &NoopExecutor,
             );
             assert_eq!(result.steps.iter().filter(|s| s.miss.is_some()).count(), 1);
+            divan::black_box(result)
+        });
+}
+
+#[divan::bench(sample_count = 30)]
+fn rebuild_longest_realworld_file_with_the_shell(bencher: Bencher) {
+    let path = shared().join("conformance/realworld/files/moby+moby/Dockerfile");
+    let text = std::fs::read_to_string(path).unwrap();
+    // An edit that keeps the file building: a character typed into a last LABEL.
+    let before = format!("{}\nLABEL edit=x\n", text.trim_end());
+    let after = format!("{}\nLABEL edit=x1\n", text.trim_end());
+    let catalog = catalog();
+    let options = BuildOptions::default();
+    let ctx = Context::stub_for(before.as_bytes());
+    let executor = layerlab_core::shell::ShellExecutor::from_data_dir(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data"),
+    );
+    bencher
+        .with_inputs(|| {
+            let mut cache = CacheStore::new();
+            build(
+                before.as_bytes(),
+                &ctx,
+                &catalog,
+                &options,
+                &mut cache,
+                &executor,
+            );
+            cache
+        })
+        .bench_local_refs(|cache| {
+            let result = build(after.as_bytes(), &ctx, &catalog, &options, cache, &executor);
+            assert_eq!(result.steps.iter().filter(|s| s.miss.is_some()).count(), 1);
+
             divan::black_box(result)
         });
 }

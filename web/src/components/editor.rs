@@ -78,19 +78,37 @@ fn highlight_line(line: &str, first_of_instruction: bool) -> Html {
     html! { <>{ for parts }</> }
 }
 
+#[derive(Properties, PartialEq)]
+struct LineProps {
+    text: AttrValue,
+    first_of_instruction: bool,
+    dockerfile: bool,
+}
+
+/// One highlighted line. A component of its own so that a keystroke
+/// re-renders only the line it changed: Yew compares the props of the others
+/// and keeps their spans.
+#[function_component(Line)]
+fn line(props: &LineProps) -> Html {
+    let body = if props.dockerfile {
+        highlight_line(&props.text, props.first_of_instruction)
+    } else {
+        html! { { props.text.clone() } }
+    };
+    html! { <>{ body }{ "\n" }</> }
+}
+
 fn highlighted(text: &str, is_dockerfile: bool) -> Html {
     let mut continued = false;
     let lines = text.split('\n').map(|line| {
-        let body = if is_dockerfile {
-            highlight_line(line, !continued && !line.trim().is_empty())
-        } else {
-            html! { { line } }
-        };
+        let first_of_instruction = is_dockerfile && !continued && !line.trim().is_empty();
         let t = line.trim_end();
         if !t.trim_start().starts_with('#') && !t.is_empty() {
             continued = t.ends_with('\\');
         }
-        html! { <>{ body }{ "\n" }</> }
+        html! {
+            <Line text={AttrValue::from(line.to_owned())} {first_of_instruction} dockerfile={is_dockerfile} />
+        }
     });
     html! { <>{ for lines }</> }
 }
@@ -293,9 +311,14 @@ pub fn editor(props: &EditorProps) -> Html {
             </div>
             <div class={classes!("cm-host", (!*cm_ready).then_some("hidden"))} ref={cm_host} data-file={name.clone()} id="cm-editor" />
             <div class={classes!("code", (*cm_ready).then_some("hidden"))} data-file={name.clone()}>
-                <div class="gutter" ref={gutter_ref} aria-hidden="true">{ for gutter }</div>
+                // Hidden while CodeMirror shows the file: no highlighting to redo then.
+                <div class="gutter" ref={gutter_ref} aria-hidden="true">
+                    if !*cm_ready { { for gutter } }
+                </div>
                 <div class="code-area">
-                    <pre class="highlight" ref={highlight_ref} aria-hidden="true">{ highlighted(&text, is_dockerfile) }</pre>
+                    <pre class="highlight" ref={highlight_ref} aria-hidden="true">
+                        if !*cm_ready { { highlighted(&text, is_dockerfile) } }
+                    </pre>
                     <textarea id="source" spellcheck="false" autocomplete="off" aria-label={format!("Contents of {name}")}
                         readonly={props.readonly} value={text} {oninput} {onscroll} />
                 </div>

@@ -190,7 +190,10 @@ impl MissReason {
 #[derive(Clone, Debug)]
 pub struct StepOutput {
     pub state: Arc<StageState>,
-    pub layer: Option<LayerDiff>,
+    pub layer: Option<Arc<LayerDiff>>,
+    /// The layer's digest (hashing every change of a big layer again on each
+    /// hit was most of a warm rebuild).
+    pub layer_digest: Option<String>,
 }
 
 /// One cached step.

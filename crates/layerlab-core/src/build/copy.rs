@@ -160,6 +160,13 @@ pub(crate) struct CopyRequest<'a> {
     /// Heredoc sources: name → (body, already expanded/chomped).
     pub heredocs: &'a [(String, Vec<u8>)],
     pub from_context: bool,
+    /// Whether `source` holds every file it really would: false for an image
+    /// (the catalog summarises its files) and for a stage after a command
+    /// layerlab could not simulate. A missing source is then noted and
+    /// skipped instead of failing the build, since Docker may well find it.
+    pub source_complete: bool,
+    /// The `--from` reference, for that note.
+    pub from: Option<&'a str>,
     pub parents: bool,
     pub exclude: &'a [String],
 }
@@ -239,7 +246,18 @@ pub(crate) fn plan_copy(req: &CopyRequest<'_>) -> Result<CopyPlan, String> {
         }
     }
     if let Some(first) = missing.first() {
-        return Err(format!("failed to compute cache key: failed to calculate checksum of ref: \"{first}\": not found"));
+        if req.source_complete {
+            return Err(format!("failed to compute cache key: failed to calculate checksum of ref: \"{first}\": not found"));
+        }
+        let from = req.from.unwrap_or("the source");
+        plan.notes.push(format!(
+            "not simulated: {} is not in {from}'s files as layerlab knows them (a command it could not simulate, or the image's own files, may hold it); copied nothing for it",
+            missing.join(", ")
+        ));
+        if matched.is_empty() {
+            plan.label = format!("dir:{}", crate::fs::hex(&Sha256::digest(b"")));
+            return Ok(plan);
+        }
     }
     if matched.is_empty() {
         return Err(format!(

@@ -58,7 +58,9 @@ pub(crate) struct Prepared {
 pub(crate) struct Sources<'a> {
     pub context: &'a Tree,
     /// Resolves `--from=X` to a filesystem (a built stage or an image).
-    pub stage_tree: &'a dyn Fn(&str) -> Result<Tree, String>,
+    /// A stage's or image's files for `--from`, and whether they are all
+    /// known (see [`crate::build::copy::CopyRequest::source_complete`]).
+    pub stage_tree: &'a dyn Fn(&str) -> Result<SourceFiles, String>,
     pub builder: Builder,
     pub build_args: &'a [(String, String)],
     pub global: &'a Env,
@@ -143,6 +145,9 @@ fn heredoc_body(doc: &crate::syntax::Heredoc, env: &Env) -> Result<Vec<u8>, Stri
     }
     Ok(text.into_bytes())
 }
+
+/// A `--from` source's files, and whether layerlab knows all of them.
+pub(crate) type SourceFiles = (Tree, bool);
 
 pub(crate) fn prepare(
     ins: &Instruction,
@@ -378,12 +383,13 @@ fn prepare_copy(
         .map(|s| resolve_owner(&state.tree, s))
         .transpose()?;
     let from_tree;
-    let (source, from_context) = match &c.from {
+    let (source, from_context, source_complete) = match &c.from {
         Some(f) => {
-            from_tree = (sources.stage_tree)(f)?;
-            (&from_tree, false)
+            let (tree, complete) = (sources.stage_tree)(f)?;
+            from_tree = tree;
+            (&from_tree, false, complete)
         }
-        None => (sources.context, true),
+        None => (sources.context, true, true),
     };
     let mut heredocs = Vec::new();
     for doc in &c.heredocs {
@@ -400,6 +406,8 @@ fn prepare_copy(
         chmod: chmod.as_deref(),
         heredocs: &heredocs,
         from_context,
+        source_complete,
+        from: c.from.as_deref(),
         parents: c.parents,
         exclude: &c.exclude,
     })?;

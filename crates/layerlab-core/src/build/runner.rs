@@ -257,17 +257,22 @@ impl Runner<'_> {
         Ok(())
     }
 
-    fn stage_tree(&self, reference: &str, current: usize) -> Result<Tree, String> {
+    /// The files `--from=reference` copies from, and whether they are all
+    /// known: a stage's are unless one of its steps ran a command layerlab
+    /// could not simulate; an image's never are (the catalog summarises them).
+    fn stage_tree(&self, reference: &str, current: usize) -> Result<(Tree, bool), String> {
         match resolve_ref(self.stages, current, reference, false)? {
             SourceRef::Stage(i) => self
                 .built
                 .get(&i)
-                .map(|d| d.state.tree.clone())
+                .map(|d| (d.state.tree.clone(), d.state.programs_known))
                 .ok_or_else(|| format!("stage {reference} was not built")),
-            SourceRef::Image(r) => Ok(self
-                .catalog
-                .base_image(&r, self.options.catalog_date.as_deref())
-                .tree),
+            SourceRef::Image(r) => Ok((
+                self.catalog
+                    .base_image(&r, self.options.catalog_date.as_deref())
+                    .tree,
+                false,
+            )),
         }
     }
 
@@ -319,10 +324,12 @@ impl Runner<'_> {
         let mut status = StepStatus::Built;
         let mut miss = None;
         let mut layer = None;
+        let mut reused_digest = None;
         let reused = record.as_ref().and_then(|r| r.output.clone());
         if let Some(out) = reused {
             done.state = out.state.clone();
             layer = out.layer.clone();
+            reused_digest = out.layer_digest.clone();
         } else {
             // The classic builder runs RUN/COPY/ADD in a container over the image's
             // layers; overlayfs refuses to stack them past its depth limit.
@@ -392,7 +399,7 @@ impl Runner<'_> {
         }
         let layer = match layer {
             Some(l) => Some(l),
-            None if prepared.makes_layer => Some(diff(&before, &done.state.tree)),
+            None if prepared.makes_layer => Some(Arc::new(diff(&before, &done.state.tree))),
             None => None,
         };
         // History and rootfs, then the step's image ID.
@@ -409,7 +416,7 @@ impl Runner<'_> {
         let keeps_history = !(matches!(ins.command, Command::Onbuild { .. })
             && self.options.builder == Builder::BuildKit);
         // The layer's digest, computed once (it hashes every change).
-        let layer_digest = layer.as_ref().map(crate::fs::LayerDiff::digest);
+        let layer_digest = reused_digest.or_else(|| layer.as_ref().map(|l| l.digest()));
         if record.as_ref().and_then(|r| r.output.as_ref()).is_none() {
             if keeps_history {
                 Arc::make_mut(&mut done.state)
@@ -484,6 +491,7 @@ impl Runner<'_> {
                         output: Some(Arc::new(StepOutput {
                             state: done.state.clone(),
                             layer,
+                            layer_digest: layer_digest.clone(),
                         })),
                     },
                 );

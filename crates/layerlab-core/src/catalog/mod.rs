@@ -143,6 +143,27 @@ pub struct Catalog {
     entries: Vec<CatalogEntry>,
     /// Debian package data: the programs of a base image's dpkg packages.
     debian: Option<std::sync::Arc<debian::Releases>>,
+    /// Base images made so far.
+    made: MadeBases,
+}
+
+/// Base images already made, by entry. Making one writes a block per
+/// installed package (a few ms for a Debian base), and every build's FROM
+/// asks again; the images are persistent trees, so handing out a clone is
+/// cheap. A cloned catalog starts empty (its Debian data may differ).
+#[derive(Default)]
+struct MadeBases(std::sync::Mutex<std::collections::HashMap<String, BaseImage>>);
+
+impl Clone for MadeBases {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for MadeBases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MadeBases")
+    }
 }
 
 /// Splits `[registry/][library/]name[:tag][@digest]` into (name, tag).
@@ -172,6 +193,7 @@ impl Catalog {
         Ok(Catalog {
             entries,
             debian: None,
+            made: MadeBases::default(),
         })
     }
 
@@ -179,6 +201,7 @@ impl Catalog {
     /// packages put on PATH (and a missing command can be `not found`).
     pub fn with_debian(mut self, releases: std::sync::Arc<debian::Releases>) -> Self {
         self.debian = Some(releases);
+        self.made = MadeBases::default();
         self
     }
 
@@ -211,7 +234,20 @@ impl Catalog {
     pub fn base_image(&self, reference: &str, date: Option<&str>) -> BaseImage {
         let (name, tag) = normalize_reference(reference);
         match self.lookup(reference, date) {
-            Some(entry) => base_from_entry(entry, self.release_for(entry)),
+            Some(entry) => {
+                let key = format!(
+                    "{}:{}@{}/{}",
+                    entry.image, entry.tag, entry.image_id, entry.as_of
+                );
+                let made = self.made.0.lock().ok().and_then(|m| m.get(&key).cloned());
+                made.unwrap_or_else(|| {
+                    let base = base_from_entry(entry, self.release_for(entry));
+                    if let Ok(mut m) = self.made.0.lock() {
+                        m.insert(key, base.clone());
+                    }
+                    base
+                })
+            }
             None => {
                 let config = ImageConfig::scratch();
                 BaseImage {
