@@ -74,15 +74,20 @@ def main():
                 header = line
                 continue
             f = line.rstrip("\n").split("\t")
-            f += [""] * (9 - len(f))
+            f += [""] * (10 - len(f))
             sizes[f[0]] = int(f[2] or 0)
             rows.append(f)
-    # python-pip's own files: bullseye's python3-pip is the same program.
+    # python-pip's own files: bullseye's python3-pip is the same program (its
+    # size and where its files go); python's, bullseye's python2's.
+    dirs = {r[0]: r[9] for r in rows}
+    counterpart = {"python": "python2", "python-pip": "python3-pip"}
     extra_rows = []
     for name, (version, kib, depends, recommends, programs) in EXTRA.items():
         if kib is None:
             kib = sizes.get("python3-pip", 0)
-        extra_rows.append([name, version, str(kib), "optional", "", depends, recommends, "", programs])
+        # (bionic's pip is Python 2's: its modules go under python2.7.)
+        where = dirs.get(counterpart[name], "").replace("usr/lib/python3:", "usr/lib/python2.7:")
+        extra_rows.append([name, version, str(kib), "optional", "", depends, recommends, "", programs, where])
     for r in rows:
         if r[0] in OVERRIDES:
             r[5], r[6] = OVERRIDES[r[0]]

@@ -27,6 +27,9 @@ pub struct Package {
     pub provides: Vec<String>,
     /// Absolute paths of the programs it installs on PATH.
     pub programs: Vec<String>,
+    /// Directories holding most of its files, with file counts (from
+    /// Contents), over which its size is shared out (see [`super::placement`]).
+    pub dirs: Vec<(String, u32)>,
 }
 
 /// A release's packages.
@@ -97,6 +100,7 @@ impl Release {
                     .filter(|p| !p.is_empty())
                     .map(str::to_owned)
                     .collect(),
+                dirs: super::placement::parse_dirs(get(9)),
             };
             for p in &pkg.provides {
                 release

@@ -12,6 +12,7 @@ mod accounts;
 pub mod alpine;
 pub mod debian;
 pub mod npm;
+pub mod placement;
 pub mod pypi;
 
 /// What installing `roots` adds, for package managers that install one copy
@@ -536,36 +537,41 @@ fn base_tree(entry: &CatalogEntry, release: Option<&debian::Release>) -> Tree {
     // The rest of the size: one block per installed package, in proportion to
     // its installed size (apk's from the scan, dpkg's from the Debian data),
     // where apt-get and apk keep the packages they install; else one block.
-    let weights: Vec<(&str, u64)> = entry
+    // Each package's block is then spread over the directories its files
+    // are in, where Debian's data says (see [`placement`]).
+    let weights: Vec<(&str, u64, &placement::Dirs)> = entry
         .packages
         .iter()
         .filter_map(|p| {
-            let size = match p.manager.as_deref() {
-                Some("apk") => p.installed_size_bytes,
-                Some("dpkg") => release
-                    .and_then(|r| r.get(&p.name))
-                    .map(|k| k.installed_size),
-                _ => None,
-            }?;
-            Some((p.name.as_str(), size))
+            let (size, dirs) = match p.manager.as_deref() {
+                Some("apk") => (p.installed_size_bytes?, &[][..]),
+                Some("dpkg") => {
+                    let known = release.and_then(|r| r.get(&p.name))?;
+                    (known.installed_size, &known.dirs[..])
+                }
+                _ => return None,
+            };
+            Some((p.name.as_str(), size, dirs))
         })
-        .filter(|(_, size)| *size > 0)
+        .filter(|(_, size, _)| *size > 0)
         .collect();
-    let total: u64 = weights.iter().map(|(_, w)| w).sum();
+    let total: u64 = weights.iter().map(|(_, w, _)| w).sum();
     if rest > 0 && total > 0 {
         let mut left = rest;
-        for (i, (name, weight)) in weights.iter().enumerate() {
+        for (i, (name, weight, dirs)) in weights.iter().enumerate() {
             let share = if i + 1 == weights.len() {
                 left
             } else {
                 (u128::from(rest) * u128::from(*weight) / u128::from(total)) as u64
             };
             left -= share.min(left);
-            let _ = t.write_file(
-                &format!("/usr/share/layerlab-packages/{name}"),
-                Meta::FILE,
-                Content::sized(&format!("{label}/{name}"), share),
-            );
+            for (path, size) in placement::blocks(name, dirs, share) {
+                let _ = t.write_file(
+                    &path,
+                    Meta::FILE,
+                    Content::sized(&format!("{label}{path}"), size),
+                );
+            }
         }
     } else if rest > 0 {
         let _ = t.write_file(

@@ -284,6 +284,28 @@ fn apt_get_uses_the_release_data_and_needs_its_lists() {
 }
 
 #[test]
+fn packages_land_in_their_directories_and_rm_of_the_docs_frees_their_share() {
+    // lib's files: 9 in /usr/lib/x86_64-linux-gnu, 10 (small) in /usr/share/doc.
+    let data =
+        "# h\nlib\t1\t1000\toptional\t\t\t\t\t\tusr/lib/x86_64-linux-gnu:9;usr/share/doc:10\n";
+    let (exec, mut t) = bookworm(data, 0, "base-files");
+    let run = |t: &mut Tree, script: &str| exec.run(script_ctx(t, script, "/", vec![]));
+    let o = run(&mut t, "apt-get update && apt-get install -y lib");
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    let size = |t: &Tree, p: &str| t.get(p).map_or(0, Node::own_size);
+    assert_eq!(size(&t, "/usr/lib/x86_64-linux-gnu/lib.files"), 921_600);
+    assert_eq!(size(&t, "/usr/share/doc/lib.files"), 102_400);
+    assert!(!t.exists("/usr/share/layerlab-packages/lib"));
+    let before = t.total_size();
+    let o = run(&mut t, "rm -rf /usr/share/doc/*");
+    assert_eq!(o.exit_code, 0);
+    assert_eq!(before - t.total_size(), 102_400);
+    let o = run(&mut t, "apt-get purge -y lib");
+    assert_eq!(o.exit_code, 0);
+    assert!(!t.exists("/usr/lib/x86_64-linux-gnu/lib.files"));
+}
+
+#[test]
 fn apt_get_without_the_release_data_records_the_release_wanted() {
     let wanted = WantedReleases::default();
     let exec = ShellExecutor {

@@ -169,6 +169,7 @@ fn add(
             &pkg.version,
             pkg.installed_size,
             &pkg.programs,
+            &[],
             0,
         );
         db.push_str(&format!(
@@ -262,7 +263,7 @@ fn del(sh: &mut Interp<'_>, branch: &Branch, names: &[String]) -> i32 {
             pkg.name,
             pkg.version
         ));
-        remove_package(sh, &pkg.name, &pkg.programs);
+        remove_package(sh, &pkg.name, &pkg.programs, &[]);
     }
     let gone: BTreeSet<&str> = removed.iter().map(|p| p.name.as_str()).collect();
     let db: String = read(sh, INSTALLED)

@@ -6,8 +6,9 @@
 //! cannot find packages, as in a fresh image.
 //!
 //! What is approximated (and said in a note): a package's files other than
-//! its programs are one block of its Installed-Size under
-//! `/usr/share/layerlab-packages/`; download time uses a stated bandwidth.
+//! its programs are a block in each directory its files are in (its
+//! Installed-Size shared out by file count, see
+//! [`crate::catalog::placement`]); download time uses a stated bandwidth.
 
 use std::collections::BTreeSet;
 
@@ -173,6 +174,7 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
             &pkg.version,
             pkg.installed_size,
             &pkg.programs,
+            &pkg.dirs,
             extra,
         );
     }
@@ -188,7 +190,7 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
         .collect();
     dpkg_state::record(sh, &set, &auto, &BTreeSet::new());
     sh.notes.push(format!(
-        "apt-get install: {} packages, {} installed (Installed-Size from {}'s package index; files other than programs are summarised per package)",
+        "apt-get install: {} packages, {} installed (Installed-Size from {}'s package index; files other than programs are summarised per package and directory)",
         set.len(),
         crate::report::human_size(total),
         rel.name
@@ -263,11 +265,11 @@ fn remove_packages(sh: &mut Interp<'_>, rel: &Release, removed: &BTreeSet<String
         return;
     }
     for name in removed {
-        let programs = rel
+        let (programs, dirs) = rel
             .get(name)
-            .map(|p| p.programs.clone())
+            .map(|p| (&p.programs[..], &p.dirs[..]))
             .unwrap_or_default();
-        remove_package(sh, name, &programs);
+        remove_package(sh, name, programs, dirs);
     }
     sh.emit(&format!(
         "The following packages will be REMOVED:\n  {}\n0 upgraded, 0 newly installed, {} to remove and 0 not upgraded.",

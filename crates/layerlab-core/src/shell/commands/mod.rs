@@ -228,17 +228,16 @@ pub(super) fn put_sized(sh: &mut Interp<'_>, path: &str, label: &str, size: u64)
     size
 }
 
-/// Where a package's files other than its programs are kept, one block per package.
-pub(super) const PACKAGE_BULK: &str = "/usr/share/layerlab-packages";
-
 /// Writes an installed package: each program on PATH gets a share of half its
-/// size, the rest (plus `extra` bytes) is one block under [`PACKAGE_BULK`].
+/// size, the rest (plus `extra` bytes) is a block in each directory of `dirs`
+/// (see [`crate::catalog::placement`]).
 pub(super) fn put_package(
     sh: &mut Interp<'_>,
     name: &str,
     version: &str,
     size: u64,
     programs: &[String],
+    dirs: &[(String, u32)],
     extra: u64,
 ) {
     let mut left = size;
@@ -251,20 +250,24 @@ pub(super) fn put_package(
             Content::sized(&format!("{name}:{program}"), share),
         );
     }
-    put_sized(
-        sh,
-        &format!("{PACKAGE_BULK}/{name}"),
-        &format!("{name}@{version}"),
-        left + extra,
-    );
+    for (path, bytes) in crate::catalog::placement::blocks(name, dirs, left + extra) {
+        put_sized(sh, &path, &format!("{name}@{version}{path}"), bytes);
+    }
 }
 
 /// Deletes what [`put_package`] wrote.
-pub(super) fn remove_package(sh: &mut Interp<'_>, name: &str, programs: &[String]) {
+pub(super) fn remove_package(
+    sh: &mut Interp<'_>,
+    name: &str,
+    programs: &[String],
+    dirs: &[(String, u32)],
+) {
     for program in programs {
         let _ = sh.tree.remove(program);
     }
-    let _ = sh.tree.remove(&format!("{PACKAGE_BULK}/{name}"));
+    for (path, _) in crate::catalog::placement::blocks(name, dirs, 0) {
+        let _ = sh.tree.remove(&path);
+    }
 }
 
 /// Notes the requested packages a package manager has no data for.
