@@ -241,7 +241,7 @@ pub fn app() -> Html {
                             .iter()
                             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
                             .collect();
-                        list.sort_by_key(|(k, _)| k != "Dockerfile");
+                        list.sort_unstable_by_key(|(k, _)| (k != "Dockerfile", k.clone()));
                         if list[0].0 != "Dockerfile" {
                             return;
                         }

@@ -2,8 +2,6 @@
 //! as versioned JSON, deflated and URL-safe base64 encoded for the fragment
 //! (`#s=1.<data>`).
 
-use std::io::{Read, Write};
-
 use base64::Engine;
 
 /// Format version of shared state; a link from a newer format is refused with a message.
@@ -24,9 +22,7 @@ pub struct Snapshot {
 /// `1.<base64url(deflate(json))>`.
 pub fn encode(snapshot: &Snapshot) -> String {
     let json = serde_json::to_vec(snapshot).unwrap_or_default();
-    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    let _ = z.write_all(&json);
-    let packed = z.finish().unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
     format!(
         "{FORMAT_VERSION}.{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
@@ -69,10 +65,7 @@ pub fn decode(text: &str) -> Result<Snapshot, String> {
     let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
         .map_err(|_| "this share link is damaged (bad encoding)")?;
-    let mut json = Vec::new();
-    flate2::read::DeflateDecoder::new(&packed[..])
-        .take(16 << 20)
-        .read_to_end(&mut json)
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, 16 << 20)
         .map_err(|_| "this share link is damaged (bad compression)")?;
     let snapshot: Snapshot =
         serde_json::from_slice(&json).map_err(|_| "this share link is damaged (bad data)")?;

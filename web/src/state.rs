@@ -229,7 +229,9 @@ impl AppState {
                     error: false,
                 }),
         );
-        problems.sort_by_key(|p| (p.line, p.column));
+        problems.sort_unstable_by(|a, b| {
+            (a.line, a.column, !a.error, &a.message).cmp(&(b.line, b.column, !b.error, &b.message))
+        });
         self.problems = problems;
         let result = Rc::new(result);
         if result.ok() {

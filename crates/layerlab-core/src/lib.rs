@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod chain;
 pub mod expand;
 pub mod fs;
+pub mod gzip;
 pub mod image;
 pub mod instructions;
 pub mod lesson;

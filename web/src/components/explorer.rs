@@ -35,7 +35,7 @@ pub fn explorer(props: &ExplorerProps) -> Html {
     }
     if *by_size {
         rows.retain(|r| r.kind != "dir");
-        rows.sort_by_key(|r| std::cmp::Reverse(r.size));
+        rows.sort_unstable_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
     }
     let shown = rows.len().min(400);
     let waste = wasted_space(result);

@@ -4,8 +4,6 @@
 //! Reads ustar/GNU/pax tar headers: regular files, directories, symlinks and
 //! hard links (copied), with pax and GNU long names.
 
-use std::io::Read;
-
 use crate::fs::{Content, Meta, Node};
 
 /// An unpacked entry: its relative path and node.
@@ -14,10 +12,7 @@ pub(crate) type Entry = (String, Node);
 /// Unpacks `bytes` if it is a tar or a gzip-compressed tar; `None` otherwise.
 pub(crate) fn extract(bytes: &[u8]) -> Option<Vec<Entry>> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(bytes)
-            .read_to_end(&mut out)
-            .ok()?;
+        let out = crate::gzip::decompress(bytes, 1 << 30).ok()?;
         return read_tar(&out);
     }
     read_tar(bytes)

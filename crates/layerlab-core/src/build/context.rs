@@ -133,7 +133,7 @@ impl Context {
                 end += 1;
             }
         }
-        dirs.sort();
+        dirs.sort_unstable();
         dirs.dedup();
         dirs
     }

@@ -121,7 +121,7 @@ fn expose_ports(words: &[String]) -> Result<Vec<String>, String> {
             }
         }
     }
-    out.sort();
+    out.sort_unstable();
     out.dedup();
     Ok(out)
 }

@@ -10,7 +10,6 @@
 //! provider. Version constraints are not checked (each release has one version).
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 
 /// One binary package.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,10 +52,8 @@ fn groups(field: &str) -> Vec<Vec<String>> {
 impl Release {
     /// Reads the gzip-compressed TSV the generation script writes.
     pub fn from_tsv_gz(name: &str, bytes: &[u8]) -> Result<Release, String> {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(bytes)
-            .read_to_string(&mut text)
-            .map_err(|e| format!("{name}: {e}"))?;
+        let data = crate::gzip::decompress(bytes, 256 << 20).map_err(|e| format!("{name}: {e}"))?;
+        let text = String::from_utf8(data).map_err(|e| format!("{name}: {e}"))?;
         Ok(Release::from_tsv(name, &text))
     }
 

@@ -213,12 +213,16 @@ impl Catalog {
     /// The entry for `reference` at `date` (`YYYY-MM[-DD]`, default: newest).
     pub fn lookup(&self, reference: &str, date: Option<&str>) -> Option<&CatalogEntry> {
         let (name, tag) = normalize_reference(reference);
-        let mut candidates: Vec<&CatalogEntry> = self
+        // By date, then catalog order (a total order, so an unstable sort
+        // gives the stable result).
+        let mut candidates: Vec<(usize, &CatalogEntry)> = self
             .entries
             .iter()
-            .filter(|e| e.image == name && e.tag == tag)
+            .enumerate()
+            .filter(|(_, e)| e.image == name && e.tag == tag)
             .collect();
-        candidates.sort_by(|a, b| a.as_of.cmp(&b.as_of));
+        candidates.sort_unstable_by(|(i, a), (j, b)| a.as_of.cmp(&b.as_of).then(i.cmp(j)));
+        let candidates: Vec<&CatalogEntry> = candidates.into_iter().map(|(_, e)| e).collect();
         match date {
             None => candidates.last().copied(),
             Some(date) => candidates

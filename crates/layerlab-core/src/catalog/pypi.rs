@@ -81,7 +81,7 @@ impl PyPi {
             .map(|f| Era {
                 name: f[0].clone(),
                 python: f[1].clone(),
-                pyc_factor: f[2].parse().unwrap_or(1.0),
+                pyc_factor: decimal(&f[2]).unwrap_or(1.0),
                 source: f[3].clone(),
             })
             .collect();
@@ -116,9 +116,30 @@ impl PyPi {
     }
 }
 
+/// Reads a plain decimal such as `1.1` (what eras.tsv holds) without the
+/// float parser, whose tables the playground would otherwise download.
+fn decimal(text: &str) -> Option<f64> {
+    let (int, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if frac.len() > 9 || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Both integers are exact in a float, so one division rounds correctly.
+    let numerator: u64 = format!("{int}{frac}").parse().ok()?;
+    Some(numerator as f64 / 10u64.pow(frac.len() as u32) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_read_as_the_float_parser_reads_them() {
+        for t in ["1", "1.1", "0.9", "1.25", "0.8751", "2.0"] {
+            assert_eq!(decimal(t), t.parse::<f64>().ok(), "{t}");
+        }
+        assert_eq!(decimal("x"), None);
+        assert_eq!(decimal("1.x"), None);
+    }
 
     fn data() -> PyPi {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/pypi/");

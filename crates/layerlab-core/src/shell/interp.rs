@@ -634,7 +634,7 @@ impl<'a> Interp<'a> {
                 out.push(f);
                 continue;
             }
-            matches.sort();
+            matches.sort_unstable();
             let relative = !f.starts_with('/');
             out.extend(matches.into_iter().map(|m| {
                 if relative {

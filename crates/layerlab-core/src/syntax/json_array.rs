@@ -208,7 +208,7 @@ impl JsonParser<'_> {
             self.digits();
         }
         let text = std::str::from_utf8(&self.s[start..self.pos]).ok()?;
-        if text.parse::<f64>().map_or(true, f64::is_infinite) {
+        if overflows_f64(text) {
             self.overflow = true;
         }
         Some(())
@@ -286,6 +286,45 @@ impl JsonParser<'_> {
     }
 }
 
+/// The smallest magnitude that rounds to infinity as a float64: 2^1024 − 2^970
+/// (the halfway point above the largest finite value, which ties to even
+/// upward), as decimal digits; the value has 309 digits before the point.
+const MIN_OVERFLOW: &str = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+
+/// Whether a JSON number (of valid syntax) is out of float64 range, as Go's
+/// decoder finds it. Decided on the decimal digits, without parsing a float:
+/// the float parser's tables would be 10 kB more for the playground to load.
+fn overflows_f64(text: &str) -> bool {
+    let text = text.trim_start_matches('-');
+    let (mantissa, exp) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, ""),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let (negative, exp_digits) = match exp.as_bytes().first() {
+        Some(b'-') => (true, &exp[1..]),
+        Some(b'+') => (false, &exp[1..]),
+        _ => (false, exp),
+    };
+    let e = exp_digits
+        .bytes()
+        .fold(0i64, |acc, d| (acc * 10 + i64::from(d - b'0')).min(1 << 40));
+    let e = if negative { -e } else { e };
+    let digits: String = int.chars().chain(frac.chars()).collect();
+    let lead = digits.bytes().take_while(|b| *b == b'0').count();
+    let significant = digits[lead..].trim_end_matches('0');
+    if significant.is_empty() {
+        return false;
+    }
+    // The value is 0.<significant> × 10^magnitude.
+    let magnitude = int.len() as i64 - lead as i64 + e;
+    match magnitude.cmp(&(MIN_OVERFLOW.len() as i64)) {
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => significant >= MIN_OVERFLOW,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,5 +374,23 @@ mod tests {
         assert_eq!(parse_json_array(deep.as_bytes()), JsonArgs::NotStrings);
         let deeper = format!("[{}{}]", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert_eq!(parse_json_array(deeper.as_bytes()), JsonArgs::Invalid);
+    }
+
+    #[test]
+    fn overflow_is_decided_as_a_float_parser_would() {
+        let cases = [
+            "0", "-0.0", "1e308", "1.7976931348623157e308", "1.7976931348623158e308",
+            "1.79769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791e308",
+            "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792",
+            "1e309", "-1e400", "0.000001e314", "0.00001e314", "10e307", "100e307", "1e-400",
+            "123456789e300", "0e999999999999999999", "1E+308", "2e308", "1e99999999999999999999",
+        ];
+        for c in cases {
+            assert_eq!(
+                overflows_f64(c),
+                c.parse::<f64>().unwrap().is_infinite(),
+                "{c}"
+            );
+        }
     }
 }

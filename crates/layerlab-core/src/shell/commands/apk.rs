@@ -194,7 +194,7 @@ fn add(
                 .collect::<Vec<_>>(),
         ),
     }
-    w.sort();
+    w.sort_unstable();
     write(sh, WORLD, w.join("\n") + "\n");
     let bytes: u64 = set.iter().map(|p| p.installed_size).sum();
     sh.output.push(format!(
