@@ -61,6 +61,9 @@ pub(crate) struct Interp<'a> {
     pub unknown_output: bool,
     /// A command of this script was not simulated: files it would have made are missing.
     pub ran_unsimulated: bool,
+    /// Standard input comes from a command in the pipeline that layerlab
+    /// could not simulate (so what it holds is unknown).
+    pub stdin_unknown: bool,
     /// Functions defined so far.
     functions: std::collections::HashMap<String, std::rc::Rc<Command>>,
     pub exit: Option<i32>,
@@ -102,6 +105,7 @@ impl<'a> Interp<'a> {
             appending: None,
             unknown_output: false,
             ran_unsimulated: false,
+            stdin_unknown: false,
             exit: None,
             stdout: String::new(),
             stdin: String::new(),
@@ -270,12 +274,17 @@ impl<'a> Interp<'a> {
             if i > 0 {
                 self.stdin = std::mem::take(&mut self.stdout);
             }
+            let notes_before = self.notes.len();
             self.run_command(c);
+            self.stdin_unknown = self.notes[notes_before..]
+                .iter()
+                .any(|n| n.starts_with("not simulated: "));
             if i + 1 < n {
                 continue;
             }
         }
         self.stdin.clear();
+        self.stdin_unknown = false;
         if p.negate {
             self.conditional -= 1;
             self.status = i32::from(self.status == 0);

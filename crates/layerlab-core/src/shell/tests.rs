@@ -537,3 +537,88 @@ fn apt_mark_and_purge_auto_remove_take_the_build_tools_away() {
     let status = file(&t, "/var/lib/dpkg/status");
     assert!(status.contains("Package: curl\n") && !status.contains("Package: libgcc\n"));
 }
+
+/// The test tree with `programs` in /usr/bin.
+fn with_programs(programs: &[&str]) -> Tree {
+    let mut t = base();
+    for p in programs {
+        t.write_file(&format!("/usr/bin/{p}"), Meta::EXEC, Content::sized(p, 10))
+            .unwrap();
+    }
+    t
+}
+
+#[test]
+fn find_deletes_prints_and_execs() {
+    let mut t = with_programs(&["find", "rm"]);
+    for f in [
+        "/app/a.pyc",
+        "/app/b.py",
+        "/app/sub/c.pyc",
+        "/app/tests/t.py",
+    ] {
+        t.write_file(f, Meta::FILE, Content::sized(f, 1000))
+            .unwrap();
+    }
+    let ok = |t: &mut Tree, script: &str| {
+        let o = run_in(t, script, true);
+        assert_eq!(o.exit_code, 0, "{script}: {o:?}");
+    };
+    ok(&mut t, "cd /app && find . -name '*.pyc' > /found");
+    assert_eq!(file(&t, "/found"), "./a.pyc\n./sub/c.pyc\n");
+    ok(&mut t, "find /app -type f -name '*.pyc' -delete");
+    assert!(!t.exists("/app/a.pyc") && !t.exists("/app/sub/c.pyc") && t.exists("/app/b.py"));
+    ok(
+        &mut t,
+        "find /app -depth \\( -type d -a -name tests \\) -exec rm -rf '{}' +",
+    );
+    assert!(!t.exists("/app/tests") && t.exists("/app/sub"));
+    ok(&mut t, "find /app -mindepth 1 -maxdepth 1 -print > /list");
+    assert_eq!(file(&t, "/list"), "/app/b.py\n/app/sub\n");
+    ok(&mut t, "find /app -empty -type d -delete");
+    assert!(!t.exists("/app/sub"));
+    let o = run_in(&mut t, "find /nope -name x", true);
+    assert_eq!(o.exit_code, 1);
+    assert!(o
+        .output
+        .iter()
+        .any(|l| l == "find: '/nope': No such file or directory"));
+    // A command -exec runs that layerlab does not simulate is noted once.
+    t.write_file("/app/c.py", Meta::FILE, Content::sized("c", 1))
+        .unwrap();
+    let o = run_in(&mut t, "find /app -type f -exec ldd {} ';'", false);
+    assert_eq!(o.notes.len(), 2, "{o:?}");
+    assert!(o.notes[1].contains("ldd for 1 more files found"), "{o:?}");
+    // A test find has no simulation for: the command is noted, nothing changes.
+    let o = run_in(&mut t, "find /app -newer /etc/passwd -delete", false);
+    assert!(o.notes.iter().any(|n| n.starts_with("not simulated: find")));
+    assert!(t.exists("/app/b.py"));
+}
+
+#[test]
+fn xargs_runs_the_command_with_its_input() {
+    let mut t = with_programs(&["find", "rm", "xargs"]);
+    for f in ["/d/x.log", "/d/y.log", "/d/keep"] {
+        t.write_file(f, Meta::FILE, Content::sized(f, 10)).unwrap();
+    }
+    let o = run_in(
+        &mut t,
+        "find /d -name '*.log' -print0 | xargs -0 rm -f",
+        true,
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(!t.exists("/d/x.log") && !t.exists("/d/y.log") && t.exists("/d/keep"));
+    let o = run_in(&mut t, "echo /d/keep | xargs -r -n 1 rm", true);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(!t.exists("/d/keep"));
+    // Input from a command layerlab could not simulate is unknown: noted.
+    let o = run_in(
+        &mut t,
+        "scanelf --needed /usr/local | xargs -r apk add",
+        false,
+    );
+    assert!(o
+        .notes
+        .iter()
+        .any(|n| n.starts_with("not simulated: xargs -r apk add")));
+}

@@ -1,6 +1,7 @@
 //! The commands RUN lines use, simulated on the filesystem: shell builtins
 //! (`cd`, `export`, `set`, `test`, `echo`, `printf`, `exit`…), file utilities
-//! (`mkdir`, `rm`, `touch`, `cp`, `mv`, `ln`, `chmod`, `chown`, `cat`, `tar -x`),
+//! (`mkdir`, `rm`, `touch`, `cp`, `mv`, `ln`, `chmod`, `chown`, `cat`, `tar -x`,
+//! `find`, `xargs`),
 //! files of a stated size (`dd`, `fallocate`, `truncate`, never allocated),
 //! download checks (`gpg`, `sha256sum`), `gosu`,
 //! user management (`useradd`, `adduser`, `groupadd`, `addgroup`) and
@@ -17,6 +18,7 @@ mod apt;
 mod builtins;
 mod dpkg_state;
 mod files;
+mod find;
 mod net;
 mod npm;
 mod pip;
@@ -90,6 +92,8 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         "chmod" => chmod(sh, args),
         "chown" => chown(sh, args),
         "cat" => cat(sh, args),
+        "find" => find::find(sh, argv),
+        "xargs" => find::xargs(sh, argv),
         "tee" => {
             let text = sh.stdin.clone();
             for f in args.iter().filter(|a| !a.starts_with('-')) {
