@@ -244,17 +244,22 @@ impl<'a> Interp<'a> {
             if last {
                 self.conditional -= 1;
             }
-            if (self.status == 0) == *is_and {
+            let ran = (self.status == 0) == *is_and;
+            if ran {
                 self.run_pipeline(p);
             }
             if last {
-                self.check_errexit();
+                // `set -e` looks only at the last pipeline of an and-or list,
+                // if it ran, and ignores one that begins with `!` (as dash).
+                if ran && !p.negate {
+                    self.check_errexit();
+                }
                 return;
             }
         }
         if guarded {
             self.conditional -= 1;
-        } else {
+        } else if !item.first.negate {
             self.check_errexit();
         }
     }
@@ -283,11 +288,19 @@ impl<'a> Interp<'a> {
                 continue;
             }
         }
+        // `! cmd` of a command layerlab could not simulate: its status is
+        // unknown, so the negation is assumed to hold too (as the command
+        // itself is assumed to succeed), rather than failing the script.
+        let unknown_status = self.stdin_unknown;
         self.stdin.clear();
         self.stdin_unknown = false;
         if p.negate {
             self.conditional -= 1;
-            self.status = i32::from(self.status == 0);
+            self.status = if unknown_status {
+                0
+            } else {
+                i32::from(self.status == 0)
+            };
         }
     }
 

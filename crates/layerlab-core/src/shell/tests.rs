@@ -240,12 +240,18 @@ fn bookworm(data: &str, lists_bytes: u64, installed: &str) -> (ShellExecutor, Tr
     (exec, t)
 }
 
+/// [`bookworm`] with 20,000 bytes of lists to fetch and none fetched yet.
+fn bookworm_without_lists(data: &str, installed: &str) -> (ShellExecutor, Tree) {
+    let (exec, mut t) = bookworm(data, 20_000, installed);
+    let _ = t.remove("/var/lib/apt/lists/a");
+    let _ = t.remove("/var/lib/apt/lists/b");
+    (exec, t)
+}
+
 #[test]
 fn apt_get_uses_the_release_data_and_needs_its_lists() {
     let data = "# h\napp\t1\t100\toptional\t\tlib\tdoc\t\t/usr/bin/app\nlib\t1\t1000\toptional\t\t\t\t\t\ndoc\t1\t5000\toptional\t\t\t\t\t\n";
-    let (exec, mut t) = bookworm(data, 20_000, "lib");
-    let _ = t.remove("/var/lib/apt/lists/a");
-    let _ = t.remove("/var/lib/apt/lists/b");
+    let (exec, mut t) = bookworm_without_lists(data, "lib");
     let run = |t: &mut Tree, script: &str| exec.run(script_ctx(t, script, "/", vec![]));
     let o = run(&mut t, "apt-get install -y app");
     assert_eq!(o.exit_code, 100);
@@ -303,6 +309,26 @@ fn packages_land_in_their_directories_and_rm_of_the_docs_frees_their_share() {
     let o = run(&mut t, "apt-get purge -y lib");
     assert_eq!(o.exit_code, 0);
     assert!(!t.exists("/usr/lib/x86_64-linux-gnu/lib.files"));
+}
+
+#[test]
+fn apt_3_install_update_and_dist_clean() {
+    let data = "# h\nlib\t1\t1000\toptional\t\t\t\t\t\t\n";
+    let (exec, mut t) = bookworm_without_lists(data, "base-files");
+    let before = t.total_size();
+    let o = exec.run(script_ctx(
+        &mut t,
+        "apt-get install --update -y lib && apt-get dist-clean",
+        "/",
+        vec![],
+    ));
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(t.exists("/usr/share/layerlab-packages/lib"));
+    // The lists `--update` fetched are gone again; the package stays.
+    assert!(t.total_size() - before < 20_000 + 1024 * 1024 + 900_000);
+    assert!(
+        matches!(t.get("/var/lib/apt/lists"), Some(Node::Dir { entries, .. }) if entries.len() == 1)
+    );
 }
 
 #[test]
@@ -621,4 +647,47 @@ fn xargs_runs_the_command_with_its_input() {
         .notes
         .iter()
         .any(|n| n.starts_with("not simulated: xargs -r apk add")));
+}
+
+#[test]
+fn awk_prints_fields() {
+    let mut t = with_programs(&["awk", "dpkg"]);
+    let o = run_in(
+        &mut t,
+        "arch=\"$(dpkg --print-architecture | awk -F- '{ print $NF }')\"; echo \"$arch\" > /arch; \
+         echo 'a b  c' | awk '{print $2, $NF}' > /f; printf 'x:y:z\\n' | awk -F: '{ print $(NF-1) }' >> /f",
+        true,
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert_eq!(file(&t, "/arch"), "amd64\n");
+    assert_eq!(file(&t, "/f"), "b c\ny\n");
+    // A program with patterns or functions is noted, not simulated.
+    let o = run_in(&mut t, "awk '/=>/ { so = $(NF-1) }' /etc/passwd", true);
+    assert!(o.notes.iter().any(|n| n.starts_with("not simulated: awk")));
+}
+
+#[test]
+fn a_negated_unsimulated_command_is_assumed_to_hold() {
+    // (script, exit status, whether it reached its last command)
+    let cases = [
+        // A slim image's dpkg exclusions, as postgres's Dockerfile edits them:
+        // the file and the grep are unknown here, so neither check fails.
+        ("set -eux; if [ -f /etc/dpkg/dpkg.cfg.d/docker ]; then grep -q locale /etc/dpkg/dpkg.cfg.d/docker; ! grep -q locale /etc/dpkg/dpkg.cfg.d/docker; fi; touch /end", 0, true),
+        // A simulated command's status is negated as usual; set -e ignores `!`.
+        ("set -e; ! true; touch /end", 0, true),
+        ("touch /y; ! test -e /y && touch /x; [ ! -e /x ] && touch /end", 0, true),
+        // set -e, as dash: only the last pipeline of an and-or list counts, if it ran.
+        ("set -e; false && true; touch /end", 0, true),
+        ("set -e; true && false; touch /end", 1, false),
+        ("set -e; false || false; touch /end", 1, false),
+    ];
+    for (script, status, reached) in cases {
+        let mut t = base();
+        let o = run_in(&mut t, script, false);
+        assert_eq!(
+            (o.exit_code, t.exists("/end")),
+            (status, reached),
+            "{script}: {o:?}"
+        );
+    }
 }

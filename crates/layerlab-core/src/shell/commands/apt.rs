@@ -94,12 +94,18 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         .collect();
     Some(match action.as_str() {
         "update" => update(sh, rel),
-        "install" => install(
-            sh,
-            rel,
-            &packages,
-            !args.iter().any(|a| a == "--no-install-recommends"),
-        ),
+        "install" => {
+            // APT 3's `install --update` runs `update` first.
+            if args.iter().any(|a| a == "--update") && update(sh, rel) != 0 {
+                return Some(100);
+            }
+            install(
+                sh,
+                rel,
+                &packages,
+                !args.iter().any(|a| a == "--no-install-recommends"),
+            )
+        }
         "remove" | "purge" => {
             let code = remove(sh, rel, &packages);
             if args
@@ -112,11 +118,16 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
             }
         }
         "autoremove" => autoremove(sh, rel, recommends_important),
-        "clean" | "autoclean" => {
+        "clean" | "autoclean" | "distclean" | "dist-clean" => {
             let _ = sh.tree.remove("/var/cache/apt/archives");
             let _ = sh
                 .tree
                 .mkdir_all("/var/cache/apt/archives/partial", Meta::DIR);
+            // APT 3's `dist-clean` also removes the package lists.
+            if action.contains("dist") {
+                let _ = sh.tree.remove(LISTS);
+                let _ = sh.tree.mkdir_all(&format!("{LISTS}/partial"), Meta::DIR);
+            }
             0
         }
         _ => return None,

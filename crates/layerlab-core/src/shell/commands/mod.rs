@@ -3,7 +3,7 @@
 //! (`mkdir`, `rm`, `touch`, `cp`, `mv`, `ln`, `chmod`, `chown`, `cat`, `tar -x`,
 //! `find`, `xargs`),
 //! files of a stated size (`dd`, `fallocate`, `truncate`, never allocated),
-//! download checks (`gpg`, `sha256sum`), `gosu`,
+//! download checks (`gpg`, `sha256sum`), `gosu`, text filters (`tr`, field-printing `awk`),
 //! user management (`useradd`, `adduser`, `groupadd`, `addgroup`) and
 //! downloads (`curl`, `wget`, `git clone`: files of an assumed size, noted).
 //! Anything else is noted as not simulated, or, when the image's files are
@@ -156,6 +156,15 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         "tar" => tar(sh, args),
         "dd" => dd(sh, args),
         "tr" => text::tr(sh, args),
+        "dirname" | "basename" => match args.iter().find(|a| !a.starts_with('-')) {
+            Some(p) => {
+                let suffix = args.iter().filter(|a| !a.starts_with('-')).nth(1);
+                let line = path_part(name, p, suffix.map(String::as_str));
+                out(sh, &format!("{line}\n"))
+            }
+            None => fail(sh, format!("{name}: missing operand"), 1),
+        },
+        "awk" | "gawk" | "mawk" => text::awk(sh, argv),
         "gpg" | "gpg2" => gpg(sh, args),
         "gpgconf" => 0,
         "sha256sum" | "sha512sum" => checksum(sh, name, args),
@@ -346,4 +355,52 @@ pub(super) fn option_value(args: &[String], names: &[&str]) -> Option<String> {
     args.iter()
         .position(|a| names.contains(&a.as_str()))
         .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// `dirname P` / `basename P [SUFFIX]`, as POSIX defines them on the text.
+fn path_part(which: &str, p: &str, suffix: Option<&str>) -> String {
+    let trimmed = p.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return if p.is_empty() { ".".into() } else { "/".into() };
+    }
+    let (dir, base) = match trimmed.rfind('/') {
+        Some(i) => (trimmed[..i].trim_end_matches('/'), &trimmed[i + 1..]),
+        None => (".", trimmed),
+    };
+    if which == "dirname" {
+        return if dir.is_empty() {
+            "/".into()
+        } else {
+            dir.into()
+        };
+    }
+    match suffix {
+        Some(s) if base != s && base.ends_with(s) => base[..base.len() - s.len()].into(),
+        _ => base.into(),
+    }
+}
+
+#[cfg(test)]
+mod path_part_tests {
+    use super::path_part;
+
+    #[test]
+    fn dirname_and_basename_as_posix() {
+        for (p, dir, base) in [
+            (
+                "/usr/local/libexec/docker/cli-plugins/docker-buildx",
+                "/usr/local/libexec/docker/cli-plugins",
+                "docker-buildx",
+            ),
+            ("/usr/", "/", "usr"),
+            ("file.tar.gz", ".", "file.tar.gz"),
+            ("/", "/", "/"),
+            ("a//b//", "a", "b"),
+        ] {
+            assert_eq!(path_part("dirname", p, None), dir, "{p}");
+            assert_eq!(path_part("basename", p, None), base, "{p}");
+        }
+        assert_eq!(path_part("basename", "/x/app.py", Some(".py")), "app");
+        assert_eq!(path_part("basename", ".py", Some(".py")), ".py");
+    }
 }

@@ -1,4 +1,5 @@
-//! Text filters over standard input: `tr`.
+//! Text filters over standard input: `tr`, and the one-line `awk` programs
+//! Dockerfiles use to pick fields (`awk -F- '{ print $NF }'`).
 
 use super::{fail, out};
 use crate::shell::interp::Interp;
@@ -87,6 +88,119 @@ fn expand_set(spec: &str) -> Vec<char> {
         rest = after;
     }
     out
+}
+
+/// One item of an awk `print`: a field or a string.
+enum Item {
+    /// `$N` (`$0` is the whole line).
+    Field(usize),
+    /// `$NF` (0) or `$(NF-k)` (k).
+    FromLast(usize),
+    Text(String),
+}
+
+/// Parses `{ print ITEM, ITEM… }`; anything else is not simulated.
+fn print_program(program: &str) -> Option<Vec<Item>> {
+    let inner = program.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let inner = inner.trim().trim_end_matches(';').trim();
+    let rest = inner.strip_prefix("print")?;
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    if rest.trim().is_empty() {
+        return Some(vec![Item::Field(0)]);
+    }
+    rest.split(',')
+        .map(|item| {
+            let item = item.trim();
+            if let Some(text) = item.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                return (!text.contains(['"', '\\'])).then(|| Item::Text(text.to_owned()));
+            }
+            let field = item.strip_prefix('$')?;
+            let field = field
+                .strip_prefix('(')
+                .and_then(|f| f.strip_suffix(')'))
+                .unwrap_or(field)
+                .replace(' ', "");
+            if field == "NF" {
+                return Some(Item::FromLast(0));
+            }
+            if let Some(k) = field.strip_prefix("NF-") {
+                return k.parse().ok().map(Item::FromLast);
+            }
+            field.parse().ok().map(Item::Field)
+        })
+        .collect()
+}
+
+/// `awk [-F SEP] '{ print … }' [FILE…]`: prints fields of each line. Other
+/// programs (patterns, variables, functions) are noted, not simulated.
+pub(super) fn awk(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
+    let mut sep: Option<String> = None;
+    let mut i = 1;
+    while let Some(a) = argv.get(i) {
+        if a == "-F" {
+            sep = argv.get(i + 1).cloned();
+            i += 2;
+        } else if let Some(s) = a.strip_prefix("-F") {
+            sep = Some(s.to_owned());
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let sep = sep.map(|s| if s == "\\t" { "\t".to_owned() } else { s });
+    let program = argv.get(i).and_then(|p| print_program(p));
+    // Only a single-character separator (or the default, runs of blanks).
+    let simple_sep = sep.as_ref().is_none_or(|s| s.chars().count() == 1);
+    let (Some(items), true, false) = (program, simple_sep, sh.stdin_unknown) else {
+        return super::other(sh, argv);
+    };
+    let files = &argv[i + 1..];
+    let mut input = String::new();
+    if files.is_empty() {
+        input = std::mem::take(&mut sh.stdin);
+    }
+    for f in files {
+        let p = sh.abs(f);
+        match sh.tree.get(&p) {
+            Some(crate::fs::Node::File { content, .. }) => match content.as_bytes() {
+                Some(b) => input.push_str(&String::from_utf8_lossy(b)),
+                None => return super::other(sh, argv),
+            },
+            _ => {
+                return super::missing(
+                    sh,
+                    format!("awk: cannot open \"{f}\" (No such file or directory)"),
+                    2,
+                )
+            }
+        }
+    }
+    let mut text = String::new();
+    for line in input.lines() {
+        let fields: Vec<&str> = match &sep {
+            Some(s) if s != " " => line.split(s.as_str()).collect(),
+            _ => line.split_whitespace().collect(),
+        };
+        let values: Vec<&str> = items
+            .iter()
+            .map(|item| match item {
+                Item::Field(0) => line,
+                Item::Field(n) => fields.get(n - 1).copied().unwrap_or(""),
+                Item::FromLast(k) => fields
+                    .len()
+                    .checked_sub(k + 1)
+                    .and_then(|n| fields.get(n))
+                    .copied()
+                    .unwrap_or(""),
+                Item::Text(t) => t.as_str(),
+            })
+            .collect();
+        text.push_str(&values.join(" "));
+        text.push('\n');
+    }
+    out(sh, &text)
 }
 
 #[cfg(test)]
