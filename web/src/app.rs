@@ -221,7 +221,7 @@ pub fn app() -> Html {
                 let Some(msg) = js_sys::JSON::stringify(&m.data())
                     .ok()
                     .and_then(|s| s.as_string())
-                    .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                    .and_then(|s| serde_json::from_slice::<serde_json::Value>(s.as_bytes()).ok())
                 else {
                     return;
                 };

@@ -122,7 +122,7 @@ pub async fn load_debian_release(name: &str) -> Result<(), String> {
 pub fn examples() -> &'static [Example] {
     static EXAMPLES: OnceLock<Vec<Example>> = OnceLock::new();
     EXAMPLES.get_or_init(|| {
-        serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/examples.json")))
+        serde_json::from_slice(include_bytes!(concat!(env!("OUT_DIR"), "/examples.json")))
             .unwrap_or_default()
     })
 }

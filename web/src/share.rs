@@ -41,8 +41,8 @@ pub fn from_autosave(text: &str) -> Result<Snapshot, String> {
     if !text.starts_with('{') {
         return decode(text);
     }
-    let snapshot: Snapshot =
-        serde_json::from_str(text).map_err(|_| "the autosave is damaged (bad data)")?;
+    let snapshot: Snapshot = serde_json::from_slice(text.as_bytes())
+        .map_err(|_| "the autosave is damaged (bad data)")?;
     if snapshot.files.is_empty() {
         return Err("the autosave holds no files".into());
     }

@@ -22,7 +22,7 @@ fn classic_step_text(step: &StepResult) -> String {
     };
     let rest = rest.trim();
     if rest.starts_with('[') {
-        if let Ok(words) = serde_json::from_str::<Vec<String>>(rest) {
+        if let Ok(words) = serde_json::from_slice::<Vec<String>>(rest.as_bytes()) {
             return format!("{} {}", keyword.to_uppercase(), words.join(" "));
         }
     }

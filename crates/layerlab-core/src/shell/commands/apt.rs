@@ -145,7 +145,12 @@ fn update(sh: &mut Interp<'_>, rel: &Release) -> i32 {
         "Get:1 [Debian mirror] {} InRelease\nReading package lists...\n",
         rel.name
     ));
-    sh.notes.push(format!("apt-get update: {} bytes of package lists for {} main (the real index size; updates and security suites not counted)", rel.lists_bytes, rel.name));
+    sh.notes.push(format!(
+        "apt-get update: {} of package lists for {} main (the real index size, {} bytes; updates and security suites not counted)",
+        crate::report::human_size(rel.lists_bytes),
+        rel.name,
+        rel.lists_bytes
+    ));
     sh.duration_ms += rel.lists_bytes / DOWNLOAD_BYTES_PER_MS;
     0
 }
