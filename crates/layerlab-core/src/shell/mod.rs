@@ -136,10 +136,37 @@ impl RunExecutor for ShellExecutor {
         RunOutcome {
             exit_code,
             output: sh.output,
-            notes: sh.notes,
+            notes: summarise_notes(sh.notes),
             duration_ms,
         }
     }
+}
+
+/// The most notes one step shows: a script that loops over commands layerlab
+/// does not simulate would otherwise bury the build result under a note per
+/// iteration (the fuzzer found one with 72,000).
+const MAX_NOTES: usize = 100;
+
+/// The step's notes without repeats, at most [`MAX_NOTES`] of them plus one
+/// saying how many more there were.
+fn summarise_notes(notes: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = Vec::new();
+    let mut more = 0usize;
+    for n in notes {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        if kept.len() == MAX_NOTES {
+            more += 1;
+        } else {
+            kept.push(n);
+        }
+    }
+    if more > 0 {
+        kept.push(format!("… and {more} more notes like these, not shown"));
+    }
+    kept
 }
 
 /// The script a RUN executes: the shell-form text, a `sh -c` argument, or a heredoc body.

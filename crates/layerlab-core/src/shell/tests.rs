@@ -691,3 +691,17 @@ fn a_negated_unsimulated_command_is_assumed_to_hold() {
         );
     }
 }
+
+#[test]
+fn a_step_shows_each_note_once_and_at_most_a_hundred() {
+    let mut t = base();
+    let script: String = (0..300).map(|i| format!("frob {i}; frob same; ")).collect();
+    let o = run_in(&mut t, &script, false);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert_eq!(o.notes.len(), 101);
+    assert_eq!(
+        o.notes.iter().filter(|n| n.contains("frob same")).count(),
+        1
+    );
+    assert_eq!(o.notes[100], "… and 201 more notes like these, not shown");
+}
