@@ -72,10 +72,11 @@ impl Env {
 
     /// Looks a name up ignoring ASCII and Unicode case, as BuildKit does on Windows.
     fn get_case_insensitive(&self, name: &str) -> Option<&str> {
-        let upper = name.to_uppercase();
+        let folded = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
+        let wanted = folded(name);
         self.vars
             .iter()
-            .find(|(k, _)| k.to_uppercase() == upper)
+            .find(|(k, _)| folded(k) == wanted)
             .map(|(_, v)| v.as_str())
     }
 

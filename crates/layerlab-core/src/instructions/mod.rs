@@ -190,7 +190,10 @@ pub fn parse_instruction(node: &AstNode) -> Result<Instruction, InstructionError
     let command = parse_command(node, &keyword).map_err(err)?;
     Ok(Instruction {
         command,
-        keyword: keyword.to_uppercase(),
+        // A recognised keyword is ASCII once lower-cased (the one non-ASCII
+        // letter that lower-cases into one, the Kelvin sign, is gone by then),
+        // so ASCII upper-casing is what Go's ToUpper gives.
+        keyword: keyword.to_ascii_uppercase(),
         original: crate::text::go_lossy(&node.original),
         start_line: node.start_line,
         end_line: node.end_line,
@@ -199,7 +202,7 @@ pub fn parse_instruction(node: &AstNode) -> Result<Instruction, InstructionError
 
 fn parse_command(node: &AstNode, keyword: &str) -> Result<Command, String> {
     let args = node.arg_texts();
-    let upper = keyword.to_uppercase();
+    let upper = keyword.to_ascii_uppercase();
     let mut flags = Flags::new(node.flag_texts());
     let command = match keyword {
         "from" => {
@@ -321,7 +324,7 @@ fn parse_command(node: &AstNode, keyword: &str) -> Result<Command, String> {
                 k @ ("maintainer" | "from") => {
                     return Err(format!(
                         "{} isn't allowed as an ONBUILD trigger",
-                        k.to_uppercase()
+                        k.to_ascii_uppercase()
                     ))
                 }
                 _ => {}
@@ -390,7 +393,10 @@ fn parse_healthcheck(
     let Some(kind) = args.first() else {
         return Err(at_least_one("HEALTHCHECK"));
     };
-    let test = match kind.to_uppercase().as_str() {
+    // BuildKit upper-cases the type with Go's Unicode ToUpper; only its
+    // error message for a non-ASCII type would differ (the case table would
+    // cost the page 7 kB for that).
+    let test = match kind.to_ascii_uppercase().as_str() {
         "NONE" => {
             if args.len() > 1 {
                 return Err("HEALTHCHECK NONE takes no arguments".into());
@@ -443,7 +449,7 @@ fn parse_copy(
     args: &[String],
     flags: &mut Flags,
 ) -> Result<Command, String> {
-    let upper = keyword.to_uppercase();
+    let upper = keyword.to_ascii_uppercase();
     let from = if keyword == "copy" {
         flags.string("from")
     } else {

@@ -23,10 +23,10 @@ fn classic_step_text(step: &StepResult) -> String {
     let rest = rest.trim();
     if rest.starts_with('[') {
         if let Ok(words) = serde_json::from_slice::<Vec<String>>(rest.as_bytes()) {
-            return format!("{} {}", keyword.to_uppercase(), words.join(" "));
+            return format!("{} {}", keyword.to_ascii_uppercase(), words.join(" "));
         }
     }
-    format!("{} {rest}", keyword.to_uppercase())
+    format!("{} {rest}", keyword.to_ascii_uppercase())
 }
 
 /// `docker build` output of the classic builder.
