@@ -167,6 +167,13 @@ pub fn go_to_lower(bytes: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Go's `strings.ToLower` of a string: each rune mapped on its own (no
+/// final-sigma rule, unlike `str::to_lowercase`).
+pub fn go_lower(s: &str) -> String {
+    String::from_utf8(go_to_lower(s.as_bytes()))
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// `unicode.ToLower`: the simple (one rune to one rune) lowercase mapping.
 fn simple_lower(c: char) -> char {
     // U+0130 is the only rune whose full lowercase mapping is longer than one
@@ -243,6 +250,15 @@ fn push_hex(out: &mut String, value: u32, digits: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_maps_each_rune_as_go_does() {
+        // No final-sigma rule (Rust's str::to_lowercase would give "ας").
+        assert_eq!(go_lower("ΑΣ"), "ασ");
+        assert_eq!(go_lower("Build-Stage"), "build-stage");
+        // The Kelvin sign lower-cases to an ASCII k, as in Go.
+        assert_eq!(go_lower("\u{212A}"), "k");
+    }
 
     #[test]
     fn quote_matches_go_strconv() {

@@ -58,7 +58,7 @@ pub fn layers(props: &LayersProps) -> Html {
             Callback::from(move |_| state.dispatch(Action::SelectStep(Some(i))))
         };
         html! {
-            <div class={classes!("bar-seg", format!("st-{:?}", s.status).to_lowercase(), (state.selected_step == Some(i)).then_some("selected"))}
+            <div class={classes!("bar-seg", format!("st-{:?}", s.status).to_ascii_lowercase(), (state.selected_step == Some(i)).then_some("selected"))}
                  style={format!("width:{pct:.2}%")} title={format!("{} — {}", s.instruction, human_size(s.layer_size))} onclick={select} />
         }
     });
@@ -75,14 +75,14 @@ pub fn layers(props: &LayersProps) -> Html {
         };
         let title = s.miss_text.clone().unwrap_or_default();
         html! {
-            <tr class={classes!("step", format!("status-{}", status.to_lowercase()), (state.selected_step == Some(i)).then_some("selected"))}
+            <tr class={classes!("step", format!("status-{}", status.to_ascii_lowercase()), (state.selected_step == Some(i)).then_some("selected"))}
                 onclick={select} data-step={s.number.to_string()} data-line={s.line.to_string()} {title}>
                 <td class="num">{ s.number }</td>
                 <td class="ins"><code>{ &s.instruction }</code>
                     if let Some(why) = &s.miss_text { <div class="why">{ why }</div> }
                     { for s.notes.iter().map(|n| html! { <div class="note">{ n }</div> }) }
                 </td>
-                <td><span class={classes!("badge", status.to_lowercase())}>{ status }</span></td>
+                <td><span class={classes!("badge", status.to_ascii_lowercase())}>{ status }</span></td>
                 <td class="size">{ if s.makes_layer { human_size(s.layer_size) } else { "—".into() } }</td>
                 <td class="time">{ if s.status == StepStatus::Cached { "—".into() } else { seconds(s.duration_ms) } }</td>
             </tr>

@@ -44,7 +44,7 @@ pub fn output(props: &OutputProps) -> Html {
         let state = state.clone();
         html! {
             <button role="tab" class={classes!("out-tab", (t == tab).then_some("active"))} aria-selected={(t == tab).to_string()}
-                id={format!("tab-{:?}", t).to_lowercase()} onclick={Callback::from(move |_| state.dispatch(Action::Tab(t)))}>{ label(t) }</button>
+                id={format!("tab-{:?}", t).to_ascii_lowercase()} onclick={Callback::from(move |_| state.dispatch(Action::Tab(t)))}>{ label(t) }</button>
         }
     });
     let text = |t: String| html! { <pre class="out-text" id="out-text">{ t }</pre> };

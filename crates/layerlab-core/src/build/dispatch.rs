@@ -101,7 +101,7 @@ fn expose_ports(words: &[String]) -> Result<Vec<String>, String> {
     for word in words {
         for spec in word.split_whitespace() {
             let (ports, proto) = match spec.split_once('/') {
-                Some((p, proto)) => (p, proto.to_lowercase()),
+                Some((p, proto)) => (p, crate::text::go_lower(proto)),
                 None => (spec, "tcp".to_owned()),
             };
             let (lo, hi) = match ports.split_once('-') {

@@ -181,7 +181,7 @@ pub fn build(
     };
     // Global args: built-ins, then meta ARGs in order (build-args win; rule 9).
     let target_name = match &options.target {
-        Some(t) => t.to_lowercase(),
+        Some(t) => crate::text::go_lower(t),
         None => stage_defs
             .last()
             .and_then(|s| s.name.clone())

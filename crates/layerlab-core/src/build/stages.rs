@@ -62,7 +62,7 @@ pub fn resolve_ref(
     reference: &str,
     is_from: bool,
 ) -> Result<SourceRef, String> {
-    let lower = reference.to_lowercase();
+    let lower = crate::text::go_lower(reference);
     if let Some(stage) = stages
         .iter()
         .find(|s| s.name.as_deref() == Some(lower.as_str()))
@@ -150,7 +150,7 @@ pub fn plan(
     let target = match target {
         None => stages.len() - 1,
         Some(t) => {
-            let lower = t.to_lowercase();
+            let lower = crate::text::go_lower(t);
             stages
                 .iter()
                 .position(|s| s.name.as_deref() == Some(lower.as_str()))

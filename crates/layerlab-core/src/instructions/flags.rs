@@ -55,7 +55,7 @@ impl Flags {
         match self.take(name).pop() {
             None => Ok(false),
             Some(None) => Ok(true),
-            Some(Some(v)) => match v.to_lowercase().as_str() {
+            Some(Some(v)) => match crate::text::go_lower(&v).as_str() {
                 "true" => Ok(true),
                 "false" => Ok(false),
                 _ => Err(format!("expecting boolean value for flag {name}, not: {v}")),

@@ -357,7 +357,7 @@ fn parse_from(args: &[String], platform: Option<String>) -> Result<Command, Stri
     let stage_name = match args {
         [_] => None,
         [_, as_word, name] if as_word.eq_ignore_ascii_case("as") => {
-            let name = name.to_lowercase();
+            let name = crate::text::go_lower(name);
             let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
                 && name
                     .chars()
