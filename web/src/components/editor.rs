@@ -63,7 +63,7 @@ fn highlight_line(line: &str, first_of_instruction: bool) -> Html {
                 rest[i..].find('}').map_or(rest.len(), |j| i + j + 1)
             } else {
                 rest[i + 1..]
-                    .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                    .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
                     .map_or(rest.len(), |j| i + 1 + j)
             };
             parts.push(html! { <span class="tok-var">{ &rest[i..end] }</span> });
