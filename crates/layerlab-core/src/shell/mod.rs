@@ -152,19 +152,29 @@ const MAX_NOTES: usize = 100;
 fn summarise_notes(notes: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut kept = Vec::new();
-    let mut more = 0usize;
+    let (mut more, mut more_unsimulated) = (0usize, false);
     for n in notes {
         if !seen.insert(n.clone()) {
             continue;
         }
         if kept.len() == MAX_NOTES {
             more += 1;
+            more_unsimulated |= n.starts_with("not simulated: ");
         } else {
             kept.push(n);
         }
     }
     if more > 0 {
-        kept.push(format!("… and {more} more notes like these, not shown"));
+        // Still marked as such, so the build knows the step ran something
+        // it could not simulate even if only hidden notes said so.
+        let prefix = if more_unsimulated {
+            "not simulated: "
+        } else {
+            ""
+        };
+        kept.push(format!(
+            "{prefix}… and {more} more notes like these, not shown"
+        ));
     }
     kept
 }
