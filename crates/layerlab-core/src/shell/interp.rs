@@ -66,6 +66,9 @@ pub(crate) struct Interp<'a> {
     pub stdin_unknown: bool,
     /// Functions defined so far.
     functions: std::collections::HashMap<String, std::rc::Rc<Command>>,
+    /// Command substitutions parsed so far, by their text (a loop runs the
+    /// same ones again and again).
+    substitutions: std::collections::HashMap<String, std::rc::Rc<List>>,
     pub exit: Option<i32>,
     /// Captured stdout of the current command (for pipes, `$(…)` and redirections).
     pub stdout: String,
@@ -102,6 +105,7 @@ impl<'a> Interp<'a> {
             depth: 0,
             stopped: false,
             functions: std::collections::HashMap::new(),
+            substitutions: std::collections::HashMap::new(),
             appending: None,
             unknown_output: false,
             ran_unsimulated: false,
@@ -745,11 +749,24 @@ impl<'a> Interp<'a> {
 
     /// Runs `script` and returns what it printed.
     fn capture(&mut self, script: &str) -> String {
+        // A substitution runs a subshell: it counts against the step budget
+        // too (a script of nested substitutions spent its time parsing them).
+        if !self.tick() {
+            return String::new();
+        }
         let outer = std::mem::take(&mut self.stdout);
         let (status, exit) = (self.status, self.exit);
         let notes_before = self.notes.len();
         let unknown_before = self.unknown_output;
-        if let Ok(list) = parse_script(script) {
+        let parsed = match self.substitutions.get(script) {
+            Some(list) => Some(list.clone()),
+            None => parse_script(script).ok().map(|list| {
+                let list = std::rc::Rc::new(list);
+                self.substitutions.insert(script.to_owned(), list.clone());
+                list
+            }),
+        };
+        if let Some(list) = parsed {
             if self.enter() {
                 self.conditional += 1;
                 self.run_list(&list);
