@@ -97,39 +97,43 @@ fn long_dockerfile(last: &str) -> String {
     text
 }
 
-#[divan::bench(sample_count = 50)]
-fn rebuild_300_lines_after_editing_the_last(bencher: Bencher) {
+/// Times a rebuild of `after` against a cache warmed by building `before`,
+/// checking that exactly one step missed.
+fn bench_rebuild(
+    bencher: Bencher,
+    before: &str,
+    after: &str,
+    ctx: &Context,
+    executor: &dyn layerlab_core::build::RunExecutor,
+) {
     let catalog = catalog();
     let options = BuildOptions::default();
-    let ctx = Context::new();
-    let before = long_dockerfile("CMD [\"python\", \"app.py\"]\n");
-    let after = long_dockerfile("CMD [\"python\", \"main.py\"]\n");
-    assert_eq!(after.lines().count(), 300);
     bencher
         .with_inputs(|| {
             let mut cache = CacheStore::new();
             build(
                 before.as_bytes(),
-                &ctx,
+                ctx,
                 &catalog,
                 &options,
                 &mut cache,
-                &NoopExecutor,
+                executor,
             );
             cache
         })
         .bench_local_refs(|cache| {
-            let result = build(
-                after.as_bytes(),
-                &ctx,
-                &catalog,
-                &options,
-                cache,
-                &NoopExecutor,
-            );
+            let result = build(after.as_bytes(), ctx, &catalog, &options, cache, executor);
             assert_eq!(result.steps.iter().filter(|s| s.miss.is_some()).count(), 1);
             divan::black_box(result)
         });
+}
+
+#[divan::bench(sample_count = 50)]
+fn rebuild_300_lines_after_editing_the_last(bencher: Bencher) {
+    let before = long_dockerfile("CMD [\"python\", \"app.py\"]\n");
+    let after = long_dockerfile("CMD [\"python\", \"main.py\"]\n");
+    assert_eq!(after.lines().count(), 300);
+    bench_rebuild(bencher, &before, &after, &Context::new(), &NoopExecutor);
 }
 
 #[divan::bench(sample_count = 30)]
@@ -139,29 +143,14 @@ fn rebuild_longest_realworld_file_with_the_shell(bencher: Bencher) {
     // An edit that keeps the file building: a character typed into a last LABEL.
     let before = format!("{}\nLABEL edit=x\n", text.trim_end());
     let after = format!("{}\nLABEL edit=x1\n", text.trim_end());
-    let catalog = catalog();
-    let options = BuildOptions::default();
-    let ctx = Context::stub_for(before.as_bytes());
     let executor = layerlab_core::shell::ShellExecutor::from_data_dir(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data"),
     );
-    bencher
-        .with_inputs(|| {
-            let mut cache = CacheStore::new();
-            build(
-                before.as_bytes(),
-                &ctx,
-                &catalog,
-                &options,
-                &mut cache,
-                &executor,
-            );
-            cache
-        })
-        .bench_local_refs(|cache| {
-            let result = build(after.as_bytes(), &ctx, &catalog, &options, cache, &executor);
-            assert_eq!(result.steps.iter().filter(|s| s.miss.is_some()).count(), 1);
-
-            divan::black_box(result)
-        });
+    bench_rebuild(
+        bencher,
+        &before,
+        &after,
+        &Context::stub_for(before.as_bytes()),
+        &executor,
+    );
 }

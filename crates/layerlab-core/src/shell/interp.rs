@@ -59,8 +59,6 @@ pub(crate) struct Interp<'a> {
     /// The current command's words used the output of a command layerlab
     /// could not simulate (`$(go env GOPATH)`): what they hold is unknown.
     pub unknown_output: bool,
-    /// A command of this script was not simulated: files it would have made are missing.
-    pub ran_unsimulated: bool,
     /// Standard input comes from a command in the pipeline that layerlab
     /// could not simulate (so what it holds is unknown).
     pub stdin_unknown: bool,
@@ -108,7 +106,6 @@ impl<'a> Interp<'a> {
             substitutions: std::collections::HashMap::new(),
             appending: None,
             unknown_output: false,
-            ran_unsimulated: false,
             stdin_unknown: false,
             exit: None,
             stdout: String::new(),
@@ -278,34 +275,36 @@ impl<'a> Interp<'a> {
         if p.negate {
             self.conditional += 1;
         }
-        let n = p.commands.len();
+        let mut last_unsimulated = false;
         for (i, c) in p.commands.iter().enumerate() {
             if i > 0 {
                 self.stdin = std::mem::take(&mut self.stdout);
+                self.stdin_unknown = last_unsimulated;
             }
             let notes_before = self.notes.len();
             self.run_command(c);
-            self.stdin_unknown = self.notes[notes_before..]
-                .iter()
-                .any(|n| n.starts_with("not simulated: "));
-            if i + 1 < n {
-                continue;
-            }
+            last_unsimulated = self.unsimulated_since(notes_before);
         }
+        self.stdin.clear();
+        self.stdin_unknown = false;
         // `! cmd` of a command layerlab could not simulate: its status is
         // unknown, so the negation is assumed to hold too (as the command
         // itself is assumed to succeed), rather than failing the script.
-        let unknown_status = self.stdin_unknown;
-        self.stdin.clear();
-        self.stdin_unknown = false;
         if p.negate {
             self.conditional -= 1;
-            self.status = if unknown_status {
+            self.status = if last_unsimulated {
                 0
             } else {
                 i32::from(self.status == 0)
             };
         }
+    }
+
+    /// Whether a note since the first `before` says something was not simulated.
+    pub(crate) fn unsimulated_since(&self, before: usize) -> bool {
+        self.notes[before..]
+            .iter()
+            .any(|n| n.starts_with("not simulated: "))
     }
 
     fn tick(&mut self) -> bool {
@@ -778,10 +777,7 @@ impl<'a> Interp<'a> {
             self.exit = exit;
         }
         self.status = status;
-        let unknown = self.notes[notes_before..]
-            .iter()
-            .any(|n| n.starts_with("not simulated: "));
-        self.unknown_output = unknown_before || unknown;
+        self.unknown_output = unknown_before || self.unsimulated_since(notes_before);
         std::mem::replace(&mut self.stdout, outer)
     }
 }

@@ -124,7 +124,7 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
                 .tree
                 .mkdir_all("/var/cache/apt/archives/partial", Meta::DIR);
             // APT 3's `dist-clean` also removes the package lists.
-            if action.contains("dist") {
+            if matches!(action.as_str(), "distclean" | "dist-clean") {
                 let _ = sh.tree.remove(LISTS);
                 let _ = sh.tree.mkdir_all(&format!("{LISTS}/partial"), Meta::DIR);
             }

@@ -76,9 +76,9 @@ pub(super) fn test(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         [op, f] => {
             let node = sh.tree.get(&sh.abs(f)).cloned();
             // A file an unsimulated command (of this script, or of an earlier
-            // step: then the step runs with its files not fully known) may have made.
+            // step) may have made: the files are not fully known then.
             let file_test = matches!(op.as_str(), "-e" | "-f" | "-d" | "-s" | "-x" | "-r" | "-w");
-            if file_test && node.is_none() && (sh.ran_unsimulated || !sh.strict_path) {
+            if file_test && node.is_none() && !sh.strict_path {
                 sh.notes.push(format!(
                     "not simulated: test {whole}: an earlier command layerlab could not simulate may have made {f}, assumed true"
                 ));

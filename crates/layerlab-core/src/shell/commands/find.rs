@@ -243,8 +243,9 @@ fn eval(e: &Expr, v: &Visit, actions: &mut Actions) -> bool {
 
 /// `-path` matching: like a file-name pattern, but `*` also matches `/`.
 fn path_match(pattern: &str, text: &str) -> bool {
-    // Replacing `*` by a class that matches any byte including `/` is not
-    // possible in Go's patterns, so match segment-free: split on `*`.
+    // The file-name matcher stops `*` at `/`, so a pattern with stars is
+    // matched here piece by piece between them (a `?` or `[…]` inside a
+    // piece is taken literally).
     let parts: Vec<&str> = pattern.split('*').collect();
     if parts.len() == 1 {
         return glob_match(pattern, text);

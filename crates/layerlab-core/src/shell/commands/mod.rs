@@ -305,7 +305,6 @@ fn other(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
     ));
     // What that command installed is unknown now: stop treating missing programs as errors.
     sh.strict_path = false;
-    sh.ran_unsimulated = true;
     0
 }
 
