@@ -4,6 +4,7 @@
 
 use layerlab_core::build::{MissReason, StepStatus};
 use layerlab_core::report::human_size;
+use layerlab_core::report::time::seconds;
 use yew::prelude::*;
 
 use crate::state::{Action, AppState};
@@ -11,10 +12,6 @@ use crate::state::{Action, AppState};
 #[derive(Properties, PartialEq)]
 pub struct LayersProps {
     pub state: UseReducerHandle<AppState>,
-}
-
-fn seconds(ms: u64) -> String {
-    format!("{:.1}s", ms as f64 / 1000.0)
 }
 
 #[function_component(Layers)]

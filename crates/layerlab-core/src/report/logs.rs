@@ -3,7 +3,8 @@
 
 use sha2::{Digest, Sha256};
 
-use super::size::format_g;
+use super::size::human_size_with_precision;
+use super::time::seconds as secs;
 use crate::build::{BuildResult, StepResult, StepStatus};
 use crate::image::short_id;
 
@@ -32,7 +33,7 @@ fn classic_step_text(step: &StepResult) -> String {
 /// `docker build` output of the classic builder.
 pub fn classic(result: &BuildResult) -> String {
     let mut out = String::new();
-    let size = human_size_precision(result.context_size, 4);
+    let size = human_size_with_precision(result.context_size, 4);
     out.push_str(&format!(
         "Sending build context to Docker daemon {size:>8}\n"
     ));
@@ -97,21 +98,6 @@ pub fn classic(result: &BuildResult) -> String {
 pub fn full_tag(tag: &str) -> String {
     let (name, t) = crate::catalog::normalize_reference(tag);
     format!("{name}:{t}")
-}
-
-fn human_size_precision(bytes: u64, precision: usize) -> String {
-    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1000.0 && unit < UNITS.len() - 1 {
-        size /= 1000.0;
-        unit += 1;
-    }
-    format!("{}{}", format_g(size, precision), UNITS[unit])
-}
-
-fn secs(ms: u64) -> String {
-    format!("{:.1}s", ms as f64 / 1000.0)
 }
 
 /// BuildKit's step name: `[stage i/N] KEYWORD …`, padded `i`, stage left out
@@ -225,7 +211,7 @@ pub fn plain(result: &BuildResult, dockerfile_len: u64) -> String {
                 "[internal] load build context",
                 &[format!(
                     "transferring context: {} done",
-                    human_size_precision(result.context_size, 3)
+                    human_size_with_precision(result.context_size, 3)
                 )],
                 "DONE 0.0s",
             );
@@ -284,7 +270,7 @@ pub fn plain(result: &BuildResult, dockerfile_len: u64) -> String {
 
 /// Size text used by the classic log header (go-units precision 4).
 pub fn context_size_text(bytes: u64) -> String {
-    human_size_precision(bytes, 4)
+    human_size_with_precision(bytes, 4)
 }
 
 #[cfg(test)]

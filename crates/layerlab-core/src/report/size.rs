@@ -1,24 +1,30 @@
-//! Sizes as Docker prints them: go-units `HumanSizeWithPrecision(size, 3)`.
-//!
-//! Decimal units (`B`, `kB`, `MB`, …), three significant digits formatted with
-//! Go's `%.3g`: `169B`, `1.18MB`, `455MB`, `10.6MB`, and the quirk that
-//! 999,500–999,999 bytes print as `1e+03kB`.
+//! Sizes as Docker prints them: go-units `HumanSizeWithPrecision(size,
+//! precision)`, decimal units (`B`, `kB`, `MB`, …), three or four significant
+//! digits formatted with Go's `%.{precision}g`: `169B`, `1.18MB`, `455MB`,
+//! `10.6MB`, and the quirk that 999,500–999,999 bytes print as `1e+03kB`.
 
 const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
 
-/// `docker images` / `docker history` size text.
+/// `docker images` / `docker history` size text (three significant digits).
 pub fn human_size(bytes: u64) -> String {
+    human_size_with_precision(bytes, 3)
+}
+
+/// go-units `HumanSizeWithPrecision` (precision 3, or 4 for the classic
+/// builder's context size).
+pub fn human_size_with_precision(bytes: u64, precision: u32) -> String {
     let mut size = bytes as f64;
     let mut unit = 0;
     while size >= 1000.0 && unit < UNITS.len() - 1 {
         size /= 1000.0;
         unit += 1;
     }
-    format!("{}{}", format_g(size, 3), UNITS[unit])
+    format!("{}{}", format_g(size, precision), UNITS[unit])
 }
 
 /// Go's `%.{precision}g` for a non-negative finite number.
-pub fn format_g(value: f64, precision: usize) -> String {
+fn format_g(value: f64, precision: u32) -> String {
+    let precision = precision as usize;
     if value == 0.0 {
         return "0".into();
     }
@@ -65,5 +71,11 @@ mod tests {
         assert_eq!(human_size(455_000_000), "455MB");
         assert_eq!(human_size(1_110_000_000), "1.11GB");
         assert_eq!(human_size(32), "32B");
+        assert_eq!(human_size(u64::MAX), "18.4EB");
+        assert_eq!(human_size_with_precision(1_234_567, 4), "1.235MB");
+        assert_eq!(human_size_with_precision(9_999_600, 4), "10MB");
+        assert_eq!(human_size_with_precision(999_960, 4), "1000kB");
+        assert_eq!(human_size_with_precision(999_990, 4), "1000kB");
+        assert_eq!(human_size_with_precision(999_999_999, 4), "1000MB");
     }
 }

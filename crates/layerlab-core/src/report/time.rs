@@ -1,6 +1,7 @@
 //! Times as Docker prints them: RFC 3339 parsing and go-units'
 //! `HumanDuration` (`5 minutes ago`, `About an hour ago`, `8 days ago`).
-//! The caller supplies "now"; the core never reads the clock.
+//! The caller supplies "now"; the core never reads the clock. Also the
+//! one-decimal durations of build logs (`DONE 1.3s`).
 
 /// Seconds since the Unix epoch for an RFC 3339 time (`2017-06-20T00:00:16.45Z`).
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
@@ -87,9 +88,24 @@ pub fn since(created: Option<&str>, now: Option<i64>) -> String {
     }
 }
 
+/// A duration in seconds with one decimal (`1.3s`), rounded half up.
+pub fn seconds(ms: u64) -> String {
+    let tenths = (ms + 50) / 100;
+    format!("{}.{}s", tenths / 10, tenths % 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_have_one_decimal() {
+        assert_eq!(seconds(0), "0.0s");
+        assert_eq!(seconds(49), "0.0s");
+        assert_eq!(seconds(50), "0.1s");
+        assert_eq!(seconds(1_250), "1.3s");
+        assert_eq!(seconds(61_000), "61.0s");
+    }
 
     #[test]
     fn rfc3339_round_trip() {

@@ -96,9 +96,9 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         sh.duration_ms += p.tarball / DOWNLOAD_BYTES_PER_MS + 20;
     }
     sh.output.push(format!(
-        "added {} packages in {:.1}s",
+        "added {} packages in {}",
         set.len(),
-        sh.duration_ms as f64 / 1000.0
+        crate::report::time::seconds(sh.duration_ms)
     ));
     if !set.is_empty() {
         sh.notes.push(format!(
