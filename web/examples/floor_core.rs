@@ -21,7 +21,11 @@ fn simulate(input: &str) -> String {
     let catalog = Catalog::from_json(include_bytes!(concat!(env!("OUT_DIR"), "/catalog.json")))
         .unwrap_or_default();
     let mut debian = Releases::new();
-    debian.add("bookworm", input.as_bytes().to_vec(), input.as_bytes().to_vec());
+    debian.add(
+        "bookworm",
+        input.as_bytes().to_vec(),
+        input.as_bytes().to_vec(),
+    );
     let debian = Arc::new(debian);
     let catalog = catalog.with_debian(debian.clone());
     let mut alpine = Alpine::default();

@@ -592,6 +592,16 @@ fn find_deletes_prints_and_execs() {
     };
     ok(&mut t, "cd /app && find . -name '*.pyc' > /found");
     assert_eq!(file(&t, "/found"), "./a.pyc\n./sub/c.pyc\n");
+    // -path matches the whole path; its `*`, `?` and `[…]` cross `/`.
+    ok(&mut t, "find /app -path '/app/s?b/*' > /found");
+    assert_eq!(file(&t, "/found"), "/app/sub/c.pyc\n");
+    ok(&mut t, "find /app -path '*[bs]/[ct]*.py*' > /found");
+    assert_eq!(file(&t, "/found"), "/app/sub/c.pyc\n/app/tests/t.py\n");
+    ok(
+        &mut t,
+        "find /app -path '/app*b.py' -o -path /app/a.pyc > /found",
+    );
+    assert_eq!(file(&t, "/found"), "/app/a.pyc\n/app/b.py\n");
     ok(&mut t, "find /app -type f -name '*.pyc' -delete");
     assert!(!t.exists("/app/a.pyc") && !t.exists("/app/sub/c.pyc") && t.exists("/app/b.py"));
     ok(

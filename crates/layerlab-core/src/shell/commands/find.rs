@@ -208,7 +208,9 @@ fn eval(e: &Expr, v: &Visit, actions: &mut Actions) -> bool {
                 glob_match(pattern, base)
             }
         }
-        Expr::Path(pattern) => path_match(pattern, &v.shown),
+        // fnmatch without FNM_PATHNAME, as find uses it: `*`, `?` and
+        // `[…]` match `/` too, which the shared matcher does.
+        Expr::Path(pattern) => glob_match(pattern, &v.shown),
         Expr::Type(t) => *t == v.kind,
         Expr::Empty => v.empty,
         Expr::Executable => v.executable,
@@ -239,29 +241,6 @@ fn eval(e: &Expr, v: &Visit, actions: &mut Actions) -> bool {
         }
         Expr::True => true,
     }
-}
-
-/// `-path` matching: like a file-name pattern, but `*` also matches `/`.
-fn path_match(pattern: &str, text: &str) -> bool {
-    // The file-name matcher stops `*` at `/`, so a pattern with stars is
-    // matched here piece by piece between them (a `?` or `[…]` inside a
-    // piece is taken literally).
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return glob_match(pattern, text);
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || !text[first.len()..].ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for mid in &parts[1..parts.len() - 1] {
-        match rest.find(mid) {
-            Some(i) => rest = &rest[i + mid.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 fn walk(sh: &Interp<'_>, shown: &str, abs: &str, depth: usize, out: &mut Vec<Visit>) {
