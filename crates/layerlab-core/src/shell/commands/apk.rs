@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use crate::catalog::alpine::{ApkPackage, Branch};
 use crate::fs::{Content, Meta, Node};
 
-use super::{fail, put_package, put_sized, remove_package, DOWNLOAD_BYTES_PER_MS};
+use super::{fail, put_package, put_sized, remove_package, PackageFiles, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
 
 const WORLD: &str = "/etc/apk/world";
@@ -163,15 +163,12 @@ fn add(
             pkg.name,
             pkg.version
         ));
-        put_package(
-            sh,
-            &pkg.name,
-            &pkg.version,
-            pkg.installed_size,
-            &pkg.programs,
-            &[],
-            0,
-        );
+        let files = PackageFiles {
+            name: &pkg.name,
+            programs: &pkg.programs,
+            dirs: &[],
+        };
+        put_package(sh, &files, &pkg.version, pkg.installed_size, 0);
         db.push_str(&format!(
             "P:{}\nV:{}\nI:{}\n\n",
             pkg.name, pkg.version, pkg.installed_size
@@ -263,7 +260,12 @@ fn del(sh: &mut Interp<'_>, branch: &Branch, names: &[String]) -> i32 {
             pkg.name,
             pkg.version
         ));
-        remove_package(sh, &pkg.name, &pkg.programs, &[]);
+        let files = PackageFiles {
+            name: &pkg.name,
+            programs: &pkg.programs,
+            dirs: &[],
+        };
+        remove_package(sh, &files);
     }
     let gone: BTreeSet<&str> = removed.iter().map(|p| p.name.as_str()).collect();
     let db: String = read(sh, INSTALLED)

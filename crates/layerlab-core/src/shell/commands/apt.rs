@@ -16,7 +16,7 @@ use crate::catalog::debian::Release;
 use crate::fs::{Meta, Node};
 
 use super::dpkg_state::{self, installed};
-use super::{fail, put_package, put_sized, remove_package, DOWNLOAD_BYTES_PER_MS};
+use super::{fail, put_package, put_sized, remove_package, PackageFiles, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
 
 const LISTS: &str = "/var/lib/apt/lists";
@@ -184,15 +184,12 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
     sh.emit(&format!("The following NEW packages will be installed:\n  {}\n0 upgraded, {} newly installed, 0 to remove and 0 not upgraded.\nAfter this operation, {} of additional disk space will be used.\n", names.join(" "), set.len(), crate::report::human_size(total)));
     for pkg in &set {
         let extra = bytecode_bytes(pkg);
-        put_package(
-            sh,
-            &pkg.name,
-            &pkg.version,
-            pkg.installed_size,
-            &pkg.programs,
-            &pkg.dirs,
-            extra,
-        );
+        let files = PackageFiles {
+            name: &pkg.name,
+            programs: &pkg.programs,
+            dirs: &pkg.dirs,
+        };
+        put_package(sh, &files, &pkg.version, pkg.installed_size, extra);
     }
     // What was asked for is installed manually; the rest only as dependencies.
     let asked: BTreeSet<&str> = roots
@@ -285,7 +282,14 @@ fn remove_packages(sh: &mut Interp<'_>, rel: &Release, removed: &BTreeSet<String
             .get(name)
             .map(|p| (&p.programs[..], &p.dirs[..]))
             .unwrap_or_default();
-        remove_package(sh, name, programs, dirs);
+        remove_package(
+            sh,
+            &PackageFiles {
+                name,
+                programs,
+                dirs,
+            },
+        );
     }
     sh.emit(&format!(
         "The following packages will be REMOVED:\n  {}\n0 upgraded, 0 newly installed, {} to remove and 0 not upgraded.",

@@ -241,21 +241,28 @@ pub(super) fn put_sized(sh: &mut Interp<'_>, path: &str, label: &str, size: u64)
     size
 }
 
+/// Where a package's files go: its programs on PATH and the directories its
+/// bulk is spread over (see [`crate::catalog::placement`]).
+pub(super) struct PackageFiles<'a> {
+    pub name: &'a str,
+    pub programs: &'a [String],
+    pub dirs: &'a [(String, u32)],
+}
+
 /// Writes an installed package: each program on PATH gets a share of half its
-/// size, the rest (plus `extra` bytes) is a block in each directory of `dirs`
-/// (see [`crate::catalog::placement`]).
+/// `size`, the rest (plus `extra` bytes, such as bytecode compiled at install)
+/// is a block in each of its directories.
 pub(super) fn put_package(
     sh: &mut Interp<'_>,
-    name: &str,
+    files: &PackageFiles<'_>,
     version: &str,
     size: u64,
-    programs: &[String],
-    dirs: &[(String, u32)],
     extra: u64,
 ) {
+    let name = files.name;
     let mut left = size;
-    for program in programs {
-        let share = (size / (2 * programs.len() as u64)).min(left);
+    for program in files.programs {
+        let share = (size / (2 * files.programs.len() as u64)).min(left);
         left -= share;
         let _ = sh.tree.write_file(
             program,
@@ -263,22 +270,17 @@ pub(super) fn put_package(
             Content::sized(&format!("{name}:{program}"), share),
         );
     }
-    for (path, bytes) in crate::catalog::placement::blocks(name, dirs, left + extra) {
+    for (path, bytes) in crate::catalog::placement::blocks(name, files.dirs, left + extra) {
         put_sized(sh, &path, &format!("{name}@{version}{path}"), bytes);
     }
 }
 
 /// Deletes what [`put_package`] wrote.
-pub(super) fn remove_package(
-    sh: &mut Interp<'_>,
-    name: &str,
-    programs: &[String],
-    dirs: &[(String, u32)],
-) {
-    for program in programs {
+pub(super) fn remove_package(sh: &mut Interp<'_>, files: &PackageFiles<'_>) {
+    for program in files.programs {
         let _ = sh.tree.remove(program);
     }
-    for (path, _) in crate::catalog::placement::blocks(name, dirs, 0) {
+    for (path, _) in crate::catalog::placement::blocks(files.name, files.dirs, 0) {
         let _ = sh.tree.remove(&path);
     }
 }
