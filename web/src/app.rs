@@ -181,9 +181,9 @@ pub fn app() -> Html {
 
     // Autosave every change of the input.
     {
-        let snapshot = state.snapshot();
-        use_effect_with(snapshot, |s| {
-            browser::save_autosave(&share::to_autosave(s));
+        let state = state.clone();
+        use_effect_with(state.input_revision, move |_| {
+            browser::save_autosave(&share::to_autosave(&state.snapshot()));
         });
     }
 

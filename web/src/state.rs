@@ -70,6 +70,9 @@ pub struct AppState {
     pub notice: Option<String>,
     /// Bumped by every action: components re-render when it changes.
     pub version: u64,
+    /// Bumped by every action that changes what a share link or the autosave
+    /// holds (files, builder, catalog date): autosave runs when it changes.
+    pub input_revision: u64,
     /// Wall time the last build took in this browser (for the debounce).
     pub last_build_ms: f64,
 }
@@ -119,6 +122,7 @@ impl AppState {
             builds: 0,
             notice: None,
             version: 0,
+            input_revision: 0,
             last_build_ms: 0.0,
         };
         state.run_build();
@@ -284,8 +288,20 @@ impl Reducible for AppState {
             builds: self.builds,
             notice: self.notice.clone(),
             version: self.version + 1,
+            input_revision: self.input_revision,
             last_build_ms: self.last_build_ms,
         };
+        let input_changes = matches!(
+            action,
+            Action::Edit(..)
+                | Action::AddFile(_)
+                | Action::RenameFile(..)
+                | Action::DeleteFile(_)
+                | Action::SetBuilder(_)
+                | Action::SetCatalogDate(_)
+                | Action::Load(_)
+                | Action::Reset
+        );
         match action {
             Action::Edit(i, text) => {
                 if let Some(f) = next.files.get_mut(i) {
@@ -353,6 +369,9 @@ impl Reducible for AppState {
             }
             Action::Notice(n) => next.notice = n,
         }
+        if input_changes {
+            next.input_revision = self.input_revision + 1;
+        }
         Rc::new(next)
     }
 }
@@ -364,6 +383,22 @@ mod tests {
 
     fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
         state.reduce(action)
+    }
+
+    #[test]
+    fn only_actions_on_the_input_bump_the_autosave_revision() {
+        let state = Rc::new(AppState::default());
+        let state = reduce(state, Action::Build);
+        let state = reduce(state, Action::SelectStep(Some(1)));
+        let state = reduce(state, Action::Tab(OutputTab::History));
+        let state = reduce(state, Action::Notice(Some("hi".into())));
+        assert_eq!(state.input_revision, 0);
+        let state = reduce(state, Action::Edit(0, "FROM alpine\n".into()));
+        assert_eq!(state.input_revision, 1);
+        let state = reduce(state, Action::AddFile("x.txt".into()));
+        let state = reduce(state, Action::SetBuilder(Builder::Classic));
+        let state = reduce(state, Action::Reset);
+        assert_eq!(state.input_revision, 4);
     }
 
     #[test]
