@@ -6,34 +6,21 @@
 //! follow POSIX. Hostile scripts are bounded, each with its own message: a
 //! step budget stops endless loops, a nesting limit stops fork bombs and
 //! endless recursion, and a size limit stops values that double forever.
+//!
+//! This module runs lists, pipelines and commands; `words` expands words,
+//! `redirect` writes `>` and `>>`, `limits` holds the bounds and stops.
 
-use crate::expand::{Env, Lexer};
+use crate::expand::Env;
 use crate::fs::{path, Node, Tree};
 
 use super::parse::{parse_script, AndOr, Command, List, Pipeline, RedirOp, Redirect};
 
-/// Commands a script may run before the simulation gives up on it.
-pub(crate) const MAX_STEPS: usize = 100_000;
+mod limits;
+mod redirect;
+mod words;
 
-/// How deep function calls, `sh -c` and `$(…)` may nest.
-pub(crate) const MAX_DEPTH: usize = 64;
-
-/// The longest word expansion (a variable's value, an argument) a script may
-/// build: far above what RUN lines use, low enough to stop a doubling loop fast.
-pub(crate) const MAX_VALUE: usize = 1 << 20;
-
-/// The longest output or file a redirection may write.
-pub(crate) const MAX_TEXT: usize = 8 << 20;
-
-/// The exit status of a script layerlab stopped (as `timeout` reports one).
-pub(crate) const STOPPED_STATUS: i32 = 124;
-
-/// Content appended by `>>` not yet written to the tree.
-struct Appending {
-    path: String,
-    data: Vec<u8>,
-    dirty: bool,
-}
+pub(crate) use limits::STOPPED_STATUS;
+use redirect::Appending;
 
 pub(crate) struct Interp<'a> {
     pub tree: &'a mut Tree,
@@ -175,53 +162,6 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Stops the whole script: `message` goes to the log, nothing else runs.
-    fn stop(&mut self, message: String) {
-        if !self.stopped {
-            self.stopped = true;
-            self.output.push(message);
-        }
-        self.exit = Some(STOPPED_STATUS);
-    }
-
-    /// One level deeper (a function call, `sh -c`, `$(…)`); false, and the
-    /// script stopped, past [`MAX_DEPTH`].
-    fn enter(&mut self) -> bool {
-        if self.stopped {
-            return false;
-        }
-        if self.depth >= MAX_DEPTH {
-            self.output.push("/bin/sh: 1: Cannot fork".into());
-            self.stop(format!(
-                "layerlab stopped this RUN: calls nested more than {MAX_DEPTH} deep (a fork bomb or endless recursion; Docker would run until the machine ran out of processes)"
-            ));
-            return false;
-        }
-        self.depth += 1;
-        true
-    }
-
-    /// Whether text of `len` bytes may be kept; stops the script when it is too long.
-    pub(crate) fn fits(&mut self, len: usize) -> bool {
-        self.within(len, MAX_TEXT, "an output")
-    }
-
-    /// Whether an expanded word of `len` bytes may be kept.
-    fn value_fits(&mut self, len: usize) -> bool {
-        self.within(len, MAX_VALUE, "a value")
-    }
-
-    fn within(&mut self, len: usize, limit: usize, what: &str) -> bool {
-        if len > limit {
-            self.stop(format!(
-                "layerlab stopped this RUN: the script built {what} of more than {} MiB (text that keeps doubling?)",
-                limit >> 20
-            ));
-            return false;
-        }
-        !self.stopped
-    }
-
     fn run_list(&mut self, list: &List) {
         for item in list {
             if self.exit.is_some() || self.stopped {
@@ -305,17 +245,6 @@ impl<'a> Interp<'a> {
         self.notes[before..]
             .iter()
             .any(|n| n.starts_with("not simulated: "))
-    }
-
-    fn tick(&mut self) -> bool {
-        self.steps += 1;
-        if self.steps > MAX_STEPS {
-            self.stop(format!(
-                "layerlab stopped this RUN after {MAX_STEPS} commands, its step budget (an endless loop? Docker would keep running it)"
-            ));
-            return false;
-        }
-        !self.stopped
     }
 
     fn run_command(&mut self, c: &Command) {
@@ -535,270 +464,8 @@ impl<'a> Interp<'a> {
         self.env.get("#").and_then(|n| n.parse().ok()).unwrap_or(0)
     }
 
-    fn write_output(&mut self, target: &str, text: &str, append: bool) {
-        let p = self.abs(target);
-        // `>>` again to the file being appended to: extend the buffer only.
-        if let (true, Some(pending)) = (append, self.appending.as_mut()) {
-            if pending.path == p {
-                let len = pending.data.len() + text.len();
-                if self.fits(len) {
-                    if let Some(pending) = self.appending.as_mut() {
-                        pending.data.extend_from_slice(text.as_bytes());
-                        pending.dirty = true;
-                    }
-                }
-                return;
-            }
-        }
-        self.flush_appends();
-        // Unlike `Tree::write_file`, a shell does not create missing directories
-        // (unless the image's files are not fully known: then assume it exists).
-        if !matches!(self.tree.get(path::parent(&p)), Some(Node::Dir { .. })) {
-            let message = format!("/bin/sh: 1: cannot create {target}: Directory nonexistent");
-            if self.strict_path {
-                self.output.push(message);
-                self.status = 2;
-                return;
-            }
-            self.notes.push(format!(
-                "not simulated: {message}; the image's files are not fully known, assumed to exist"
-            ));
-        }
-        let mut data = Vec::new();
-        if append {
-            if let Some(Node::File { content, .. }) = self.tree.get(&p) {
-                let old = content.as_bytes().unwrap_or_default().to_vec();
-                if !self.fits(old.len() + text.len()) {
-                    return;
-                }
-                data = old;
-            }
-        }
-        data.extend_from_slice(text.as_bytes());
-        let meta = self
-            .tree
-            .get(&p)
-            .map(Node::meta)
-            .unwrap_or(crate::fs::Meta::FILE);
-        if self
-            .tree
-            .write_file(&p, meta, crate::fs::Content::bytes(data.clone()))
-            .is_err()
-        {
-            self.output.push(format!(
-                "/bin/sh: 1: cannot create {target}: Directory nonexistent"
-            ));
-            self.status = 2;
-        } else if append {
-            self.appending = Some(Appending {
-                path: p,
-                data,
-                dirty: false,
-            });
-        }
-    }
-
-    /// Writes what `>>` appended since the last flush into the tree. Called
-    /// before any command that could read or change files.
-    pub(crate) fn flush_appends(&mut self) {
-        if let Some(pending) = self.appending.take() {
-            if pending.dirty {
-                let meta = self
-                    .tree
-                    .get(&pending.path)
-                    .map(Node::meta)
-                    .unwrap_or(crate::fs::Meta::FILE);
-                let _ = self.tree.write_file(
-                    &pending.path,
-                    meta,
-                    crate::fs::Content::bytes(pending.data),
-                );
-            }
-        }
-    }
-
     /// An absolute path for a word (relative to the working directory), symlinks resolved.
     pub fn abs(&self, p: &str) -> String {
         self.tree.resolve(&path::join(&self.cwd, p))
     }
-
-    /// One word, expanded without field splitting.
-    pub fn expand_single(&mut self, word: &str) -> String {
-        let prepared = self.substitute_commands(word);
-        let value = Lexer::new('\\')
-            .expand_word(&prepared, &self.env)
-            .unwrap_or(prepared);
-        if self.value_fits(value.len()) {
-            value
-        } else {
-            String::new()
-        }
-    }
-
-    /// A word expanded into fields, globs matched against the tree.
-    fn expand(&mut self, word: &str) -> Vec<String> {
-        let prepared = self.substitute_commands(word);
-        let fields = match Lexer::new('\\').expand_words(&prepared, &self.env) {
-            Ok(f) => f,
-            Err(e) => {
-                self.output.push(format!("/bin/sh: 1: {}", e.reason));
-                vec![prepared]
-            }
-        };
-        if !self.value_fits(fields.iter().map(String::len).sum()) {
-            return Vec::new();
-        }
-        if !has_unquoted_glob(word) {
-            return fields;
-        }
-        let mut out = Vec::new();
-        for f in fields {
-            let pattern = path::join(&self.cwd, &f);
-            let mut matches = crate::build::copy::expand_wildcard(self.tree, &pattern);
-            if matches.is_empty() {
-                out.push(f);
-                continue;
-            }
-            matches.sort_unstable();
-            let relative = !f.starts_with('/');
-            out.extend(matches.into_iter().map(|m| {
-                if relative {
-                    m.strip_prefix(&format!("{}/", self.cwd.trim_end_matches('/')))
-                        .map(str::to_owned)
-                        .unwrap_or(m)
-                } else {
-                    m
-                }
-            }));
-        }
-        out
-    }
-
-    /// Replaces `$(…)` and `` `…` `` with the command's output, escaped so the
-    /// expander keeps it literal (and splits it only outside double quotes).
-    fn substitute_commands(&mut self, word: &str) -> String {
-        if !word.contains("$(") && !word.contains('`') {
-            return word.to_owned();
-        }
-        let chars: Vec<char> = word.chars().collect();
-        let mut out = String::new();
-        let mut in_double = false;
-        let mut in_single = false;
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            if c == '\'' && !in_double {
-                in_single = !in_single;
-            } else if c == '"' && !in_single {
-                in_double = !in_double;
-            }
-            let sub = if !in_single && c == '$' && chars.get(i + 1) == Some(&'(') {
-                let mut depth = 0;
-                let mut j = i + 1;
-                while j < chars.len() {
-                    match chars[j] {
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                Some((
-                    chars[i + 2..j.min(chars.len())].iter().collect::<String>(),
-                    j + 1,
-                ))
-            } else if !in_single && c == '`' {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|c| *c == '`')
-                    .map_or(chars.len(), |p| i + 1 + p);
-                Some((chars[i + 1..end].iter().collect::<String>(), end + 1))
-            } else {
-                None
-            };
-            match sub {
-                Some((inner, next)) => {
-                    let result = self.capture(&inner);
-                    let result = result.trim_end_matches('\n');
-                    for ch in result.chars() {
-                        if in_double {
-                            if matches!(ch, '"' | '\\' | '$') {
-                                out.push('\\');
-                            }
-                        } else if !ch.is_whitespace() {
-                            out.push('\\');
-                        }
-                        out.push(ch);
-                    }
-                    i = next;
-                }
-                None => {
-                    out.push(c);
-                    i += 1;
-                }
-            }
-        }
-        out
-    }
-
-    /// Runs `script` and returns what it printed.
-    fn capture(&mut self, script: &str) -> String {
-        // A substitution runs a subshell: it counts against the step budget
-        // too (a script of nested substitutions spent its time parsing them).
-        if !self.tick() {
-            return String::new();
-        }
-        let outer = std::mem::take(&mut self.stdout);
-        let (status, exit) = (self.status, self.exit);
-        let notes_before = self.notes.len();
-        let unknown_before = self.unknown_output;
-        let parsed = match self.substitutions.get(script) {
-            Some(list) => Some(list.clone()),
-            None => parse_script(script).ok().map(|list| {
-                let list = std::rc::Rc::new(list);
-                self.substitutions.insert(script.to_owned(), list.clone());
-                list
-            }),
-        };
-        if let Some(list) = parsed {
-            if self.enter() {
-                self.conditional += 1;
-                self.run_list(&list);
-                self.conditional -= 1;
-                self.depth -= 1;
-            }
-        }
-        if !self.stopped {
-            self.exit = exit;
-        }
-        self.status = status;
-        self.unknown_output = unknown_before || self.unsimulated_since(notes_before);
-        std::mem::replace(&mut self.stdout, outer)
-    }
-}
-
-/// Whether the raw word has `*`, `?` or `[` outside quotes.
-fn has_unquoted_glob(word: &str) -> bool {
-    let mut single = false;
-    let mut double = false;
-    let mut escaped = false;
-    for c in word.chars() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' if !single => escaped = true,
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            '*' | '?' | '[' if !single && !double => return true,
-            _ => {}
-        }
-    }
-    false
 }
