@@ -1,0 +1,184 @@
+//! File and text commands over the tree: mkdir/rm/globs, users and
+//! downloads, declared sizes, `tr`, `find`, `xargs`, `awk`.
+
+use super::*;
+
+#[test]
+fn files_and_directories() {
+    let mut t = base();
+    let o = run_in(&mut t, "mkdir -p /app/static && cd /app && echo 'print(1)' > main.py && echo more >> main.py && cp main.py static/ && mv static/main.py static/m.py && ln -s /app/main.py /usr/bin/app && touch empty && chmod 700 main.py", false);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert_eq!(file(&t, "/app/main.py"), "print(1)\nmore\n");
+    assert!(t.exists("/app/static/m.py") && !t.exists("/app/static/main.py"));
+    assert_eq!(t.get("/usr/bin/app"), Some(&Node::symlink("/app/main.py")));
+    assert_eq!(t.get("/app/main.py").unwrap().meta().mode, 0o700);
+    assert!(o.notes.is_empty(), "{:?}", o.notes);
+}
+
+#[test]
+fn globs_rm_and_errors() {
+    let mut t = base();
+    let o = run_in(&mut t, "rm -rf /var/lib/apt/lists/*", false);
+    assert_eq!(o.exit_code, 0);
+    assert!(t.exists("/var/lib/apt/lists") && !t.exists("/var/lib/apt/lists/a"));
+    t.write_file("/bin/rm", Meta::EXEC, Content::sized("rm", 10))
+        .unwrap();
+    let o = run_in(&mut t, "rm /nope", true);
+    assert_eq!(
+        (o.exit_code, o.output[0].as_str()),
+        (1, "rm: cannot remove '/nope': No such file or directory")
+    );
+    // With the image's files not fully known, a missing file may exist in Docker.
+    let o = run_in(&mut t, "rm /nope && cd /src/app && echo x > sub/f", false);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(o.notes[0].starts_with("not simulated: rm: cannot remove '/nope'"));
+    assert!(t.exists("/src/app/sub/f"));
+    let o = run_in(&mut t, "mkdir /tmp && echo unreachable", false);
+    assert_eq!(o.exit_code, 1);
+    assert!(o.output.iter().all(|l| l != "unreachable"));
+}
+
+#[test]
+fn users_groups_and_downloads() {
+    let mut t = base();
+    let o = run_in(&mut t, "groupadd -r app && useradd -r -g app -m -d /srv/app app && adduser -D -h /home/bob bob && curl -fsSL -o /tmp/tool.tgz https://example.com/tool.tgz && wget https://example.com/f.bin", false);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(file(&t, "/etc/group").contains("app:x:100:"));
+    assert!(file(&t, "/etc/passwd").contains("app:x:100:100::/srv/app:/bin/sh"));
+    assert_eq!(t.get("/srv/app").unwrap().meta().uid, 100);
+    assert!(t.exists("/home/bob"));
+    assert_eq!(t.get("/tmp/tool.tgz").unwrap().own_size(), 1_000_000);
+    assert!(t.exists("/f.bin"));
+    assert_eq!(o.notes.len(), 2);
+}
+
+#[test]
+fn sized_files_are_declared_not_allocated() {
+    let mut t = base();
+    let out = run_in(
+        &mut t,
+        "dd if=/dev/zero of=/tmp/z bs=1M count=3 && fallocate -l 2G /tmp/f && truncate -s 10K /tmp/t",
+        false,
+    );
+    assert_eq!(out.exit_code, 0, "{:?}", out.output);
+    assert_eq!(t.get("/tmp/z").unwrap().own_size(), 3 << 20);
+    assert_eq!(t.get("/tmp/f").unwrap().own_size(), 2 << 30);
+    assert_eq!(t.get("/tmp/t").unwrap().own_size(), 10 << 10);
+    assert_eq!(out.output[2], "3145728 bytes copied");
+    let out = run_in(&mut t, "dd if=/dev/zero of=/tmp/endless", false);
+    assert_eq!(out.exit_code, 1);
+}
+
+#[test]
+fn tr_translates_deletes_and_squeezes() {
+    let mut t = base();
+    let out = run_in(
+        &mut t,
+        "a=$(echo idle3 | tr -d 3); b=$(echo Hello | tr a-z A-Z); c=$(echo 'a  b' | tr -s ' '); echo \"$a $b $c\" > /tmp/tr",
+        false,
+    );
+    assert_eq!(out.exit_code, 0, "{out:?}");
+    assert_eq!(file(&t, "/tmp/tr"), "idle HELLO a b\n");
+}
+
+#[test]
+fn find_deletes_prints_and_execs() {
+    let mut t = with_programs(&["find", "rm"]);
+    for f in [
+        "/app/a.pyc",
+        "/app/b.py",
+        "/app/sub/c.pyc",
+        "/app/tests/t.py",
+    ] {
+        t.write_file(f, Meta::FILE, Content::sized(f, 1000))
+            .unwrap();
+    }
+    let ok = |t: &mut Tree, script: &str| {
+        let o = run_in(t, script, true);
+        assert_eq!(o.exit_code, 0, "{script}: {o:?}");
+    };
+    ok(&mut t, "cd /app && find . -name '*.pyc' > /found");
+    assert_eq!(file(&t, "/found"), "./a.pyc\n./sub/c.pyc\n");
+    // -path matches the whole path; its `*`, `?` and `[…]` cross `/`.
+    ok(&mut t, "find /app -path '/app/s?b/*' > /found");
+    assert_eq!(file(&t, "/found"), "/app/sub/c.pyc\n");
+    ok(&mut t, "find /app -path '*[bs]/[ct]*.py*' > /found");
+    assert_eq!(file(&t, "/found"), "/app/sub/c.pyc\n/app/tests/t.py\n");
+    ok(
+        &mut t,
+        "find /app -path '/app*b.py' -o -path /app/a.pyc > /found",
+    );
+    assert_eq!(file(&t, "/found"), "/app/a.pyc\n/app/b.py\n");
+    ok(&mut t, "find /app -type f -name '*.pyc' -delete");
+    assert!(!t.exists("/app/a.pyc") && !t.exists("/app/sub/c.pyc") && t.exists("/app/b.py"));
+    ok(
+        &mut t,
+        "find /app -depth \\( -type d -a -name tests \\) -exec rm -rf '{}' +",
+    );
+    assert!(!t.exists("/app/tests") && t.exists("/app/sub"));
+    ok(&mut t, "find /app -mindepth 1 -maxdepth 1 -print > /list");
+    assert_eq!(file(&t, "/list"), "/app/b.py\n/app/sub\n");
+    ok(&mut t, "find /app -empty -type d -delete");
+    assert!(!t.exists("/app/sub"));
+    let o = run_in(&mut t, "find /nope -name x", true);
+    assert_eq!(o.exit_code, 1);
+    assert!(o
+        .output
+        .iter()
+        .any(|l| l == "find: '/nope': No such file or directory"));
+    // A command -exec runs that layerlab does not simulate is noted once.
+    t.write_file("/app/c.py", Meta::FILE, Content::sized("c", 1))
+        .unwrap();
+    let o = run_in(&mut t, "find /app -type f -exec ldd {} ';'", false);
+    assert_eq!(o.notes.len(), 2, "{o:?}");
+    assert!(o.notes[1].contains("ldd for 1 more files found"), "{o:?}");
+    // A test find has no simulation for: the command is noted, nothing changes.
+    let o = run_in(&mut t, "find /app -newer /etc/passwd -delete", false);
+    assert!(o.notes.iter().any(|n| n.starts_with("not simulated: find")));
+    assert!(t.exists("/app/b.py"));
+}
+
+#[test]
+fn xargs_runs_the_command_with_its_input() {
+    let mut t = with_programs(&["find", "rm", "xargs"]);
+    for f in ["/d/x.log", "/d/y.log", "/d/keep"] {
+        t.write_file(f, Meta::FILE, Content::sized(f, 10)).unwrap();
+    }
+    let o = run_in(
+        &mut t,
+        "find /d -name '*.log' -print0 | xargs -0 rm -f",
+        true,
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(!t.exists("/d/x.log") && !t.exists("/d/y.log") && t.exists("/d/keep"));
+    let o = run_in(&mut t, "echo /d/keep | xargs -r -n 1 rm", true);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(!t.exists("/d/keep"));
+    // Input from a command layerlab could not simulate is unknown: noted.
+    let o = run_in(
+        &mut t,
+        "scanelf --needed /usr/local | xargs -r apk add",
+        false,
+    );
+    assert!(o
+        .notes
+        .iter()
+        .any(|n| n.starts_with("not simulated: xargs -r apk add")));
+}
+
+#[test]
+fn awk_prints_fields() {
+    let mut t = with_programs(&["awk", "dpkg"]);
+    let o = run_in(
+        &mut t,
+        "arch=\"$(dpkg --print-architecture | awk -F- '{ print $NF }')\"; echo \"$arch\" > /arch; \
+         echo 'a b  c' | awk '{print $2, $NF}' > /f; printf 'x:y:z\\n' | awk -F: '{ print $(NF-1) }' >> /f",
+        true,
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert_eq!(file(&t, "/arch"), "amd64\n");
+    assert_eq!(file(&t, "/f"), "b c\ny\n");
+    // A program with patterns or functions is noted, not simulated.
+    let o = run_in(&mut t, "awk '/=>/ { so = $(NF-1) }' /etc/passwd", true);
+    assert!(o.notes.iter().any(|n| n.starts_with("not simulated: awk")));
+}
