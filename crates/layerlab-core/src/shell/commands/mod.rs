@@ -19,6 +19,7 @@ mod builtins;
 mod dpkg_state;
 mod files;
 mod find;
+mod install;
 mod net;
 mod npm;
 mod pip;
@@ -91,6 +92,7 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         "ln" => ln(sh, args),
         "chmod" => chmod(sh, args),
         "chown" => chown(sh, args),
+        "install" => install::install(sh, args),
         "cat" => cat(sh, args),
         "find" => find::find(sh, argv),
         "xargs" => find::xargs(sh, argv),

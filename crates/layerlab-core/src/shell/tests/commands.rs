@@ -182,3 +182,68 @@ fn awk_prints_fields() {
     let o = run_in(&mut t, "awk '/=>/ { so = $(NF-1) }' /etc/passwd", true);
     assert!(o.notes.iter().any(|n| n.starts_with("not simulated: awk")));
 }
+
+#[test]
+fn install_makes_directories_and_copies_files_with_mode_and_owner() {
+    let mut t = with_programs(&["install", "groupadd", "useradd"]);
+    t.write_file("/src/tool", Meta::FILE, Content::sized("tool", 4000))
+        .unwrap();
+    let o = run_in(
+        &mut t,
+        "groupadd -r postgres && useradd -r -g postgres postgres \
+         && install --verbose --directory --owner postgres --group postgres --mode 3777 /var/run/postgresql \
+         && install -Dm644 /src/tool /opt/a/b/tool.conf \
+         && install -m 0755 -t /usr/bin /src/tool \
+         && install /src/tool /opt/a",
+        true,
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(o.notes.is_empty(), "{o:?}");
+    assert!(o
+        .output
+        .iter()
+        .any(|l| l == "install: creating directory '/var/run/postgresql'"));
+    let run = t.get("/var/run/postgresql").unwrap().meta();
+    assert_eq!((run.mode, run.uid, run.gid), (0o3777, 100, 100));
+    assert_eq!(t.get("/var/run").unwrap().meta().mode, 0o755);
+    let conf = t.get("/opt/a/b/tool.conf").unwrap();
+    assert_eq!((conf.meta().mode, conf.own_size()), (0o644, 4000));
+    assert_eq!(t.get("/usr/bin/tool").unwrap().meta().mode, 0o755);
+    assert_eq!(t.get("/opt/a/tool").unwrap().meta().mode, 0o755);
+    // What install refuses, with its words.
+    for (script, message) in [
+        (
+            "install /nope /tmp/x",
+            "install: cannot stat '/nope': No such file or directory",
+        ),
+        (
+            "install /src/tool /no/dir/x",
+            "install: cannot create regular file '/no/dir/x': No such file or directory",
+        ),
+        (
+            "install -d -o ghost /tmp/g",
+            "install: invalid user 'ghost'",
+        ),
+        (
+            "install -m xyz /src/tool /tmp/y",
+            "install: invalid mode 'xyz'",
+        ),
+        ("install /src /tmp/z", "install: omitting directory '/src'"),
+        (
+            "install /src/tool",
+            "install: missing destination file operand after '/src/tool'",
+        ),
+    ] {
+        let o = run_in(&mut t, script, true);
+        assert_eq!(o.exit_code, 1, "{script}: {o:?}");
+        assert_eq!(
+            o.output.last().map(String::as_str),
+            Some(message),
+            "{script}"
+        );
+    }
+    // Files an unsimulated command may have made are noted, not failed.
+    let o = run_in(&mut t, "install -d -o ghost /tmp/g", false);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(t.exists("/tmp/g"));
+}
