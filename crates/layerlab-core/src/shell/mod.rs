@@ -27,6 +27,7 @@
 mod commands;
 mod interp;
 pub mod parse;
+mod scan;
 
 use crate::build::{RunContext, RunExecutor, RunOutcome};
 use crate::expand::Env;

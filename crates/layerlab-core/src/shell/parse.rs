@@ -5,6 +5,8 @@
 //! `<`, `2>&1`, `N>file`) and backslash-newline. Words keep their quotes; the
 //! interpreter expands them.
 
+use super::scan::{dollar_end, double_quote_end, same_quote_end};
+
 /// A word as written (quotes and escapes still in it).
 pub type Word = String;
 
@@ -124,54 +126,27 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
             }
             // Single quotes and backquotes: kept whole up to the matching one.
             q @ ('\'' | '`') => {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|c| *c == q)
-                    .ok_or(if q == '`' {
-                        "unterminated backquote"
-                    } else {
-                        "unterminated quoted string"
-                    })?;
-                word.extend(&chars[i..i + end + 2]);
+                let end = same_quote_end(&chars, i).ok_or(if q == '`' {
+                    "unterminated backquote"
+                } else {
+                    "unterminated quoted string"
+                })?;
+                word.extend(&chars[i..=end]);
                 in_word = true;
-                i += end + 2;
+                i = end + 1;
             }
+            // Double quotes: kept whole, with the substitutions inside them
+            // (whose own quotes do not end the string).
             '"' => {
-                let mut j = i + 1;
-                while j < chars.len() && chars[j] != '"' {
-                    if chars[j] == '\\' {
-                        j += 1;
-                    }
-                    j += 1;
-                }
-                if j >= chars.len() {
-                    return Err("unterminated quoted string".into());
-                }
-                word.extend(&chars[i..=j]);
+                let end = double_quote_end(&chars, i).ok_or("unterminated quoted string")?;
+                word.extend(&chars[i..=end]);
                 in_word = true;
-                i = j + 1;
+                i = end + 1;
             }
             '$' if chars.get(i + 1) == Some(&'(') || chars.get(i + 1) == Some(&'{') => {
-                // Keep `$( … )` and `${ … }` whole, nesting included.
-                let (open, close) = if chars[i + 1] == '(' {
-                    ('(', ')')
-                } else {
-                    ('{', '}')
-                };
-                let mut depth = 0;
-                let mut j = i + 1;
-                while j < chars.len() {
-                    if chars[j] == open {
-                        depth += 1;
-                    } else if chars[j] == close {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    j += 1;
-                }
-                let end = j.min(chars.len() - 1);
+                // Keep `$( … )` and `${ … }` whole, nesting and quotes included
+                // (an unterminated one runs to the end of the text).
+                let end = dollar_end(&chars, i).unwrap_or(chars.len() - 1);
                 word.extend(&chars[i..=end]);
                 in_word = true;
                 i = end + 1;

@@ -6,6 +6,7 @@ use crate::expand::Lexer;
 use crate::fs::path;
 
 use super::super::parse::parse_script;
+use super::super::scan::{dollar_end, same_quote_end};
 use super::Interp;
 
 impl Interp<'_> {
@@ -80,30 +81,14 @@ impl Interp<'_> {
                 in_double = !in_double;
             }
             let sub = if !in_single && c == '$' && chars.get(i + 1) == Some(&'(') {
-                let mut depth = 0;
-                let mut j = i + 1;
-                while j < chars.len() {
-                    match chars[j] {
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
+                // To its own `)`: quotes inside it do not count.
+                let j = dollar_end(&chars, i).unwrap_or(chars.len());
                 Some((
                     chars[i + 2..j.min(chars.len())].iter().collect::<String>(),
                     j + 1,
                 ))
             } else if !in_single && c == '`' {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|c| *c == '`')
-                    .map_or(chars.len(), |p| i + 1 + p);
+                let end = same_quote_end(&chars, i).unwrap_or(chars.len());
                 Some((chars[i + 1..end].iter().collect::<String>(), end + 1))
             } else {
                 None

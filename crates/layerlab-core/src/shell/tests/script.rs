@@ -176,3 +176,16 @@ fn a_step_shows_each_note_once_and_at_most_a_hundred() {
         "not simulated: … and 201 more notes like these, not shown"
     );
 }
+
+#[test]
+fn quotes_inside_a_substitution_inside_double_quotes() {
+    let mut t = with_programs(&["tr"]);
+    let o = run_in(
+        &mut t,
+        r#"x="$(echo 'a("b c")d' | tr a z)"; echo "$x" > /out; y="$(echo "in $(echo "deep")")"; echo "$y" >> /out; echo "$(echo ')')" >> /out"#,
+        true,
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert!(o.notes.is_empty(), "{o:?}");
+    assert_eq!(file(&t, "/out"), "z(\"b c\")d\nin deep\n)\n");
+}
