@@ -239,3 +239,29 @@ test('apt-get fetches its Debian release data on demand, then rebuilds with it',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a 10,000-line Dockerfile: the table lists 200 steps and says how many more, small layers share one bar segment, a gutter click selects any step', async () => {
+  const { context, page, errors } = await fresh();
+  const n = await builds(page);
+  const lines = Array.from({ length: 10000 }, (_, i) => `RUN echo ${i} > /f${i % 50}`);
+  // Set as a paste would (page.fill types 270 kB through the input pipeline).
+  await page.evaluate((text) => {
+    const area = document.querySelector('#source');
+    area.value = text;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  }, ['FROM alpine:3.20', ...lines, ''].join('\n'));
+  await waitForBuild(page, n);
+  assert.equal(await page.locator('#steps tbody tr').count(), 200);
+  assert.match(await page.textContent('#unlisted-steps'), /9801 more steps not listed/);
+  assert.equal(await page.locator('.bar-seg.smaller').count(), 1);
+  assert.match(await page.getAttribute('.bar-seg.smaller', 'title'), /^10000 smaller layers/);
+  assert.match(await page.textContent('#image-size'), /B$/);
+  // The gutter has one listener; a click on line 5001 (RUN echo 4999) selects step 5001.
+  await page.locator('.gutter-line[data-line="5001"]').scrollIntoViewIfNeeded();
+  await page.click('.gutter-line[data-line="5001"]');
+  await page.waitForSelector('#steps tr.selected[data-step="5001"]');
+  assert.equal(await page.locator('#steps tbody tr').count(), 201);
+  assert.match(await page.textContent('#steps tr.selected .ins'), /RUN echo 4999/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

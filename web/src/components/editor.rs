@@ -245,22 +245,29 @@ pub fn editor(props: &EditorProps) -> Html {
                 .map(|_| "selected"),
         );
         let title = problem.map(|p| format!("{}:{}: {}", p.line, p.column, p.message));
-        let onclick = {
-            let state = state.clone();
-            Callback::from(move |_| {
-                if !is_dockerfile {
-                    return;
-                }
-                let step = state.shown().and_then(|(r, _)| {
-                    r.steps
-                        .iter()
-                        .position(|s| (s.line..=s.end_line).contains(&n))
-                });
-                state.dispatch(Action::SelectStep(step));
-            })
-        };
-        html! { <div {class} {title} {onclick} data-line={n.to_string()}>{ n }</div> }
+        html! { <div {class} {title} data-line={n.to_string()}>{ n }</div> }
     });
+    // One listener for the whole gutter (not one per line): a click selects
+    // the step of the line it landed on.
+    let on_gutter = {
+        let state = state.clone();
+        Callback::from(move |e: MouseEvent| {
+            if !is_dockerfile {
+                return;
+            }
+            let line = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|el| el.get_attribute("data-line"))
+                .and_then(|n| n.parse::<usize>().ok());
+            let Some(n) = line else { return };
+            let step = state.shown().and_then(|(r, _)| {
+                r.steps
+                    .iter()
+                    .position(|s| (s.line..=s.end_line).contains(&n))
+            });
+            state.dispatch(Action::SelectStep(step));
+        })
+    };
     let tabs = state.files.iter().enumerate().map(|(i, (fname, _))| {
         let select = {
             let state = state.clone();
@@ -312,7 +319,7 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class={classes!("cm-host", (!*cm_ready).then_some("hidden"))} ref={cm_host} data-file={name.clone()} id="cm-editor" />
             <div class={classes!("code", (*cm_ready).then_some("hidden"))} data-file={name.clone()}>
                 // Hidden while CodeMirror shows the file: no highlighting to redo then.
-                <div class="gutter" ref={gutter_ref} aria-hidden="true">
+                <div class="gutter" ref={gutter_ref} aria-hidden="true" onclick={on_gutter}>
                     if !*cm_ready { { for gutter } }
                 </div>
                 <div class="code-area">

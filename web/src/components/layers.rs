@@ -9,6 +9,17 @@ use yew::prelude::*;
 
 use crate::state::{Action, AppState};
 
+/// Rows the steps table lists (the selected step is always listed too): a
+/// 10,000-line Dockerfile would otherwise re-render 10,000 rows a keystroke.
+const MAX_ROWS: usize = 200;
+
+/// Steps named in the first-miss sentence before "and N more".
+const MAX_NAMED: usize = 20;
+
+/// Bar segments narrower than this share of all layers (in hundredths of a
+/// percent) are drawn as one "smaller layers" segment.
+const MIN_SEGMENT: u64 = 20;
+
 #[derive(Properties, PartialEq)]
 pub struct LayersProps {
     pub state: UseReducerHandle<AppState>,
@@ -48,7 +59,16 @@ pub fn layers(props: &LayersProps) -> Html {
         .map(|s| s.layer_size)
         .sum::<u64>()
         .max(1);
-    let bar = result.steps.iter().enumerate().filter(|(_, s)| s.makes_layer && s.layer_size > 0).map(|(i, s)| {
+    let share = |size: u64| u128::from(size) * 10_000 / u128::from(total_layers);
+    let small: Vec<&layerlab_core::build::StepResult> = result
+        .steps
+        .iter()
+        .filter(|s| {
+            s.makes_layer && s.layer_size > 0 && share(s.layer_size) < u128::from(MIN_SEGMENT)
+        })
+        .collect();
+    let small_size: u64 = small.iter().map(|s| s.layer_size).sum();
+    let bar = result.steps.iter().enumerate().filter(|(_, s)| s.makes_layer && s.layer_size > 0 && share(s.layer_size) >= u128::from(MIN_SEGMENT)).map(|(i, s)| {
         let pct = s.layer_size as f64 * 100.0 / total_layers as f64;
         let select = {
             let state = state.clone();
@@ -59,7 +79,15 @@ pub fn layers(props: &LayersProps) -> Html {
                  style={format!("width:{pct:.2}%")} title={format!("{} — {}", s.instruction, human_size(s.layer_size))} onclick={select} />
         }
     });
-    let rows = result.steps.iter().enumerate().map(|(i, s)| {
+    let small_segment = (small_size > 0).then(|| {
+        let pct = small_size as f64 * 100.0 / total_layers as f64;
+        html! {
+            <div class="bar-seg smaller" style={format!("width:{pct:.2}%")}
+                 title={format!("{} smaller layers — {}", small.len(), human_size(small_size))} />
+        }
+    });
+    let unlisted = result.steps.len().saturating_sub(MAX_ROWS);
+    let rows = result.steps.iter().enumerate().filter(|(i, _)| *i < MAX_ROWS || state.selected_step == Some(*i)).map(|(i, s)| {
         let status = match (s.status, s.makes_layer) {
             (StepStatus::Cached, _) => "CACHED",
             (StepStatus::Failed, _) => "FAILED",
@@ -100,19 +128,34 @@ pub fn layers(props: &LayersProps) -> Html {
                 <div class="miss" id="first-miss">
                     { format!("Step {} missed the cache: {}", m.number, m.miss_text.clone().unwrap_or_default()) }
                     if !rebuilt_after.is_empty() {
-                        { format!(" — so step{} {} rebuilt too.", if rebuilt_after.len() > 1 { "s" } else { "" },
-                            rebuilt_after.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")) }
+                        { format!(" — so step{} {} rebuilt too.", if rebuilt_after.len() > 1 { "s" } else { "" }, named(&rebuilt_after)) }
                     }
                 </div>
             }
             if let Some(e) = &result.error {
                 <div class="build-error" id="build-error">{ format!("line {}: {}", e.line.unwrap_or(1), e.message) }</div>
             }
-            <div class="bar" aria-label="Layer sizes">{ for bar }</div>
+            <div class="bar" aria-label="Layer sizes">{ for bar }{ for small_segment }</div>
             <table class="steps" id="steps">
                 <thead><tr><th>{ "#" }</th><th>{ "Instruction" }</th><th>{ "Cache" }</th><th>{ "Size" }</th><th>{ "Time" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            if unlisted > 0 {
+                <p class="more" id="unlisted-steps">{ format!("… {unlisted} more steps not listed (the totals, the bar and the logs include them; select a line in the editor to see its step)") }</p>
+            }
         </section>
+    }
+}
+
+/// `6, 7, 8` or, past [`MAX_NAMED`], `6, 7, … and 9,980 more`.
+fn named(steps: &[usize]) -> String {
+    let shown: Vec<String> = steps
+        .iter()
+        .take(MAX_NAMED)
+        .map(|n| n.to_string())
+        .collect();
+    match steps.len().checked_sub(MAX_NAMED) {
+        Some(more) if more > 0 => format!("{} and {more} more", shown.join(", ")),
+        _ => shown.join(", "),
     }
 }
