@@ -51,7 +51,7 @@ fn simulate(input: &str) -> String {
         &shell,
     );
     let (_, errors) = layerlab_core::syntax::parse_lenient(input.as_bytes());
-    let mut out = logs::plain(&result, input.len() as u64) + &logs::classic(&result);
+    let mut out = logs::plain(&result, input.as_bytes()) + &logs::classic(&result);
     if let Some(image) = &result.image {
         out += &docker::history(&image.history_rows(), None);
     }

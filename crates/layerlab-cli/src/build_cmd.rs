@@ -205,7 +205,7 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
         &executor,
     );
     store.save_cache(&cache)?;
-    print_result(&result, &args, dockerfile.len() as u64);
+    print_result(&result, &args, &dockerfile);
     if let Some(image) = &result.image {
         store.add_image(StoredImage {
             id: image.id.clone(),
@@ -219,14 +219,14 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
     Ok(result.ok())
 }
 
-fn print_result(result: &BuildResult, args: &BuildArgs, dockerfile_len: u64) {
+fn print_result(result: &BuildResult, args: &BuildArgs, dockerfile: &[u8]) {
     use std::io::Write;
     let text = if args.format.as_deref() == Some("json") {
         json::build_json(result)
     } else if args.progress == "classic" {
         logs::classic(result)
     } else {
-        logs::plain(result, dockerfile_len)
+        logs::plain(result, dockerfile)
     };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());

@@ -33,7 +33,7 @@ fn run_with(name: &str, options: BuildOptions) -> (BuildResult, String) {
         &mut CacheStore::new(),
         &ShellExecutor::default(),
     );
-    let log = logs::plain(&result, dockerfile.len() as u64);
+    let log = logs::plain(&result, dockerfile.as_bytes());
     (result, log)
 }
 

@@ -50,7 +50,7 @@ pub fn output(props: &OutputProps) -> Html {
     let text = |t: String| html! { <pre class="out-text" id="out-text">{ t }</pre> };
     let body = match tab {
         OutputTab::Files => html! { <Explorer state={state.clone()} /> },
-        OutputTab::Log => text(logs::plain(result, state.dockerfile().len() as u64)),
+        OutputTab::Log => text(logs::plain(result, state.dockerfile().as_bytes())),
         OutputTab::ClassicLog => text(logs::classic(result)),
         OutputTab::History => match &result.image {
             Some(image) => text(history(&image.history_rows(), Some(now()))),

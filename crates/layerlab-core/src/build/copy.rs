@@ -32,6 +32,9 @@ pub(crate) struct CopyPlan {
     /// `file:<sha>`, `dir:<sha>` or `multi:<sha>`.
     pub label: String,
     pub notes: Vec<String>,
+    /// The files came from a stage or image whose files layerlab does not
+    /// fully know: the destination may now hold files it does not know of.
+    pub source_incomplete: bool,
 }
 
 /// Whether a source has wildcard characters.
@@ -173,7 +176,10 @@ pub(crate) struct CopyRequest<'a> {
 
 /// Resolves the sources and destination into entries to write.
 pub(crate) fn plan_copy(req: &CopyRequest<'_>) -> Result<CopyPlan, String> {
-    let mut plan = CopyPlan::default();
+    let mut plan = CopyPlan {
+        source_incomplete: !req.source_complete,
+        ..CopyPlan::default()
+    };
     // Rule: an empty destination means WORKDIR.
     let dest_abs = if req.dest.is_empty() {
         req.workdir.to_owned()

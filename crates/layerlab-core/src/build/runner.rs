@@ -98,7 +98,8 @@ impl Runner<'_> {
                     cmd_set: false,
                     layers: crate::chain::Chain::new(),
                     history_ids: crate::chain::Chain::new(),
-                    programs_known: false,
+                    // Empty, so fully known: a RUN finds no shell there.
+                    programs_known: true,
                 };
                 let done = StageDone {
                     state: Arc::new(state),
@@ -382,6 +383,10 @@ impl Runner<'_> {
                         self.push_failed(
                             ins, stage, stage_name, number, onbuild, key, notes, output,
                         );
+                        // The log's times are taken from how long the step ran.
+                        if let Some(step) = self.result.steps.last_mut() {
+                            step.duration_ms = outcome.duration_ms;
+                        }
                         fail(self.result, message, Some(ins.start_line));
                         return Err(());
                     }
@@ -396,6 +401,12 @@ impl Runner<'_> {
         }
         if let dispatch::Action::Copy { plan, .. } = &prepared.action {
             notes.extend(plan.notes.iter().cloned());
+            // Files from a stage or image layerlab does not fully know (after
+            // an unsimulated command, or an image's summarised files): later
+            // steps must not call a program missing that they may have brought.
+            if plan.source_incomplete && done.state.programs_known {
+                Arc::make_mut(&mut done.state).programs_known = false;
+            }
         }
         let layer = match layer {
             Some(l) => Some(l),

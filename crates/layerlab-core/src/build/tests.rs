@@ -609,15 +609,17 @@ fn rule37_no_cache_for_one_stage() {
 #[test]
 fn rule38_plain_progress_step_names() {
     let mut lab = Lab::new().file("f", "x");
-    let r = lab.build("FROM alpine:3.20\nCOPY f /f\nENV A=1\nRUN a\n");
-    let log = crate::report::logs::plain(&r, 40);
+    let df = "FROM alpine:3.20\nCOPY f /f\nENV A=1\nRUN a\n";
+    let r = lab.build(df);
+    let log = crate::report::logs::plain(&r, df.as_bytes());
     assert!(
         log.contains("[1/3] FROM docker.io/library/alpine:3.20\n"),
         "{log}"
     );
     assert!(log.contains("[2/3] COPY f /f\n") && log.contains("[3/3] RUN a\n"));
-    let r = lab.build("FROM alpine:3.20 AS base\nRUN touch /f\nFROM scratch\nCOPY --from=base /f /f\nCOPY --from=base /f /g\n");
-    let log = crate::report::logs::plain(&r, 40);
+    let df = "FROM alpine:3.20 AS base\nRUN touch /f\nFROM scratch\nCOPY --from=base /f /f\nCOPY --from=base /f /g\n";
+    let r = lab.build(df);
+    let log = crate::report::logs::plain(&r, df.as_bytes());
     assert!(
         log.contains("[base 1/2] FROM docker.io/library/alpine:3.20\n"),
         "{log}"

@@ -155,8 +155,29 @@ fn docker_io(reference: &str) -> String {
     }
 }
 
-/// `docker build --progress=plain` output.
-pub fn plain(result: &BuildResult, dockerfile_len: u64) -> String {
+/// BuildKit keeps this many of a failed step's last output lines for the
+/// error block after the progress.
+const ERROR_LOG_LINES: usize = 10;
+
+/// A log line's time since its step started, as BuildKit prints it: three
+/// decimals under 10 s, two under 100 s, one above.
+fn log_time(ms: u64) -> String {
+    match ms {
+        0..10_000 => format!("{}.{:03}", ms / 1000, ms % 1000),
+        10_000..100_000 => {
+            let hundredths = (ms + 5) / 10;
+            format!("{}.{:02}", hundredths / 100, hundredths % 100)
+        }
+        _ => {
+            let tenths = (ms + 50) / 100;
+            format!("{}.{}", tenths / 10, tenths % 10)
+        }
+    }
+}
+
+/// `docker build --progress=plain` output for a build of `dockerfile`.
+pub fn plain(result: &BuildResult, dockerfile: &[u8]) -> String {
+    let dockerfile_len = dockerfile.len();
     let mut out = String::new();
     let mut n = 0;
     let mut vertex = |out: &mut String, name: &str, body: &[String], end: &str| {
@@ -220,16 +241,14 @@ pub fn plain(result: &BuildResult, dockerfile_len: u64) -> String {
         let end = match step.status {
             StepStatus::Cached => "CACHED".to_owned(),
             StepStatus::Built => {
-                body.extend(
-                    step.output
-                        .iter()
-                        .map(|l| format!("{} {l}", secs(step.duration_ms / 2))),
-                );
+                let at = log_time(step.duration_ms / 2);
+                body.extend(step.output.iter().map(|l| format!("{at} {l}")));
                 body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
                 format!("DONE {}", secs(step.duration_ms))
             }
             StepStatus::Failed => {
-                body.extend(step.output.iter().cloned());
+                let at = log_time(step.duration_ms / 2);
+                body.extend(step.output.iter().map(|l| format!("{at} {l}")));
                 body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
                 format!(
                     "ERROR: {}",
@@ -245,8 +264,29 @@ pub fn plain(result: &BuildResult, dockerfile_len: u64) -> String {
     }
     match (&result.error, &result.image) {
         (Some(e), _) => {
+            // The failed step's last lines, then the Dockerfile around it.
+            let failed = result
+                .steps
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.status == StepStatus::Failed);
+            if let Some((i, step)) = failed {
+                let name = names[i].as_deref().unwrap_or(&step.instruction);
+                out.push_str(&format!("------\n > {name}:\n"));
+                let at = log_time(step.duration_ms / 2);
+                let skip = step.output.len().saturating_sub(ERROR_LOG_LINES);
+                for line in &step.output[skip..] {
+                    out.push_str(&format!("{at} {line}\n"));
+                }
+                out.push_str("------\n");
+            }
             if let Some(line) = e.line {
-                out.push_str(&format!("Dockerfile:{line}\n"));
+                let end = failed.map_or(line, |(_, s)| s.end_line.max(line));
+                let text = String::from_utf8_lossy(dockerfile);
+                match super::source::excerpt("Dockerfile", &text, line, end) {
+                    excerpt if excerpt.is_empty() => out.push_str(&format!("Dockerfile:{line}\n")),
+                    excerpt => out.push_str(&excerpt),
+                }
             }
             out.push_str(&format!("ERROR: failed to solve: {}\n", e.message));
         }

@@ -6,6 +6,7 @@ pub mod files;
 pub mod json;
 pub mod logs;
 pub mod size;
+pub mod source;
 pub mod table;
 pub mod time;
 

@@ -113,6 +113,16 @@ impl RunExecutor for ShellExecutor {
         sh.npm = self.npm.clone();
         sh.alpine = self.alpine.clone();
         sh.wanted_debian = self.wanted_debian.clone();
+        if sh.strict_path {
+            if let Some(error) = cannot_start(&sh, &ctx.argv) {
+                return RunOutcome {
+                    exit_code: 1,
+                    output: vec![error],
+                    notes: Vec::new(),
+                    duration_ms: 50,
+                };
+            }
+        }
         let script = script_of(&ctx.argv, ctx.shell_form, ctx.heredocs);
         if let Some(what) = foreign(&ctx.argv, ctx.shell_form, script.as_deref()) {
             return RunOutcome {
@@ -141,6 +151,24 @@ impl RunExecutor for ShellExecutor {
             duration_ms,
         }
     }
+}
+
+/// The error the container runtime gives when the step's program (the
+/// SHELL's for shell form, e.g. `/bin/sh` on `FROM scratch`) is not in the
+/// image; `None` when it is there.
+fn cannot_start(sh: &interp::Interp<'_>, argv: &[String]) -> Option<String> {
+    let program = argv.first()?;
+    if commands::on_path(sh, program) {
+        return None;
+    }
+    let why = if program.contains('/') {
+        format!("stat {program}: no such file or directory")
+    } else {
+        "executable file not found in $PATH".to_owned()
+    };
+    Some(format!(
+        "runc run failed: unable to start container process: error during container init: exec: \"{program}\": {why}"
+    ))
 }
 
 /// The most notes one step shows: a script that loops over commands layerlab

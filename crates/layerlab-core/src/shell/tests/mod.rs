@@ -114,3 +114,19 @@ fn with_programs(programs: &[&str]) -> Tree {
     }
     t
 }
+
+/// A whole build with the shell and no catalog (every base image unknown
+/// except `scratch`).
+fn build_with_shell(
+    dockerfile: &[u8],
+    context: &crate::build::Context,
+) -> crate::build::BuildResult {
+    crate::build::build(
+        dockerfile,
+        context,
+        &crate::catalog::Catalog::default(),
+        &crate::build::BuildOptions::default(),
+        &mut crate::build::CacheStore::new(),
+        &ShellExecutor::default(),
+    )
+}
