@@ -168,6 +168,6 @@ fn realworld_run_instructions_simulated_share() {
     assert_eq!(runs, 610, "the corpus has 610 RUN instructions");
     // Floors at the figures measured when this test was written: a change that
     // simulates less, or fails more, shows here.
-    assert!(simulated >= 151, "{simulated} fully simulated");
+    assert!(simulated >= 158, "{simulated} fully simulated");
     assert!(failed <= 6, "{failed} failed in simulation");
 }

@@ -19,6 +19,7 @@ mod builtins;
 mod dpkg_state;
 mod files;
 mod find;
+mod go;
 mod install;
 mod net;
 mod npm;
@@ -183,6 +184,10 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
             let script = args.get(1).cloned().unwrap_or_default();
             sh.run_nested(&script)
         }
+        "go" => match go::go(sh, args) {
+            Some(code) => code,
+            None => other(sh, argv),
+        },
         "npm" => match npm::run(sh, args) {
             Some(code) => code,
             None => other(sh, argv),

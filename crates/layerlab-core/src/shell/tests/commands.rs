@@ -247,3 +247,53 @@ fn install_makes_directories_and_copies_files_with_mode_and_owner() {
     assert_eq!(o.exit_code, 0, "{o:?}");
     assert!(t.exists("/tmp/g"));
 }
+
+#[test]
+fn go_build_and_install_write_a_binary_where_go_would() {
+    let mut t = with_programs(&["go", "mkdir"]);
+    t.write_file(
+        "/src/go.mod",
+        Meta::FILE,
+        Content::bytes(&b"module example.com/tools/greeter\n\ngo 1.22\n"[..]),
+    )
+    .unwrap();
+    let o = run_in(
+        &mut t,
+        "cd /src && go build -o /out/ ./cmd/app && go build -trimpath -ldflags='-s -w' . \
+         && go build -o=/bin/hello ./main.go && mkdir /bin/tools && go build -o /bin/tools ./cmd/lint \
+         && GOPATH=/go go install golang.org/x/tools/cmd/goimports@latest \
+         && GOPATH=/go go install github.com/x/y/v2@v2.1.0 && go build ./a ./b",
+        true,
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    for binary in [
+        "/out/app",
+        "/src/greeter",
+        "/bin/hello",
+        "/bin/tools/lint",
+        "/go/bin/goimports",
+        "/go/bin/y",
+    ] {
+        let node = t.get(binary).unwrap_or_else(|| panic!("{binary} missing"));
+        assert_eq!(
+            (node.own_size(), node.meta().mode),
+            (2_000_000, 0o755),
+            "{binary}"
+        );
+    }
+    assert!(!t.exists("/src/a") && !t.exists("/src/b"));
+    assert!(
+        o.notes.iter().all(|n| !n.starts_with("not simulated")),
+        "{o:?}"
+    );
+    assert_eq!(
+        o.notes[0],
+        "go build ./cmd/app: not compiled; assumed a 2000000-byte binary /out/app (about a hello-world's size)"
+    );
+    // Other go commands are noted, not simulated.
+    let o = run_in(&mut t, "go mod download", true);
+    assert!(o
+        .notes
+        .iter()
+        .any(|n| n.starts_with("not simulated: go mod download")));
+}
