@@ -29,6 +29,11 @@ pub struct StepInputs {
     pub files: BTreeMap<String, String>,
     /// For FROM: the base image (reference and ID).
     pub base: Option<String>,
+    /// `classic` when the classic builder runs the step, empty for BuildKit:
+    /// the two keep separate caches, so a step one built is not a hit for
+    /// the other.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub builder: String,
 }
 
 impl StepInputs {
@@ -53,6 +58,10 @@ impl StepInputs {
         if let Some(base) = &self.base {
             h.update([3]);
             h.update(base.as_bytes());
+        }
+        if !self.builder.is_empty() {
+            h.update([4]);
+            h.update(self.builder.as_bytes());
         }
         format!("sha256:{}", crate::fs::hex(&h.finalize()))
     }
@@ -82,6 +91,8 @@ pub enum MissReason {
     },
     /// FROM now resolves to a different image.
     BaseChanged { before: String, after: String },
+    /// The other builder (classic or BuildKit) built it: their caches are separate.
+    BuilderChanged { before: String, after: String },
     /// An earlier step of this stage was rebuilt.
     ParentRebuilt { step: usize, instruction: String },
     /// Inputs are as before but the result is gone from the cache.
@@ -124,6 +135,9 @@ impl MissReason {
             MissReason::BaseChanged { before, after } => {
                 format!("base image changed: {before} → {after}")
             }
+            MissReason::BuilderChanged { before, after } => format!(
+                "built before by {before}, not {after}: the classic builder and BuildKit keep separate caches"
+            ),
             MissReason::ParentRebuilt { step, instruction } => {
                 format!("parent layer was rebuilt (step {step}: {instruction})")
             }
@@ -136,6 +150,19 @@ impl MissReason {
         let Some(before) = before else {
             return MissReason::NotBuiltBefore;
         };
+        if before.builder != after.builder {
+            let name = |b: &str| {
+                if b.is_empty() {
+                    "BuildKit".to_owned()
+                } else {
+                    "the classic builder".to_owned()
+                }
+            };
+            return MissReason::BuilderChanged {
+                before: name(&before.builder),
+                after: name(&after.builder),
+            };
+        }
         if before.base != after.base {
             return MissReason::BaseChanged {
                 before: before.base.clone().unwrap_or_default(),

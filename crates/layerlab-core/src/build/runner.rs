@@ -59,6 +59,15 @@ struct Chain {
 }
 
 impl Runner<'_> {
+    /// What the cache keys say of the builder: the classic builder's cache is
+    /// not BuildKit's (see [`StepInputs::builder`]).
+    fn builder_name(&self) -> String {
+        match self.options.builder {
+            Builder::Classic => "classic".into(),
+            Builder::BuildKit => String::new(),
+        }
+    }
+
     pub(super) fn run_stage(&mut self, index: usize) -> Result<(), ()> {
         let def = &self.stages[index];
         let stage_name = def.display_name();
@@ -179,6 +188,7 @@ impl Runner<'_> {
             position: format!("{stage_name}#0"),
             text: format!("FROM {base_ref}"),
             base: Some(format!("{base_ref}@{from_id}")),
+            builder: self.builder_name(),
             ..Default::default()
         };
         let key = inputs.key("");
@@ -194,7 +204,7 @@ impl Runner<'_> {
             status: if self
                 .cache
                 .previous_inputs(&inputs.position)
-                .is_some_and(|p| p.base == inputs.base)
+                .is_some_and(|p| p.base == inputs.base && p.builder == inputs.builder)
             {
                 StepStatus::Cached
             } else {
@@ -311,6 +321,8 @@ impl Runner<'_> {
                 return Err(());
             }
         };
+        let mut prepared = prepared;
+        prepared.inputs.builder = self.builder_name();
         let key = prepared.inputs.key(&chain.key);
         let usable = !chain.no_cache && chain.first_miss.is_none();
         let record = if usable {

@@ -716,3 +716,27 @@ fn add_extracts_local_archives_and_copy_does_not() {
     assert!(t.exists("/opt/pkg/bin.sh") && !t.exists("/opt/pkg.tar"));
     assert!(t.exists("/copied.tar"));
 }
+
+#[test]
+fn the_classic_builder_and_buildkit_keep_separate_caches() {
+    let mut lab = Lab::new().file("f", "x");
+    let df = "FROM alpine:3.20\nCOPY f /f\nRUN touch /g\n";
+    ok(&lab.build(df));
+    lab.options.builder = Builder::Classic;
+    let r = lab.build(df);
+    ok(&r);
+    assert_eq!(r.steps[1].status, StepStatus::Built);
+    assert_eq!(
+        r.steps[1].miss_text.as_deref(),
+        Some("built before by BuildKit, not the classic builder: the classic builder and BuildKit keep separate caches")
+    );
+    // The classic builder's own cache hits, each step with its image ID.
+    let r = lab.build(df);
+    assert_eq!(statuses(&r)[1..], [StepStatus::Cached, StepStatus::Cached]);
+    assert!(r.steps.iter().all(|s| !s.image_id.is_empty()));
+    lab.options.builder = Builder::BuildKit;
+    assert_eq!(
+        statuses(&lab.build(df))[1..],
+        [StepStatus::Cached, StepStatus::Cached]
+    );
+}
