@@ -163,8 +163,9 @@ pub fn build(
             Ok(i) => instructions.push(i),
             Err(e) => {
                 let column = parsed.line_col(node.keyword.offset).1;
+                // BuildKit's instructions.Parse wraps what typing rejects.
                 result.error = Some(BuildError {
-                    message: e.message,
+                    message: format!("dockerfile parse error on line {}: {}", e.line, e.message),
                     line: Some(e.line),
                     column,
                 });

@@ -740,3 +740,16 @@ fn the_classic_builder_and_buildkit_keep_separate_caches() {
         [StepStatus::Cached, StepStatus::Cached]
     );
 }
+
+#[test]
+fn a_mistyped_instruction_gets_buildkits_message_and_suggestion() {
+    let mut lab = Lab::new();
+    assert_eq!(
+        err(&lab.build("FROM alpine:3.20\nRUNN echo hi\n")),
+        (
+            "dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)"
+                .into(),
+            Some(2)
+        )
+    );
+}

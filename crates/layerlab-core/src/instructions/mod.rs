@@ -15,6 +15,7 @@
 //! ```
 
 mod flags;
+mod suggest;
 
 use flags::Flags;
 
@@ -336,10 +337,11 @@ fn parse_command(node: &AstNode, keyword: &str) -> Result<Command, String> {
             }
         }
         _ => {
+            let typed = crate::text::go_lossy(&node.keyword.value);
             return Err(format!(
-                "unknown instruction: {}",
-                crate::text::go_lossy(&node.keyword.value)
-            ))
+                "unknown instruction: {typed}{}",
+                suggest::did_you_mean(&typed)
+            ));
         }
     };
     Ok(command)

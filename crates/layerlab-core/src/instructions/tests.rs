@@ -130,5 +130,8 @@ fn healthcheck_and_onbuild() {
             trigger: "RUN echo hi".into()
         }
     );
-    assert_eq!(one("FOO bar").unwrap_err(), "unknown instruction: FOO");
+    assert_eq!(
+        one("FOO bar").unwrap_err(),
+        "unknown instruction: FOO (did you mean FROM?)"
+    );
 }
