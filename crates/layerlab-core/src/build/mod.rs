@@ -260,6 +260,11 @@ pub fn build(
             base: stage.from.image.clone(),
             line: stage.from_line,
             built: !plan.skipped.contains(&stage.index),
+            vertices: stage
+                .instructions
+                .iter()
+                .filter(|i| matches!(i.keyword.as_str(), "RUN" | "COPY" | "ADD" | "WORKDIR"))
+                .count(),
         });
     }
     if let (None, Some(done)) = (&result.error, final_state) {

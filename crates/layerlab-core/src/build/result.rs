@@ -75,6 +75,9 @@ pub struct StageSummary {
     pub line: usize,
     /// False when the target does not reach it.
     pub built: bool,
+    /// Its RUN, COPY, ADD and WORKDIR instructions: BuildKit numbers a
+    /// stage's steps `[i/N]` over these and its FROM, run or not.
+    pub vertices: usize,
 }
 
 /// The image the build produced (the target stage).

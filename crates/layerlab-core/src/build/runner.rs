@@ -317,6 +317,18 @@ impl Runner<'_> {
         let prepared = match prepared {
             Ok(p) => p,
             Err(message) => {
+                // The step shows as failed (a COPY whose source is missing is
+                // a vertex with an ERROR in BuildKit's log).
+                self.push_failed(
+                    ins,
+                    stage,
+                    stage_name,
+                    number,
+                    onbuild,
+                    String::new(),
+                    Vec::new(),
+                    Vec::new(),
+                );
                 fail(self.result, message, Some(ins.start_line));
                 return Err(());
             }

@@ -753,3 +753,21 @@ fn a_mistyped_instruction_gets_buildkits_message_and_suggestion() {
         )
     );
 }
+
+#[test]
+fn a_copy_with_a_missing_source_is_a_failed_step_numbered_over_the_whole_stage() {
+    let mut lab = Lab::new();
+    let df = "FROM alpine:3.20\nWORKDIR /app\nCOPY missing .\nRUN x\n";
+    let r = lab.build(df);
+    assert_eq!(statuses(&r).last(), Some(&StepStatus::Failed));
+    let log = crate::report::logs::plain(&r, df.as_bytes());
+    assert!(log.contains("[2/4] WORKDIR /app\n"), "{log}");
+    assert!(
+        log.contains(
+            "[3/4] COPY missing .\n#7 ERROR: failed to calculate checksum of ref: \"/missing\": not found\n"
+        ),
+        "{log}"
+    );
+    assert!(log.contains("------\n > [3/4] COPY missing .:\n------\nDockerfile:3\n"));
+    assert!(log.ends_with("ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"/missing\": not found\n"));
+}

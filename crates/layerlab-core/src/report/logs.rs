@@ -117,7 +117,13 @@ fn step_names(result: &BuildResult) -> Vec<Option<String>> {
                     )
             })
             .collect();
-        let total = idx.len();
+        // Over the stage's instructions, not only those that ran before a failure.
+        let from = usize::from(
+            idx.first()
+                .is_some_and(|&i| result.steps[i].keyword == "FROM"),
+        );
+        let onbuild = idx.iter().filter(|&&i| result.steps[i].onbuild).count();
+        let total = idx.len().max(from + onbuild + stage.vertices);
         let width = total.to_string().len();
         for (k, &i) in idx.iter().enumerate() {
             let s = &result.steps[i];
@@ -250,13 +256,16 @@ pub fn plain(result: &BuildResult, dockerfile: &[u8]) -> String {
                 let at = log_time(step.duration_ms / 2);
                 body.extend(step.output.iter().map(|l| format!("{at} {l}")));
                 body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
+                // The vertex shows the error before the solver wraps it.
+                let message = result
+                    .error
+                    .as_ref()
+                    .map_or("failed", |e| e.message.as_str());
                 format!(
                     "ERROR: {}",
-                    result
-                        .error
-                        .as_ref()
-                        .map(|e| e.message.as_str())
-                        .unwrap_or("failed")
+                    message
+                        .strip_prefix("failed to compute cache key: ")
+                        .unwrap_or(message)
                 )
             }
         };
@@ -270,8 +279,8 @@ pub fn plain(result: &BuildResult, dockerfile: &[u8]) -> String {
                 .iter()
                 .enumerate()
                 .find(|(_, s)| s.status == StepStatus::Failed);
-            if let Some((i, step)) = failed {
-                let name = names[i].as_deref().unwrap_or(&step.instruction);
+            // A failed step that is a vertex (RUN, COPY…) shows its last lines.
+            if let Some((name, step)) = failed.and_then(|(i, s)| Some((names[i].as_deref()?, s))) {
                 out.push_str(&format!("------\n > {name}:\n"));
                 let at = log_time(step.duration_ms / 2);
                 let skip = step.output.len().saturating_sub(ERROR_LOG_LINES);
