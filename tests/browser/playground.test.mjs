@@ -213,6 +213,9 @@ test('seed 000 on alpine: apk runs over the fetched Alpine data (48.6MB image, a
   n = await builds(page);
   await page.fill('#source', 'FROM alpine\nWORKDIR /opt/myapp\nRUN apk update && \\\n    apk add python py-pip && \\\n    pip install --no-cache Flask && \\\n    apk del py-pip\nCMD ["python", "app.py"]\nCOPY app.py .\n');
   await waitForBuild(page, n);
+  // The example's apt-get fetches the Debian data and rebuilds when it lands,
+  // which may be the build just counted: wait for the Alpine file's own.
+  await page.waitForFunction(() => [...document.querySelectorAll('#steps td.ins')].some((td) => td.textContent.includes('apk update')));
   const run = await page.$$eval('#steps tbody tr', (rows) => rows.map((r) => r.querySelector('td.ins').textContent).find((t) => t.includes('apk update')));
   assert.ok(run);
   assert.doesNotMatch(run, /not simulated/);
