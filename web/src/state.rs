@@ -24,7 +24,8 @@ pub fn starter_files() -> Vec<(String, String)> {
             "app.py".into(),
             "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route(\"/\")\ndef hello():\n    return \"Hello, layers!\\n\"\n\n\nif __name__ == \"__main__\":\n    app.run(host=\"0.0.0.0\", port=5000)\n".into(),
         ),
-        ("requirements.txt".into(), "flask==3.0.3\n".into()),
+        // Pinned to the version the package data has (no stand-in note).
+        ("requirements.txt".into(), "flask==3.1.3\n".into()),
         (".dockerignore".into(), "__pycache__\n*.pyc\n.git\n".into()),
     ]
 }

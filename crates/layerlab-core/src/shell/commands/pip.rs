@@ -100,7 +100,7 @@ fn installed(sh: &Interp<'_>, site: &str) -> Vec<String> {
     }
 }
 
-/// Requirement names from `-r FILE` (comments, options and version specifiers dropped).
+/// Requirements from `-r FILE`, as written (comments and options dropped).
 fn requirements(sh: &mut Interp<'_>, file: &str) -> Result<Vec<String>, String> {
     let path = sh.abs(file);
     match sh.tree.get(&path) {
@@ -108,10 +108,26 @@ fn requirements(sh: &mut Interp<'_>, file: &str) -> Result<Vec<String>, String> 
             .lines()
             .map(|l| l.split('#').next().unwrap_or("").trim())
             .filter(|l| !l.is_empty() && !l.starts_with('-'))
-            .map(|l| l.split(|c: char| "<>=!~;[ ".contains(c)).next().unwrap_or(l).to_owned())
+            .map(str::to_owned)
             .collect()),
         _ => Err(format!("ERROR: Could not open requirements file: [Errno 2] No such file or directory: '{file}'")),
     }
+}
+
+/// A requirement's name and, for an exact pin (`flask==3.0.3`), its version.
+fn requirement(spec: &str) -> (String, Option<String>) {
+    let name = spec
+        .split(|c: char| "<>=!~;[ ".contains(c))
+        .next()
+        .unwrap_or(spec)
+        .to_owned();
+    let pin = spec
+        .split(';')
+        .next()
+        .and_then(|s| s.split_once("=="))
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty() && !v.contains(['*', ',']));
+    (name, pin)
 }
 
 /// Runs `pip ARGS`; `None` when there is no package data (the caller notes it).
@@ -122,7 +138,7 @@ pub(super) fn run(sh: &mut Interp<'_>, command: &str, args: &[String]) -> Option
     }
     let version = python_version(sh, command);
     let era = data.era_for(version.as_deref())?.clone();
-    let mut names = Vec::new();
+    let mut specs = Vec::new();
     let mut no_cache = sh
         .env
         .get("PIP_NO_CACHE_DIR")
@@ -148,21 +164,18 @@ pub(super) fn run(sh: &mut Interp<'_>, command: &str, args: &[String]) -> Option
             "-r" | "--requirement" => {
                 let file = args.get(i + 1).cloned().unwrap_or_default();
                 match requirements(sh, &file) {
-                    Ok(r) => names.extend(r),
+                    Ok(r) => specs.extend(r),
                     Err(e) => return Some(fail(sh, e, 1)),
                 }
                 i += 1;
             }
             a if a.starts_with('-') => {}
-            a => names.push(
-                a.split(|c: char| "<>=!~;[".contains(c))
-                    .next()
-                    .unwrap_or(a)
-                    .to_owned(),
-            ),
+            a => specs.push(a.to_owned()),
         }
         i += 1;
     }
+    let (names, pins): (Vec<String>, Vec<Option<String>>) =
+        specs.iter().map(|s| requirement(s)).unzip();
     let site = site_packages(sh, &scheme, version.as_deref());
     // pip skips what the environment already has, except into a --target.
     let mut places = vec![site.clone()];
@@ -240,6 +253,22 @@ pub(super) fn run(sh: &mut Interp<'_>, command: &str, args: &[String]) -> Option
             .collect();
         sh.output
             .push(format!("Successfully installed {}", list.join(" ")));
+        // Pins to versions the data does not have: the era's version stands in.
+        let stand_ins: Vec<String> = names
+            .iter()
+            .zip(&pins)
+            .filter_map(|(name, pin)| {
+                let pin = pin.as_ref()?;
+                let d = set.iter().find(|d| normalize(&d.name) == normalize(name))?;
+                (d.version != *pin).then(|| format!("{}=={pin} (as {})", d.name, d.version))
+            })
+            .collect();
+        if !stand_ins.is_empty() {
+            sh.notes.push(format!(
+                "pip install: no sizes for the pinned {}; the version layerlab has data for stands in",
+                stand_ins.join(", ")
+            ));
+        }
         sh.notes.push(format!(
             "pip install: {} packages, {} ({} era; sizes measured from the distributions, bytecode factor {}: {})",
             set.len(),

@@ -148,13 +148,9 @@ fn apt_get_without_the_release_data_records_the_release_wanted() {
 
 #[test]
 fn pip_install_with_and_without_its_cache() {
-    use crate::catalog::pypi::PyPi;
     let packages = "# h\n2017-06\tflask\t0.12.2\tFlask.whl\t1000\t5000\t4000\tjinja2\tm\n2017-06\tjinja2\t2.9.6\tJinja2.whl\t2000\t9000\t8000\t\tm\n";
     let eras = "# h\n2017-06\t3.6\t2.0\tcalibrated\n";
-    let exec = ShellExecutor {
-        pypi: Some(std::sync::Arc::new(PyPi::from_tsv(packages, eras))),
-        ..ShellExecutor::default()
-    };
+    let exec = with_pypi(packages, eras);
     let run = |script: &str| {
         let mut t = base();
         let before = t.total_size();
@@ -257,4 +253,47 @@ fn apt_mark_and_purge_auto_remove_take_the_build_tools_away() {
     assert!(!t.exists("/usr/bin/gcc"), "gcc and libgcc: removed");
     let status = file(&t, "/var/lib/dpkg/status");
     assert!(status.contains("Package: curl\n") && !status.contains("Package: libgcc\n"));
+}
+
+#[test]
+fn a_pin_the_data_lacks_is_said_to_be_stood_in_for() {
+    let packages = "# h\ncurrent\tflask\t3.1.3\tflask.whl\t100\t200\t200\t\tm\n";
+    let eras = "# h\ncurrent\t3.12\t1.0\testimate\n";
+    let exec = with_pypi(packages, eras);
+    let env = vec![("PYTHON_VERSION".into(), "3.12.1".into())];
+    let mut t = base();
+    t.write_file(
+        "/req.txt",
+        Meta::FILE,
+        Content::bytes(&b"flask==3.0.3 # pinned\n"[..]),
+    )
+    .unwrap();
+    let o = exec.run(script_ctx(
+        &mut t,
+        "pip install -r /req.txt",
+        "/",
+        env.clone(),
+    ));
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    let stand_in = "pip install: no sizes for the pinned flask==3.0.3 (as 3.1.3); the version layerlab has data for stands in";
+    assert!(o.notes.iter().any(|n| n == stand_in), "{o:?}");
+    // A pin the data has, or none, needs no such note.
+    for script in ["pip install flask==3.1.3", "pip install 'flask>=3'"] {
+        let mut t = base();
+        let o = exec.run(script_ctx(&mut t, script, "/", env.clone()));
+        assert!(
+            o.notes.iter().all(|n| !n.contains("stands in")),
+            "{script}: {o:?}"
+        );
+    }
+}
+
+/// An executor with the given pip package data (TSV rows and eras).
+fn with_pypi(packages: &str, eras: &str) -> ShellExecutor {
+    ShellExecutor {
+        pypi: Some(std::sync::Arc::new(crate::catalog::pypi::PyPi::from_tsv(
+            packages, eras,
+        ))),
+        ..ShellExecutor::default()
+    }
 }
