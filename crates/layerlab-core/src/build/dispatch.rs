@@ -548,13 +548,19 @@ pub(crate) fn apply(
             env,
             run,
         } => {
+            let user = state.config.config.user.clone();
+            let mut env = env.clone();
+            // The runtime sets HOME from the user's passwd entry unless ENV did.
+            if !env.iter().any(|(k, _)| k == "HOME") {
+                env.push(("HOME".into(), home_of(&state.tree, &user)));
+            }
             let outcome = executor.run(RunContext {
                 argv: argv.clone(),
                 shell_form: *shell_form,
                 heredocs: &run.heredocs,
-                env: env.clone(),
+                env,
                 workdir: state.workdir(),
-                user: state.config.config.user.clone(),
+                user,
                 mounts: &run.mounts,
                 network: run.network.as_deref(),
                 tree: &mut state.tree,
@@ -564,6 +570,26 @@ pub(crate) fn apply(
         }
     }
     Ok(None)
+}
+
+/// A user's home directory from /etc/passwd (`USER name` or `uid[:gid]`):
+/// `/root` for root, `/` when the account is not there, as runc does.
+fn home_of(tree: &crate::fs::Tree, user: &str) -> String {
+    let name = user.split(':').next().unwrap_or("");
+    if name.is_empty() || name == "root" || name == "0" {
+        return "/root".into();
+    }
+    let passwd = match tree.get(&tree.resolve("/etc/passwd")) {
+        Some(crate::fs::Node::File { content, .. }) => {
+            String::from_utf8_lossy(content.as_bytes().unwrap_or_default()).into_owned()
+        }
+        _ => String::new(),
+    };
+    passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() > 5 && (f[0] == name || f[2] == name))
+        .map_or_else(|| "/".into(), |f| f[5].to_owned())
 }
 
 #[cfg(test)]

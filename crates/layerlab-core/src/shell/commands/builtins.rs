@@ -43,7 +43,13 @@ pub(super) fn printf(sh: &mut Interp<'_>, args: &[String]) -> i32 {
 }
 
 pub(super) fn cd(sh: &mut Interp<'_>, args: &[String]) -> i32 {
-    let target = args.first().cloned().unwrap_or_else(|| "/root".into());
+    let target = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| match super::home(sh) {
+            h if h.is_empty() => "/".into(),
+            h => h,
+        });
     let p = sh.abs(&target);
     if sh.tree.get(&p).is_some_and(Node::is_dir) {
         sh.cwd = p;

@@ -118,7 +118,7 @@ fn install_target(sh: &Interp<'_>, packages: &[String]) -> Option<String> {
         (_, Some(gopath)) if !gopath.is_empty() => {
             format!("{}/bin", gopath.split(':').next().unwrap_or(gopath))
         }
-        _ => format!("{}/go/bin", sh.env.get("HOME").unwrap_or("/root")),
+        _ => format!("{}/go/bin", super::home(sh)),
     };
     Some(format!("{dir}/{}", binary_name(sh, package)))
 }

@@ -292,6 +292,16 @@ pub(super) fn remove_package(sh: &mut Interp<'_>, files: &PackageFiles<'_>) {
     }
 }
 
+/// The user's home directory: `$HOME` (the build sets it from /etc/passwd),
+/// else `/root`; without a trailing slash.
+pub(super) fn home(sh: &Interp<'_>) -> String {
+    match sh.env.get("HOME").map(|h| h.trim_end_matches('/')) {
+        Some(h) if !h.is_empty() => h.to_owned(),
+        Some(_) => String::new(),
+        None => "/root".into(),
+    }
+}
+
 /// Notes the requested packages a package manager has no data for.
 pub(super) fn note_unknown(sh: &mut Interp<'_>, command: &str, unknown: &[String]) {
     if !unknown.is_empty() {

@@ -3,13 +3,13 @@
 //! Each distribution's files land in site-packages with its unpacked size,
 //! bytecode from its source size times the era's factor (measured or
 //! calibrated; the step's note says which), and pip's cache in
-//! `/root/.cache/pip` (downloads, and wheels built from sdists) unless
+//! `~/.cache/pip` (downloads, and wheels built from sdists) unless
 //! `--no-cache-dir` or `PIP_NO_CACHE_DIR`.
 
 use crate::catalog::pypi::normalize;
 use crate::fs::Node;
 
-use super::{fail, note_unknown, put_sized, DOWNLOAD_BYTES_PER_MS};
+use super::{fail, home, note_unknown, put_sized, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
 
 /// Options of `pip install` that take a value (skipped with it when not used).
@@ -73,15 +73,7 @@ fn site_packages(sh: &Interp<'_>, scheme: &Scheme, version: Option<&str>) -> Str
         // A distribution's Python: pip installs into dist-packages.
         Scheme::Default => format!("/usr/local/lib/{py}/dist-packages"),
         Scheme::Prefix(p) => format!("{}/lib/{py}/site-packages", p.trim_end_matches('/')),
-        Scheme::User => {
-            let home = sh
-                .env
-                .get("HOME")
-                .unwrap_or("/root")
-                .trim_end_matches('/')
-                .to_owned();
-            format!("{home}/.local/lib/{py}/site-packages")
-        }
+        Scheme::User => format!("{}/.local/lib/{py}/site-packages", home(sh)),
         Scheme::Target(t) => t.trim_end_matches('/').to_owned(),
     }
 }
@@ -231,14 +223,14 @@ pub(super) fn run(sh: &mut Interp<'_>, command: &str, args: &[String]) -> Option
         if !no_cache {
             total += put_sized(
                 sh,
-                &format!("/root/.cache/pip/http/{}", d.file),
+                &format!("{}/.cache/pip/http/{}", home(sh), d.file),
                 &format!("cache:{}", d.file),
                 d.download,
             );
             if !d.file.ends_with(".whl") {
                 total += put_sized(
                     sh,
-                    &format!("/root/.cache/pip/wheels/{}.whl", d.name),
+                    &format!("{}/.cache/pip/wheels/{}.whl", home(sh), d.name),
                     &format!("wheel:{}", d.file),
                     d.download,
                 );

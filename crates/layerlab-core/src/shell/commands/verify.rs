@@ -19,10 +19,7 @@ pub(super) fn gpg(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         .get("GNUPGHOME")
         .filter(|h| !h.is_empty())
         .map(str::to_owned)
-        .unwrap_or_else(|| {
-            let home = sh.env.get("HOME").unwrap_or("/root").to_owned();
-            path::child(&home, ".gnupg")
-        });
+        .unwrap_or_else(|| path::child(&super::home(sh), ".gnupg"));
     let has = |flag: &str| args.iter().any(|a| a == flag);
     if has("--recv-keys") || has("--receive-keys") || has("--import") {
         let start = args

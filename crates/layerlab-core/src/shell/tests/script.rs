@@ -216,3 +216,27 @@ fn a_stage_that_copied_from_an_unknown_one_is_not_fully_known_either() {
         last.notes
     );
 }
+
+#[test]
+fn home_comes_from_the_users_passwd_entry() {
+    use crate::build::{Context, StepStatus};
+    let mut ctx = Context::new();
+    for program in ["sh", "useradd", "pip"] {
+        ctx.add(&format!("bin/{program}"), b"x");
+    }
+    let r = build_with_shell(
+        b"FROM scratch\nCOPY bin/ /bin/\nCOPY bin/ /usr/bin/\nRUN useradd -m app && echo \"root: $HOME\"\nUSER app\nRUN echo \"app: $HOME\" && cd && pwd\nUSER 4242\nRUN echo \"unknown: $HOME\"\n",
+        &ctx,
+    );
+    assert!(r.ok(), "{:?}", r.error);
+    let out: Vec<&str> = r
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Built)
+        .flat_map(|s| s.output.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        out,
+        ["root: /root", "app: /home/app", "/home/app", "unknown: /"]
+    );
+}
