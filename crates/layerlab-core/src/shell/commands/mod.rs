@@ -21,6 +21,7 @@ mod files;
 mod find;
 mod go;
 mod install;
+mod ls;
 mod net;
 mod npm;
 mod pip;
@@ -95,6 +96,7 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         "chown" => chown(sh, args),
         "install" => install::install(sh, args),
         "cat" => cat(sh, args),
+        "ls" => ls::ls(sh, args),
         "find" => find::find(sh, argv),
         "xargs" => find::xargs(sh, argv),
         "tee" => {

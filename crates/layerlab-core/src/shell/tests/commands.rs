@@ -297,3 +297,43 @@ fn go_build_and_install_write_a_binary_where_go_would() {
         .iter()
         .any(|n| n.starts_with("not simulated: go mod download")));
 }
+
+#[test]
+fn ls_lists_names_and_long_form() {
+    let mut t = with_programs(&["ls", "mkdir", "chmod", "ln"]);
+    let o = run_in(
+        &mut t,
+        "mkdir -p /app/sub /app/.git && echo hello > /app/a.txt && chmod 4755 /app/a.txt && ln -s a.txt /app/link",
+        true,
+    );
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    let o = run_in(&mut t, "ls /app && ls -A /app/sub /app/a.txt", true);
+    assert_eq!(o.exit_code, 0, "{o:?}");
+    assert_eq!(
+        o.output,
+        ["a.txt", "link", "sub", "/app/a.txt", "", "/app/sub:"]
+    );
+    let o = run_in(&mut t, "cd /app && ls -la", true);
+    assert_eq!(
+        o.output,
+        [
+            "total 20",
+            "drwxr-xr-x 4 root root 4096 Jan  1  1970 .",
+            "drwxr-xr-x 8 root root 4096 Jan  1  1970 ..",
+            "drwxr-xr-x 2 root root 4096 Jan  1  1970 .git",
+            "-rwsr-xr-x 1 root root    6 Jan  1  1970 a.txt",
+            "lrwxrwxrwx 1 root root    5 Jan  1  1970 link -> a.txt",
+            "drwxr-xr-x 2 root root 4096 Jan  1  1970 sub",
+        ]
+    );
+    assert!(o
+        .notes
+        .iter()
+        .any(|n| n.starts_with("not simulated: ls -l file times")));
+    let o = run_in(&mut t, "ls /nope", true);
+    assert_eq!(o.exit_code, 2);
+    assert_eq!(
+        o.output,
+        ["ls: cannot access '/nope': No such file or directory"]
+    );
+}
