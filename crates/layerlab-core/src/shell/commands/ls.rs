@@ -223,13 +223,13 @@ fn human(size: u64) -> String {
     if size < 1024 {
         return size.to_string();
     }
+    let size = u128::from(size);
     let mut unit = 0;
-    let mut scale = 1u64;
-    while size > scale * 1024 * 1023 && unit < 5 {
+    let mut scale: u128 = 1024;
+    while unit < 5 && size > scale * 1023 {
         scale *= 1024;
         unit += 1;
     }
-    scale *= 1024;
     let letter = ['K', 'M', 'G', 'T', 'P', 'E'][unit];
     let tenths = (size * 10).div_ceil(scale);
     if tenths < 100 {
@@ -252,5 +252,6 @@ mod tests {
         assert_eq!(human(12_000), "12K");
         assert_eq!(human(1_048_576), "1.0M");
         assert_eq!(human(10_485_760), "10M");
+        assert_eq!(human(u64::MAX), "16E");
     }
 }

@@ -21,6 +21,7 @@ mod files;
 mod find;
 mod go;
 mod install;
+mod lines;
 mod ls;
 mod net;
 mod npm;
@@ -170,6 +171,11 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
             None => fail(sh, format!("{name}: missing operand"), 1),
         },
         "awk" | "gawk" | "mawk" => text::awk(sh, argv),
+        "head" | "tail" => lines::head_or_tail(sh, argv),
+        "wc" => lines::wc(sh, argv),
+        "sort" => lines::sort(sh, argv),
+        "uniq" => lines::uniq(sh, argv),
+        "cut" => lines::cut(sh, argv),
         "gpg" | "gpg2" => gpg(sh, args),
         "gpgconf" => 0,
         "sha256sum" | "sha512sum" => checksum(sh, name, args),

@@ -337,3 +337,56 @@ fn ls_lists_names_and_long_form() {
         ["ls: cannot access '/nope': No such file or directory"]
     );
 }
+
+#[test]
+fn line_filters_over_known_text() {
+    let mut t = with_programs(&["head", "tail", "wc", "sort", "uniq", "cut", "cat"]);
+    t.write_file(
+        "/etc/data",
+        Meta::FILE,
+        Content::bytes(&b"pear:3\napple:10\npear:3\nfig:2\n"[..]),
+    )
+    .unwrap();
+    let run = |t: &mut Tree, script: &str| {
+        let o = run_in(t, script, true);
+        assert_eq!(o.exit_code, 0, "{script}: {o:?}");
+        assert!(o.notes.is_empty(), "{script}: {o:?}");
+        o.output
+    };
+    assert_eq!(run(&mut t, "head -n 2 /etc/data"), ["pear:3", "apple:10"]);
+    assert_eq!(run(&mut t, "tail -1 /etc/data"), ["fig:2"]);
+    assert_eq!(run(&mut t, "tail -n +3 /etc/data | head -c 4"), ["pear"]);
+    assert_eq!(run(&mut t, "wc -l < /etc/data"), ["4"]);
+    assert_eq!(run(&mut t, "wc -l /etc/data"), ["4 /etc/data"]);
+    assert_eq!(
+        run(&mut t, "cat /etc/data | wc"),
+        ["      4       4      29"]
+    );
+    assert_eq!(
+        run(&mut t, "sort /etc/data | uniq -c"),
+        ["      1 apple:10", "      1 fig:2", "      2 pear:3"]
+    );
+    assert_eq!(
+        run(&mut t, "cut -d: -f2 /etc/data | sort -rnu"),
+        ["10", "3", "2"]
+    );
+    assert_eq!(
+        run(&mut t, "cut -c1-3 /etc/data | uniq -d"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        run(&mut t, "sort -u /etc/data | cut -d: -f1"),
+        ["apple", "fig", "pear"]
+    );
+    // Input layerlab does not know is noted, not invented.
+    let o = run_in(&mut t, "unknown-tool | sort", false);
+    assert!(
+        o.notes
+            .iter()
+            .any(|n| n == "not simulated: sort: its input is not known to layerlab"),
+        "{o:?}"
+    );
+    let o = run_in(&mut t, "head /nope", true);
+    assert_eq!(o.exit_code, 1);
+    assert_eq!(o.output, ["head: /nope: No such file or directory"]);
+}
