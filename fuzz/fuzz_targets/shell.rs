@@ -3,7 +3,7 @@
 #![no_main]
 
 use layerlab_core::build::{RunContext, RunExecutor};
-use layerlab_core::fs::{Meta, Tree};
+use layerlab_core::fs::{Content, Meta, Tree};
 use layerlab_core::shell::ShellExecutor;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
@@ -11,6 +11,11 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let script = String::from_utf8_lossy(script).into_owned();
     let mut tree = Tree::new();
     let _ = tree.mkdir_all("/tmp", Meta::DIR);
+    // A shell and a few programs, so strict mode (programs known) runs scripts
+    // instead of stopping at the missing /bin/sh.
+    for program in ["sh", "ls", "head", "sort", "cut", "install", "go", "find"] {
+        let _ = tree.write_file(&format!("/bin/{program}"), Meta::EXEC, Content::sized(program, 1));
+    }
     let _ = ShellExecutor { strict_path: mode & 1 == 1, ..Default::default() }.run(RunContext {
         argv: vec!["/bin/sh".into(), "-c".into(), script],
         shell_form: true,
