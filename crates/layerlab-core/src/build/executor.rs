@@ -38,6 +38,10 @@ pub struct RunOutcome {
     pub notes: Vec<String>,
     /// Simulated duration.
     pub duration_ms: u64,
+    /// The container runtime could not start the step's program (no
+    /// `/bin/sh` on `FROM scratch`): runc's reason. Each builder words the
+    /// failure its own way.
+    pub start_error: Option<String>,
 }
 
 /// Simulates RUN commands.
@@ -64,6 +68,7 @@ impl RunExecutor for NoopExecutor {
                 "not simulated: {command}, assumed to change no files"
             )],
             duration_ms: 0,
+            start_error: None,
         }
     }
 }

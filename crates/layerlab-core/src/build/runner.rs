@@ -394,15 +394,25 @@ impl Runner<'_> {
                             dispatch::Action::Run { argv, .. } => argv.join(" "),
                             _ => String::new(),
                         };
-                        let message = match self.options.builder {
-                            Builder::BuildKit => format!(
-                                "process \"{cmd}\" did not complete successfully: exit code: {}",
-                                outcome.exit_code
+                        let message = match (self.options.builder, &outcome.start_error) {
+                            // The classic builder reports the daemon's error.
+                            (Builder::Classic, Some(e)) => format!(
+                                "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: {e}: unknown"
                             ),
-                            Builder::Classic => format!(
+                            (Builder::Classic, None) => format!(
                                 "The command '{cmd}' returned a non-zero code: {}",
                                 outcome.exit_code
                             ),
+                            (Builder::BuildKit, start) => {
+                                // BuildKit logs runc's failure as the step's output.
+                                if let Some(e) = start {
+                                    output.push(format!("runc run failed: {e}"));
+                                }
+                                format!(
+                                    "process \"{cmd}\" did not complete successfully: exit code: {}",
+                                    outcome.exit_code
+                                )
+                            }
                         };
                         self.push_failed(
                             ins, stage, stage_name, number, onbuild, key, notes, output,

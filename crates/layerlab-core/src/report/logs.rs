@@ -50,7 +50,14 @@ pub fn classic(result: &BuildResult) -> String {
         n += 1;
         out.push_str(&format!("Step {n}/{total} : {}\n", classic_step_text(step)));
         if step.keyword == "FROM" {
-            if !step.image_id.is_empty() {
+            let scratch = result
+                .stages
+                .iter()
+                .any(|s| s.index == step.stage && s.base == "scratch");
+            if scratch {
+                // The legacy builder has no image ID for scratch to print.
+                out.push_str(" ---> \n");
+            } else if !step.image_id.is_empty() {
                 out.push_str(&format!(" ---> {}\n", short_id(&step.image_id)));
             }
             for note in &step.notes {

@@ -117,9 +117,9 @@ impl RunExecutor for ShellExecutor {
             if let Some(error) = cannot_start(&sh, &ctx.argv) {
                 return RunOutcome {
                     exit_code: 1,
-                    output: vec![error],
-                    notes: Vec::new(),
                     duration_ms: 50,
+                    start_error: Some(error),
+                    ..RunOutcome::default()
                 };
             }
         }
@@ -132,6 +132,7 @@ impl RunExecutor for ShellExecutor {
                     "not simulated: {what} (not a POSIX shell), assumed to change no files"
                 )],
                 duration_ms: 50,
+                start_error: None,
             };
         }
         let exit_code = match script {
@@ -149,13 +150,13 @@ impl RunExecutor for ShellExecutor {
             output: sh.output,
             notes: summarise_notes(sh.notes),
             duration_ms,
+            start_error: None,
         }
     }
 }
 
-/// The error the container runtime gives when the step's program (the
-/// SHELL's for shell form, e.g. `/bin/sh` on `FROM scratch`) is not in the
-/// image; `None` when it is there.
+/// runc's reason when the step's program (the SHELL's for shell form, e.g.
+/// `/bin/sh` on `FROM scratch`) is not in the image; `None` when it is there.
 fn cannot_start(sh: &interp::Interp<'_>, argv: &[String]) -> Option<String> {
     let program = argv.first()?;
     if commands::on_path(sh, program) {
@@ -167,7 +168,7 @@ fn cannot_start(sh: &interp::Interp<'_>, argv: &[String]) -> Option<String> {
         "executable file not found in $PATH".to_owned()
     };
     Some(format!(
-        "runc run failed: unable to start container process: error during container init: exec: \"{program}\": {why}"
+        "unable to start container process: error during container init: exec: \"{program}\": {why}"
     ))
 }
 

@@ -77,6 +77,28 @@ fn scratch_has_no_shell_for_run() {
         r.error.unwrap().message,
         "process \"/bin/sh -c echo hi > /f\" did not complete successfully: exit code: 1"
     );
+    // The classic builder reports the daemon's error instead.
+    let classic = crate::build::BuildOptions {
+        builder: crate::build::Builder::Classic,
+        ..Default::default()
+    };
+    let r = crate::build::build(
+        b"FROM scratch\nRUN echo hi > /f\n",
+        &Context::new(),
+        &crate::catalog::Catalog::default(),
+        &classic,
+        &mut crate::build::CacheStore::new(),
+        &ShellExecutor::default(),
+    );
+    assert_eq!(
+        r.error.as_ref().unwrap().message,
+        "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"/bin/sh\": stat /bin/sh: no such file or directory: unknown"
+    );
+    let log = crate::report::logs::classic(&r);
+    assert!(
+        log.contains("Step 1/2 : FROM scratch\n ---> \nStep 2/2"),
+        "{log}"
+    );
 }
 
 #[test]
