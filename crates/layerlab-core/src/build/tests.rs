@@ -771,3 +771,19 @@ fn a_copy_with_a_missing_source_is_a_failed_step_numbered_over_the_whole_stage()
     assert!(log.contains("------\n > [3/4] COPY missing .:\n------\nDockerfile:3\n"));
     assert!(log.ends_with("ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"/missing\": not found\n"));
 }
+
+#[test]
+fn rule38_an_image_the_catalog_lacks_still_has_its_from_step() {
+    let mut lab = Lab::new();
+    let df = "FROM example/unknown\nRUN a\nFROM scratch AS s\nCOPY --from=0 /x /x\n";
+    let r = lab.build(df);
+    let log = crate::report::logs::plain(&r, df.as_bytes());
+    assert!(
+        log.contains("[stage-0 1/2] FROM docker.io/example/unknown:latest\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains("[stage-0 2/2] RUN a\n") && log.contains("[s 1/1] COPY --from=0 /x /x\n"),
+        "{log}"
+    );
+}

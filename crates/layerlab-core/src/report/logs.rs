@@ -113,11 +113,19 @@ fn step_names(result: &BuildResult) -> Vec<Option<String>> {
     let single = result.stages.len() == 1;
     let mut names = vec![None; result.steps.len()];
     for stage in result.stages.iter().filter(|s| s.built) {
+        // FROM is a step of its own for an image (known or not), not for
+        // scratch or another stage (rule 38).
+        let base = crate::text::go_lower(&stage.base);
+        let from_image = base != "scratch"
+            && !result
+                .stages
+                .iter()
+                .any(|s| s.name == base || s.index.to_string() == base);
         let idx: Vec<usize> = (0..result.steps.len())
             .filter(|&i| result.steps[i].stage == stage.index)
             .filter(|&i| {
                 let s = &result.steps[i];
-                (s.keyword == "FROM" && s.makes_layer)
+                (s.keyword == "FROM" && from_image)
                     || matches!(
                         s.keyword.trim_start_matches("ONBUILD "),
                         "RUN" | "COPY" | "ADD" | "WORKDIR"
