@@ -782,6 +782,7 @@ fn rule38_an_image_the_catalog_lacks_still_has_its_from_step() {
         log.contains("[stage-0 1/2] FROM docker.io/example/unknown:latest\n"),
         "{log}"
     );
+    assert!(log.contains("[internal] load metadata for docker.io/example/unknown:latest\n"));
     assert!(
         log.contains("[stage-0 2/2] RUN a\n") && log.contains("[s 1/1] COPY --from=0 /x /x\n"),
         "{log}"

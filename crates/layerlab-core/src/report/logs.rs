@@ -228,10 +228,8 @@ pub fn plain(result: &BuildResult, dockerfile: &[u8]) -> String {
     {
         vertex(
             &mut out,
-            &format!(
-                "[internal] load metadata for {}",
-                docker_io(base).trim_end_matches(":latest")
-            ),
+            // The full reference, `:latest` included.
+            &format!("[internal] load metadata for {}", docker_io(base)),
             &[],
             "DONE 0.0s",
         );
