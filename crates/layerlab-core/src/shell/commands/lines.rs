@@ -206,20 +206,15 @@ pub(super) fn sort(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
     };
     let mut lines: Vec<&str> = text.lines().collect();
     let numeric = flags.contains('n');
-    let number = |l: &str| -> f64 {
-        let t = l.trim_start();
-        let end = t
-            .char_indices()
-            .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && *c == '-')))
-            .map_or(t.len(), |(i, _)| i);
-        t[..end].parse().unwrap_or(0.0)
-    };
-    lines.sort_by(|a, b| {
-        let by = if numeric {
-            number(a).total_cmp(&number(b)).then_with(|| a.cmp(b))
+    let compare = |a: &str, b: &str| {
+        if numeric {
+            compare_numbers(a, b)
         } else {
             a.cmp(b)
-        };
+        }
+    };
+    lines.sort_by(|a, b| {
+        let by = compare(a, b).then_with(|| a.cmp(b));
         if flags.contains('r') {
             by.reverse()
         } else {
@@ -227,16 +222,45 @@ pub(super) fn sort(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         }
     });
     if flags.contains('u') {
-        lines.dedup_by(|a, b| {
-            if numeric {
-                number(a) == number(b)
-            } else {
-                a == b
-            }
-        });
+        lines.dedup_by(|a, b| compare(a, b).is_eq());
     }
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     out(sh, &text)
+}
+
+/// `sort -n`'s order of two lines by their leading numbers (`-3`, `10`,
+/// `2.50`; no number is 0), compared as decimal text: no float parsing, whose
+/// tables would weigh 20 kB in the page.
+fn compare_numbers(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    // (negative, integer digits without leading zeros, fraction without trailing zeros)
+    fn parts(line: &str) -> (bool, &str, &str) {
+        let t = line.trim_start();
+        let (negative, t) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t),
+        };
+        let int_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let int = t[..int_end].trim_start_matches('0');
+        let frac = t[int_end..]
+            .strip_prefix('.')
+            .map(|f| {
+                let end = f.find(|c: char| !c.is_ascii_digit()).unwrap_or(f.len());
+                f[..end].trim_end_matches('0')
+            })
+            .unwrap_or("");
+        // -0 is 0.
+        (negative && !(int.is_empty() && frac.is_empty()), int, frac)
+    }
+    let (an, ai, af) = parts(a);
+    let (bn, bi, bf) = parts(b);
+    let magnitude = ai.len().cmp(&bi.len()).then(ai.cmp(bi)).then(af.cmp(bf));
+    match (an, bn) {
+        (false, false) => magnitude,
+        (true, true) => magnitude.reverse(),
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+    }
 }
 
 /// `uniq [-c] [-d] [-u] [FILE]`: adjacent repeats.
@@ -360,6 +384,25 @@ fn parse_list(list: &str) -> Option<Vec<(usize, usize)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_compare_as_sort_n_does() {
+        use std::cmp::Ordering::*;
+        let cases = [
+            ("2", "10", Less),
+            ("-3", "2", Less),
+            ("-3", "-20", Greater),
+            ("2.50", "2.5", Equal),
+            ("007", "7", Equal),
+            ("x", "0", Equal),
+            ("-0", "0", Equal),
+            ("1.05", "1.5", Less),
+            ("  12abc", "9", Greater),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(compare_numbers(a, b), want, "{a} vs {b}");
+        }
+    }
 
     #[test]
     fn cut_lists() {
