@@ -255,6 +255,23 @@ impl Catalog {
             }
             None => {
                 let config = ImageConfig::scratch();
+                // The tags the catalog has for this image, to pick one that is known.
+                let mut tags: Vec<&str> = self
+                    .entries
+                    .iter()
+                    .filter(|e| e.image == name)
+                    .map(|e| e.tag.as_str())
+                    .collect();
+                tags.sort_unstable();
+                tags.dedup();
+                let known_tags = if tags.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; the catalog has {name}:{}",
+                        tags.join(&format!(", {name}:"))
+                    )
+                };
                 BaseImage {
                     reference: format!("{name}:{tag}"),
                     id: unknown_image_id(&name, &tag),
@@ -262,7 +279,7 @@ impl Catalog {
                     config,
                     tree: Tree::new(),
                     size: 0,
-                    note: format!("{name}:{tag} is not in layerlab's catalog: its size and files are unknown (shown as empty)"),
+                    note: format!("{name}:{tag} is not in layerlab's catalog: its size and files are unknown (shown as empty){known_tags}"),
                     known: false,
                     programs_known: false,
                 }
@@ -632,5 +649,15 @@ mod tests {
         assert!(base.tree.exists("/bin/sh"));
         let unknown = cat.base_image("example/app", None);
         assert!(!unknown.known && unknown.note.contains("not in layerlab's catalog"));
+        assert!(!unknown.note.contains("the catalog has"));
+        // A tag the catalog lacks names the tags it has for that image.
+        let other_tag = cat.base_image("ubuntu:16.04", None);
+        assert!(
+            other_tag
+                .note
+                .ends_with("(shown as empty); the catalog has ubuntu:latest"),
+            "{}",
+            other_tag.note
+        );
     }
 }
