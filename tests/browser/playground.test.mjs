@@ -268,3 +268,24 @@ test('a 10,000-line Dockerfile: the table lists 200 steps and says how many more
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a build that fails in a step is shown, not the last good one: FROM scratch has no shell for RUN', async () => {
+  const { context, page, errors } = await fresh();
+  const n = await builds(page);
+  await page.fill('#source', 'FROM scratch\nCOPY app.py /\nRUN python /app.py\n');
+  await waitForBuild(page, n);
+  assert.ok(!(await page.getAttribute('#layers', 'class')).includes('stale'));
+  assert.equal(await page.textContent('#image-size'), 'build failed');
+  const rows = await steps(page);
+  assert.deepEqual(rows.map((s) => s.status), ['metadata', 'BUILT', 'FAILED']);
+  assert.match(await page.textContent('#steps tr.status-failed .failure'), /exec: "\/bin\/sh": stat \/bin\/sh: no such file or directory/);
+  assert.match(await page.textContent('#build-error'), /line 3: process "\/bin\/sh -c python \/app.py" did not complete successfully: exit code: 1/);
+  await page.click('#tab-log');
+  const log = await page.textContent('#out-text');
+  assert.match(log, /runc run failed: unable to start container process: error during container init: exec: "\/bin\/sh": stat \/bin\/sh: no such file or directory/);
+  assert.match(log, /------\n > \[2\/2\] RUN python \/app.py:\n/);
+  assert.match(log, /Dockerfile:3\n-{20}\n {3}1 \| {5}FROM scratch\n/);
+  await page.screenshot({ path: path.join(shots, 'failed-step.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

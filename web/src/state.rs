@@ -6,7 +6,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use layerlab_core::build::{build, BuildOptions, BuildResult, Builder, CacheStore, Context};
+use layerlab_core::build::{
+    build, BuildOptions, BuildResult, Builder, CacheStore, Context, StepStatus,
+};
 use layerlab_core::shell::ShellExecutor;
 use layerlab_core::syntax::parse_lenient;
 use yew::Reducible;
@@ -156,10 +158,14 @@ impl AppState {
         self.files.first().map(|(_, c)| c.as_str()).unwrap_or("")
     }
 
-    /// What is shown in the panels: the latest build, or the last good one while broken.
+    /// What is shown in the panels: the latest build, or the last good one
+    /// while the text does not parse. A build that failed in a step is shown
+    /// itself: its log and failed step are the lesson ("scratch has no shell").
     pub fn shown(&self) -> Option<(&Rc<BuildResult>, bool)> {
+        let failed_in_a_step =
+            |r: &BuildResult| r.steps.iter().any(|s| s.status == StepStatus::Failed);
         match (&self.result, &self.last_good) {
-            (Some(r), _) if r.ok() => Some((r, false)),
+            (Some(r), _) if r.ok() || failed_in_a_step(r) => Some((r, false)),
             (_, Some(good)) => Some((good, true)),
             (Some(r), None) => Some((r, false)),
             _ => None,
@@ -380,10 +386,23 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use layerlab_core::build::StepStatus;
 
     fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
         state.reduce(action)
+    }
+
+    #[test]
+    fn a_build_that_fails_in_a_step_is_shown_a_parse_error_keeps_the_last_good() {
+        let state = Rc::new(AppState::default());
+        let state = reduce(state, Action::Edit(0, "FROM scratch\nRUN echo hi\n".into()));
+        let state = reduce(state, Action::Build);
+        let (shown, stale) = state.shown().unwrap();
+        assert!(!stale && !shown.ok());
+        assert_eq!(shown.steps.last().unwrap().status, StepStatus::Failed);
+        let state = reduce(state, Action::Edit(0, "FROM scratch\nENV BROKEN\n".into()));
+        let state = reduce(state, Action::Build);
+        let (shown, stale) = state.shown().unwrap();
+        assert!(stale && shown.ok());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! and the step each path came from, the selected layer's diff, and the space
 //! later layers wasted. All figures come from `layerlab_core::report::files`.
 
+use layerlab_core::build::StepStatus;
 use layerlab_core::report::files::{listing, wasted_space};
 use layerlab_core::report::human_size;
 use web_sys::HtmlInputElement;
@@ -24,7 +25,13 @@ pub fn explorer(props: &ExplorerProps) -> Html {
     let Some(at) = props
         .state
         .selected_step
-        .or_else(|| result.steps.len().checked_sub(1))
+        // By default the last step that made files (a failed one made none).
+        .or_else(|| {
+            result
+                .steps
+                .iter()
+                .rposition(|s| s.status != StepStatus::Failed)
+        })
     else {
         return html! {};
     };

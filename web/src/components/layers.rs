@@ -106,6 +106,10 @@ pub fn layers(props: &LayersProps) -> Html {
                 <td class="ins"><code>{ &s.instruction }</code>
                     if let Some(why) = &s.miss_text { <div class="why">{ why }</div> }
                     { for s.notes.iter().map(|n| html! { <div class="note">{ n }</div> }) }
+                    // A failed step's last output lines say why (the full log is in the Build log tab).
+                    if s.status == StepStatus::Failed {
+                        { for s.output.iter().skip(s.output.len().saturating_sub(3)).map(|l| html! { <div class="failure">{ l }</div> }) }
+                    }
                 </td>
                 <td><span class={classes!("badge", status.to_ascii_lowercase())}>{ status }</span></td>
                 <td class="size">{ if s.makes_layer { human_size(s.layer_size) } else { "—".into() } }</td>
@@ -117,7 +121,11 @@ pub fn layers(props: &LayersProps) -> Html {
         <section class={classes!("layers", stale.then_some("stale"))} id="layers" aria-label="Layers"
                  data-builds={state.builds.to_string()} data-build-ms={format!("{:.2}", state.last_build_ms)}>
             <div class="summary">
-                <strong id="image-size">{ human_size(image_size) }</strong>{ " image · " }
+                if result.image.is_some() {
+                    <strong id="image-size">{ human_size(image_size) }</strong>{ " image · " }
+                } else {
+                    <strong id="image-size" class="failed">{ "build failed" }</strong>{ " · " }
+                }
                 { format!("{} steps, {} cached", result.steps.len(), cached) }
                 { " · cache saved " }<span id="time-saved">{ seconds(result.saved_ms) }</span>
                 if stale { <span class="stale-note">{ " · showing the last build that worked" }</span> }
