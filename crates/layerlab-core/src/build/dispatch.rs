@@ -579,17 +579,9 @@ fn home_of(tree: &crate::fs::Tree, user: &str) -> String {
     if name.is_empty() || name == "root" || name == "0" {
         return "/root".into();
     }
-    let passwd = match tree.get(&tree.resolve("/etc/passwd")) {
-        Some(crate::fs::Node::File { content, .. }) => {
-            String::from_utf8_lossy(content.as_bytes().unwrap_or_default()).into_owned()
-        }
-        _ => String::new(),
-    };
-    passwd
-        .lines()
-        .map(|l| l.split(':').collect::<Vec<_>>())
-        .find(|f| f.len() > 5 && (f[0] == name || f[2] == name))
-        .map_or_else(|| "/".into(), |f| f[5].to_owned())
+    super::state::account_entry(tree, "/etc/passwd", name)
+        .and_then(|fields| fields.get(5).cloned())
+        .unwrap_or_else(|| "/".into())
 }
 
 #[cfg(test)]

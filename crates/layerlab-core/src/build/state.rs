@@ -3,7 +3,7 @@
 //! the state it produced.
 
 use crate::expand::Env;
-use crate::fs::{Node, Tree};
+use crate::fs::Tree;
 use crate::image::ImageConfig;
 
 /// One layer of an image.
@@ -86,6 +86,15 @@ impl StageState {
     }
 }
 
+/// The fields of the first line of `/etc/passwd` or `/etc/group` (`file`)
+/// whose name or numeric id is `key`.
+pub fn account_entry(tree: &Tree, file: &str, key: &str) -> Option<Vec<String>> {
+    tree.text(file)?
+        .lines()
+        .map(|l| l.split(':').map(str::to_owned).collect::<Vec<_>>())
+        .find(|f| f.len() > 2 && (f[0] == key || f[2] == key))
+}
+
 /// Resolves `user[:group]` (names or numbers) against the tree's
 /// `/etc/passwd` and `/etc/group`.
 pub fn resolve_owner(tree: &Tree, spec: &str) -> Result<(u32, u32), String> {
@@ -93,15 +102,7 @@ pub fn resolve_owner(tree: &Tree, spec: &str) -> Result<(u32, u32), String> {
         Some((u, g)) => (u, Some(g)),
         None => (spec, None),
     };
-    let read = |path: &str| -> String {
-        match tree.get(&tree.resolve(path)) {
-            Some(Node::File { content, .. }) => content
-                .as_bytes()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default(),
-            _ => String::new(),
-        }
-    };
+    let read = |path: &str| tree.text(path).unwrap_or_default();
     let passwd = read("/etc/passwd");
     let (uid, primary_gid) = match user.parse::<u32>() {
         Ok(n) => (

@@ -236,6 +236,17 @@ impl Tree {
         self.get(path).is_some()
     }
 
+    /// A file's content as text (symlinks followed; invalid UTF-8 replaced);
+    /// `None` when it is not a file or its content is not held (a sized file).
+    pub fn text(&self, path: &str) -> Option<String> {
+        match self.get(&self.resolve(path))? {
+            Node::File { content, .. } => {
+                Some(String::from_utf8_lossy(content.as_bytes()?).into_owned())
+            }
+            _ => None,
+        }
+    }
+
     /// Resolves symlinks along `path` (at most 40 hops, like Linux), within the tree.
     pub fn resolve(&self, path: &str) -> String {
         let mut path = super::path::clean(path);

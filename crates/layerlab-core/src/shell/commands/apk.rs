@@ -19,12 +19,7 @@ const INSTALLED: &str = "/lib/apk/db/installed";
 const CACHE: &str = "/var/cache/apk";
 
 fn read(sh: &Interp<'_>, path: &str) -> String {
-    match sh.tree.get(path) {
-        Some(Node::File { content, .. }) => {
-            String::from_utf8_lossy(content.as_bytes().unwrap_or_default()).into_owned()
-        }
-        _ => String::new(),
-    }
+    sh.tree.text(path).unwrap_or_default()
 }
 
 fn write(sh: &mut Interp<'_>, path: &str, text: String) {

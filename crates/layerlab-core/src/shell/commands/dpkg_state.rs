@@ -44,12 +44,7 @@ pub(super) fn installed(sh: &Interp<'_>) -> BTreeSet<String> {
 }
 
 fn status_text(sh: &Interp<'_>) -> String {
-    match sh.tree.get(STATUS) {
-        Some(Node::File { content, .. }) => {
-            String::from_utf8_lossy(content.as_bytes().unwrap_or_default()).into_owned()
-        }
-        _ => String::new(),
-    }
+    sh.tree.text(STATUS).unwrap_or_default()
 }
 
 /// Records a dpkg run that added `added` and removed `removed`: the status

@@ -154,16 +154,11 @@ fn binary_name(sh: &Interp<'_>, package: &str) -> String {
 
 /// The last element of the module path in the working directory's `go.mod`.
 fn go_mod_name(sh: &Interp<'_>) -> Option<String> {
-    let node = sh.tree.get(&sh.abs("go.mod"))?;
-    let crate::fs::Node::File { content, .. } = node else {
-        return None;
-    };
-    let text = String::from_utf8_lossy(content.as_bytes()?).into_owned();
+    let text = sh.tree.text(&sh.abs("go.mod"))?;
     let module = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("module "))?
         .trim()
-        .trim_matches('"')
-        .to_owned();
+        .trim_matches('"');
     module.rsplit('/').next().map(str::to_owned)
 }

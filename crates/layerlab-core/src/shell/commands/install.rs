@@ -170,9 +170,12 @@ fn ownership(sh: &mut Interp<'_>, o: &Options, mode: u32) -> Result<Meta, i32> {
         }
     }
     if let Some(group) = &o.group {
-        match crate::build::state::resolve_owner(sh.tree, &format!("0:{group}")) {
-            Ok((_, gid)) => meta.gid = gid,
-            Err(_) => unknown_account(sh, format!("install: invalid group '{group}'"))?,
+        let gid = crate::build::state::account_entry(sh.tree, "/etc/group", group)
+            .and_then(|fields| fields[2].parse().ok())
+            .or_else(|| group.parse().ok());
+        match gid {
+            Some(gid) => meta.gid = gid,
+            None => unknown_account(sh, format!("install: invalid group '{group}'"))?,
         }
     }
     Ok(meta)

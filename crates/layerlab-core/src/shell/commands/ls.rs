@@ -197,16 +197,10 @@ fn links(node: &Node) -> usize {
 
 /// The name of uid/gid `id` in /etc/passwd or /etc/group, else the number.
 fn account(sh: &Interp<'_>, file: &str, id: u32) -> String {
-    let text = match sh.tree.get(&sh.tree.resolve(file)) {
-        Some(Node::File { content, .. }) => {
-            String::from_utf8_lossy(content.as_bytes().unwrap_or_default()).into_owned()
-        }
-        _ => String::new(),
-    };
-    text.lines()
-        .map(|l| l.split(':').collect::<Vec<_>>())
-        .find(|f| f.len() > 2 && f[2].parse() == Ok(id))
-        .map_or_else(|| id.to_string(), |f| f[0].to_owned())
+    let id = id.to_string();
+    crate::build::state::account_entry(sh.tree, file, &id)
+        .filter(|fields| fields[2] == id)
+        .map_or(id, |fields| fields[0].clone())
 }
 
 /// 1 KiB blocks a node takes on a 4 KiB-block filesystem (`total` of `-l`).

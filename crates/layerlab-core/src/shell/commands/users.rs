@@ -18,12 +18,7 @@ pub(super) fn append_line(sh: &mut Interp<'_>, file: &str, line: &str) {
 
 /// The next free id at or above `start` in `/etc/passwd` or `/etc/group`.
 pub(super) fn next_id(sh: &Interp<'_>, file: &str, start: u32) -> u32 {
-    let text = match sh.tree.get(file) {
-        Some(Node::File { content, .. }) => {
-            String::from_utf8_lossy(content.as_bytes().unwrap_or_default()).into_owned()
-        }
-        _ => String::new(),
-    };
+    let text = sh.tree.text(file).unwrap_or_default();
     let used: Vec<u32> = text
         .lines()
         .filter_map(|l| l.split(':').nth(2)?.parse().ok())
