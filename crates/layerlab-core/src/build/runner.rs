@@ -58,6 +58,36 @@ struct Chain {
     first_miss: Option<(usize, String)>,
 }
 
+/// Where a step stands in the build, for its result.
+struct StepAt<'a> {
+    ins: &'a Instruction,
+    stage: usize,
+    stage_name: &'a str,
+    number: usize,
+    onbuild: bool,
+}
+
+/// What a failed step shows, and the build's error.
+struct Failed {
+    message: String,
+    key: String,
+    notes: Vec<String>,
+    output: Vec<String>,
+    duration_ms: u64,
+}
+
+impl Failed {
+    fn new(message: String, key: String) -> Self {
+        Failed {
+            message,
+            key,
+            notes: Vec::new(),
+            output: Vec::new(),
+            duration_ms: 0,
+        }
+    }
+}
+
 impl Runner<'_> {
     /// What the cache keys say of the builder: the classic builder's cache is
     /// not BuildKit's (see [`StepInputs::builder`]).
@@ -297,6 +327,13 @@ impl Runner<'_> {
         onbuild: bool,
     ) -> Result<(), ()> {
         let number = self.result.steps.len() + 1;
+        let at = StepAt {
+            ins,
+            stage,
+            stage_name,
+            number,
+            onbuild,
+        };
         let position = format!(
             "{stage_name}#{}{}",
             if onbuild { "onbuild:" } else { "" },
@@ -319,18 +356,7 @@ impl Runner<'_> {
             Err(message) => {
                 // The step shows as failed (a COPY whose source is missing is
                 // a vertex with an ERROR in BuildKit's log).
-                self.push_failed(
-                    ins,
-                    stage,
-                    stage_name,
-                    number,
-                    onbuild,
-                    String::new(),
-                    Vec::new(),
-                    Vec::new(),
-                );
-                fail(self.result, message, Some(ins.start_line));
-                return Err(());
+                return self.fail_step(&at, Failed::new(message, String::new()));
             }
         };
         let mut prepared = prepared;
@@ -365,9 +391,12 @@ impl Runner<'_> {
                     dispatch::Action::Run { .. } | dispatch::Action::Copy { .. }
                 )
             {
-                self.push_failed(ins, stage, stage_name, number, onbuild, key, notes, output);
-                fail(self.result, "max depth exceeded", Some(ins.start_line));
-                return Err(());
+                let failed = Failed {
+                    notes,
+                    output,
+                    ..Failed::new("max depth exceeded".into(), key)
+                };
+                return self.fail_step(&at, failed);
             }
             let strict_path = done.state.programs_known;
             match dispatch::apply(
@@ -394,7 +423,12 @@ impl Runner<'_> {
                             dispatch::Action::Run { argv, .. } => argv.join(" "),
                             _ => String::new(),
                         };
-                        let message = match (self.options.builder, &outcome.start_error) {
+                        let builder = self.options.builder;
+                        if let (Builder::BuildKit, Some(e)) = (builder, &outcome.start_error) {
+                            // BuildKit logs runc's failure as the step's output.
+                            output.push(format!("runc run failed: {e}"));
+                        }
+                        let message = match (builder, &outcome.start_error) {
                             // The classic builder reports the daemon's error.
                             (Builder::Classic, Some(e)) => format!(
                                 "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: {e}: unknown"
@@ -403,33 +437,29 @@ impl Runner<'_> {
                                 "The command '{cmd}' returned a non-zero code: {}",
                                 outcome.exit_code
                             ),
-                            (Builder::BuildKit, start) => {
-                                // BuildKit logs runc's failure as the step's output.
-                                if let Some(e) = start {
-                                    output.push(format!("runc run failed: {e}"));
-                                }
-                                format!(
-                                    "process \"{cmd}\" did not complete successfully: exit code: {}",
-                                    outcome.exit_code
-                                )
-                            }
+                            (Builder::BuildKit, _) => format!(
+                                "process \"{cmd}\" did not complete successfully: exit code: {}",
+                                outcome.exit_code
+                            ),
                         };
-                        self.push_failed(
-                            ins, stage, stage_name, number, onbuild, key, notes, output,
-                        );
-                        // The log's times are taken from how long the step ran.
-                        if let Some(step) = self.result.steps.last_mut() {
-                            step.duration_ms = outcome.duration_ms;
-                        }
-                        fail(self.result, message, Some(ins.start_line));
-                        return Err(());
+                        let failed = Failed {
+                            notes,
+                            output,
+                            // The log's times are taken from how long the step ran.
+                            duration_ms: outcome.duration_ms,
+                            ..Failed::new(message, key)
+                        };
+                        return self.fail_step(&at, failed);
                     }
                 }
                 Ok(None) => {}
                 Err(message) => {
-                    self.push_failed(ins, stage, stage_name, number, onbuild, key, notes, output);
-                    fail(self.result, message, Some(ins.start_line));
-                    return Err(());
+                    let failed = Failed {
+                        notes,
+                        output,
+                        ..Failed::new(message, key)
+                    };
+                    return self.fail_step(&at, failed);
                 }
             }
         }
@@ -577,23 +607,15 @@ impl Runner<'_> {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn push_failed(
-        &mut self,
-        ins: &Instruction,
-        stage: usize,
-        stage_name: &str,
-        number: usize,
-        onbuild: bool,
-        key: String,
-        notes: Vec<String>,
-        output: Vec<String>,
-    ) {
+    /// Ends the build at a failed step: the step as the result shows it,
+    /// and the build's error.
+    fn fail_step(&mut self, at: &StepAt<'_>, failed: Failed) -> Result<(), ()> {
+        let ins = at.ins;
         self.result.steps.push(StepResult {
-            number,
-            stage,
-            stage_name: stage_name.to_owned(),
-            keyword: if onbuild {
+            number: at.number,
+            stage: at.stage,
+            stage_name: at.stage_name.to_owned(),
+            keyword: if at.onbuild {
                 format!("ONBUILD {}", ins.keyword)
             } else {
                 ins.keyword.clone()
@@ -601,21 +623,23 @@ impl Runner<'_> {
             instruction: ins.original.clone(),
             line: ins.start_line,
             end_line: ins.end_line,
-            onbuild,
+            onbuild: at.onbuild,
             status: StepStatus::Failed,
             makes_layer: false,
             layer_size: 0,
             layer_digest: None,
             image_id: String::new(),
-            cache_key: key,
+            cache_key: failed.key,
             miss: None,
             miss_text: None,
             history: None,
-            notes,
-            output,
-            duration_ms: 0,
+            notes: failed.notes,
+            output: failed.output,
+            duration_ms: failed.duration_ms,
             changes: Vec::new(),
             tree: Tree::new(),
         });
+        fail(self.result, failed.message, Some(ins.start_line));
+        Err(())
     }
 }
