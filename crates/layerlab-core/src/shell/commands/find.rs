@@ -402,11 +402,7 @@ pub(super) fn xargs(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         i += 1;
     }
     if sh.stdin_unknown {
-        sh.notes.push(format!(
-            "not simulated: {}: its input comes from a command layerlab could not simulate",
-            argv.join(" ")
-        ));
-        return 0;
+        return super::unknown_input(sh, argv);
     }
     let command: Vec<String> = if i < argv.len() {
         argv[i..].to_vec()

@@ -12,13 +12,7 @@ use crate::shell::interp::Interp;
 /// The text a filter reads: its files, else standard input. `Err` carries the
 /// exit status when it could not be read or is not known (then noted).
 fn input(sh: &mut Interp<'_>, argv: &[String], files: &[String]) -> Result<String, i32> {
-    let unknown = |sh: &mut Interp<'_>| {
-        sh.notes.push(format!(
-            "not simulated: {}: its input is not known to layerlab",
-            argv.join(" ")
-        ));
-        Err(0)
-    };
+    let unknown = |sh: &mut Interp<'_>| Err(super::unknown_input(sh, argv));
     if files.is_empty() || files.iter().all(|f| f == "-") {
         if sh.stdin_unknown {
             return unknown(sh);

@@ -1,9 +1,11 @@
 //! The commands RUN lines use, simulated on the filesystem: shell builtins
 //! (`cd`, `export`, `set`, `test`, `echo`, `printf`, `exit`…), file utilities
-//! (`mkdir`, `rm`, `touch`, `cp`, `mv`, `ln`, `chmod`, `chown`, `cat`, `tar -x`,
-//! `find`, `xargs`),
+//! (`mkdir`, `rm`, `touch`, `cp`, `mv`, `ln`, `chmod`, `chown`, `install`,
+//! `cat`, `ls`, `tar -x`, `find`, `xargs`),
 //! files of a stated size (`dd`, `fallocate`, `truncate`, never allocated),
-//! download checks (`gpg`, `sha256sum`), `gosu`, text filters (`tr`, field-printing `awk`),
+//! download checks (`gpg`, `sha256sum`), `gosu`, text filters (`tr`,
+//! field-printing `awk`, `head`, `tail`, `wc`, `sort`, `uniq`, `cut`),
+//! `go build`/`go install` (a binary of an assumed size),
 //! user management (`useradd`, `adduser`, `groupadd`, `addgroup`) and
 //! downloads (`curl`, `wget`, `git clone`: files of an assumed size, noted).
 //! Anything else is noted as not simulated, or, when the image's files are
@@ -308,6 +310,17 @@ pub(super) fn home(sh: &Interp<'_>) -> String {
         Some(_) => String::new(),
         None => "/root".into(),
     }
+}
+
+/// Notes a command whose input layerlab does not hold (standard input from
+/// a command it could not simulate, or a file of unknown content); the
+/// command is assumed to succeed. Returns its exit status, 0.
+pub(super) fn unknown_input(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
+    sh.notes.push(format!(
+        "not simulated: {}: its input is not known to layerlab",
+        argv.join(" ")
+    ));
+    0
 }
 
 /// Notes the requested packages a package manager has no data for.
