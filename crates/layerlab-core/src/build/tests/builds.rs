@@ -1,0 +1,146 @@
+//! Whole builds: how they fail (messages, lines, failed steps), what the
+//! cache keeps across edits and builders, archives and unknown images.
+
+use super::*;
+
+#[test]
+fn failing_run_stops_the_build_with_dockers_message() {
+    let mut lab = Lab::new();
+    let r = lab.build("FROM alpine:3.20\nRUN fail\nRUN never\n");
+    assert_eq!(
+        err(&r),
+        (
+            "process \"/bin/sh -c fail\" did not complete successfully: exit code: 1".into(),
+            Some(2)
+        )
+    );
+    assert_eq!(r.steps.last().unwrap().status, StepStatus::Failed);
+    lab.options.builder = Builder::Classic;
+    assert_eq!(
+        err(&lab.build("FROM alpine:3.20\nRUN fail\n")).0,
+        "The command '/bin/sh -c fail' returned a non-zero code: 1"
+    );
+}
+
+#[test]
+fn bad_input_reports_line_and_column() {
+    let mut lab = Lab::new();
+    let e = lab
+        .build("FROM alpine:3.20\n  COPY onlyone\n")
+        .error
+        .unwrap();
+    assert_eq!((e.line, e.column), (Some(2), 3));
+    let e = lab
+        .build("FROM alpine:3.20\nRUN \"unterminated <<EOF\n")
+        .error;
+    assert!(e.is_none(), "quotes in RUN are the shell's business");
+    let e = lab.build("FROM a\nENV\n").error.unwrap();
+    assert_eq!(e.line, Some(2));
+}
+
+#[test]
+fn unknown_base_images_are_noted() {
+    let mut lab = Lab::new();
+    let r = lab.build("FROM example/unknown:1\nRUN x\n");
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("not in layerlab's catalog")));
+    assert_eq!(ok(&r).base, "example/unknown:1");
+}
+
+#[test]
+fn an_edit_at_step_n_reuses_everything_before_n() {
+    let mut lab = Lab::new().file("app.py", "v1");
+    let df = "FROM alpine:3.20\nRUN touch big\nCOPY app.py /app/\nRUN touch after\n";
+    let first = lab.build(df);
+    lab.context.add("app.py", b"v2");
+    let second = lab.build(df);
+    assert_eq!(
+        statuses(&second),
+        [
+            StepStatus::Cached,
+            StepStatus::Cached,
+            StepStatus::Built,
+            StepStatus::Built
+        ]
+    );
+    assert_eq!(
+        lab.recorder.runs.borrow().len(),
+        1,
+        "only the RUN after the edit ran"
+    );
+    assert_eq!(first.steps[1].image_id, second.steps[1].image_id);
+    assert_eq!(
+        second.steps[2].miss_text.as_deref(),
+        Some("COPY: app.py changed")
+    );
+    assert!(second.saved_ms >= 100);
+}
+
+#[test]
+fn add_extracts_local_archives_and_copy_does_not() {
+    let archive =
+        super::archive::tests::tar(&[("pkg/", b'5', b""), ("pkg/bin.sh", b'0', b"echo hi\n")]);
+    let mut lab = Lab::new();
+    lab.context.insert("pkg.tar", archive, 0o644);
+    let r = lab.build("FROM scratch\nADD pkg.tar /opt/\nCOPY pkg.tar /copied.tar\n");
+    let t = &ok(&r).tree;
+    assert!(t.exists("/opt/pkg/bin.sh") && !t.exists("/opt/pkg.tar"));
+    assert!(t.exists("/copied.tar"));
+}
+
+#[test]
+fn the_classic_builder_and_buildkit_keep_separate_caches() {
+    let mut lab = Lab::new().file("f", "x");
+    let df = "FROM alpine:3.20\nCOPY f /f\nRUN touch /g\n";
+    ok(&lab.build(df));
+    lab.options.builder = Builder::Classic;
+    let r = lab.build(df);
+    ok(&r);
+    assert_eq!(r.steps[1].status, StepStatus::Built);
+    assert_eq!(
+        r.steps[1].miss_text.as_deref(),
+        Some("built before by BuildKit, not the classic builder: the classic builder and BuildKit keep separate caches")
+    );
+    // The classic builder's own cache hits, each step with its image ID.
+    let r = lab.build(df);
+    assert_eq!(statuses(&r)[1..], [StepStatus::Cached, StepStatus::Cached]);
+    assert!(r.steps.iter().all(|s| !s.image_id.is_empty()));
+    lab.options.builder = Builder::BuildKit;
+    assert_eq!(
+        statuses(&lab.build(df))[1..],
+        [StepStatus::Cached, StepStatus::Cached]
+    );
+}
+
+#[test]
+fn a_mistyped_instruction_gets_buildkits_message_and_suggestion() {
+    let mut lab = Lab::new();
+    assert_eq!(
+        err(&lab.build("FROM alpine:3.20\nRUNN echo hi\n")),
+        (
+            "dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)"
+                .into(),
+            Some(2)
+        )
+    );
+}
+
+#[test]
+fn a_copy_with_a_missing_source_is_a_failed_step_numbered_over_the_whole_stage() {
+    let mut lab = Lab::new();
+    let df = "FROM alpine:3.20\nWORKDIR /app\nCOPY missing .\nRUN x\n";
+    let r = lab.build(df);
+    assert_eq!(statuses(&r).last(), Some(&StepStatus::Failed));
+    let log = crate::report::logs::plain(&r, df.as_bytes());
+    assert!(log.contains("[2/4] WORKDIR /app\n"), "{log}");
+    assert!(
+        log.contains(
+            "[3/4] COPY missing .\n#7 ERROR: failed to calculate checksum of ref: \"/missing\": not found\n"
+        ),
+        "{log}"
+    );
+    assert!(log.contains("------\n > [3/4] COPY missing .:\n------\nDockerfile:3\n"));
+    assert!(log.ends_with("ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"/missing\": not found\n"));
+}
