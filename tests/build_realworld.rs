@@ -3,7 +3,6 @@
 //! line number and a message. Prints how many built.
 
 use layerlab_core::build::{build, BuildOptions, CacheStore, Context, NoopExecutor};
-use layerlab_core::catalog::Catalog;
 
 fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -19,10 +18,7 @@ fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn realworld_files_build_or_fail_with_a_line() {
     let root = layerlab_tests::conformance_dir().join("realworld/files");
-    let catalog = Catalog::from_json(
-        &std::fs::read(layerlab_tests::shared_dir().join("catalog/images.json")).unwrap(),
-    )
-    .unwrap();
+    let catalog = layerlab_tests::catalog();
     let mut paths = Vec::new();
     files(&root, &mut paths);
     let (mut built, mut failed) = (0, Vec::new());
@@ -86,12 +82,9 @@ fn realworld_run_instructions_simulated_share() {
     use layerlab_core::build::StepStatus;
     use std::collections::BTreeMap;
     let root = layerlab_tests::conformance_dir().join("realworld/files");
-    let catalog = Catalog::from_json(
-        &std::fs::read(layerlab_tests::shared_dir().join("catalog/images.json")).unwrap(),
-    )
-    .unwrap();
+    let catalog = layerlab_tests::catalog();
     let executor = layerlab_core::shell::ShellExecutor::from_data_dir(
-        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data"),
+        &layerlab_tests::data_dir(),
     );
     let mut paths = Vec::new();
     files(&root, &mut paths);

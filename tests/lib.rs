@@ -4,6 +4,19 @@
 use std::path::PathBuf;
 
 /// `../shared` beside the project root (read in place, never copied).
+/// The repository's own data (`data/`) and the catalog read from it.
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data")
+}
+
+/// layerlab's catalog, from the repository's `data/catalog`.
+pub fn catalog() -> layerlab_core::catalog::Catalog {
+    layerlab_core::catalog::Catalog::from_source(std::sync::Arc::new(
+        layerlab_core::catalog::source::DirSource(data_dir()),
+    ))
+    .unwrap()
+}
+
 pub fn shared_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
 }

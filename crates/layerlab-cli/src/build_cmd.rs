@@ -2,8 +2,12 @@
 //! the on-disk cache, prints the log (or JSON) and stores the image.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::embedded::Embedded;
 
 use layerlab_core::build::{build, BuildOptions, BuildResult, Builder, Context};
+use layerlab_core::catalog::source::{DataSource, DirSource};
 use layerlab_core::catalog::Catalog;
 use layerlab_core::report::{json, logs, time};
 use layerlab_core::shell::ShellExecutor;
@@ -37,7 +41,7 @@ pub struct BuildArgs {
     /// Print the build result as JSON instead of a log.
     #[arg(long, value_parser = ["json"])]
     pub format: Option<String>,
-    /// Base-image catalog JSON (default: $LAYERLAB_CATALOG, or shared/catalog/images.json found above the current directory).
+    /// Base-image catalog: an index.json beside its entries/, or a JSON array of entries (default: $LAYERLAB_CATALOG, else the data built into layerlab, or $LAYERLAB_DATA's).
     #[arg(long)]
     pub catalog: Option<PathBuf>,
     /// Resolve image tags as of this date (YYYY-MM[-DD]).
@@ -89,51 +93,45 @@ fn mode_of(_: &std::fs::Metadata) -> u32 {
     0o644
 }
 
-/// The catalog: `--catalog`, `$LAYERLAB_CATALOG`, or `shared/catalog/images.json`
-/// found beside the current directory or one of its parents.
+/// The data the CLI reads: `$LAYERLAB_DATA` (a directory laid out as the
+/// repository's `data/`) when set, else the data compiled into the binary.
+pub fn data_source() -> Arc<dyn DataSource> {
+    match std::env::var_os("LAYERLAB_DATA").map(PathBuf::from) {
+        Some(dir) if dir.is_dir() => Arc::new(DirSource(dir)),
+        _ => Arc::new(Embedded),
+    }
+}
+
+/// The catalog: `--catalog` or `$LAYERLAB_CATALOG` (a catalog index, or a
+/// JSON array of full entries as in the official-image facts), else the
+/// data's own (`catalog/index.json`).
 pub fn load_catalog(explicit: Option<&Path>) -> Result<(Catalog, Option<PathBuf>), String> {
     let candidate = explicit
         .map(Path::to_owned)
-        .or_else(|| std::env::var_os("LAYERLAB_CATALOG").map(PathBuf::from))
-        .or_else(|| {
-            let cwd = std::env::current_dir().ok()?;
-            cwd.ancestors()
-                .map(|a| a.join("shared/catalog/images.json"))
-                .find(|p| p.is_file())
-        });
+        .or_else(|| std::env::var_os("LAYERLAB_CATALOG").map(PathBuf::from));
     match candidate {
         Some(path) => {
             let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok((Catalog::from_json(&bytes)?, Some(path)))
+            let catalog = if bytes.trim_ascii_start().starts_with(b"[") {
+                Catalog::from_json(&bytes)?
+            } else {
+                // An index beside its entries/ directory.
+                let dir = path
+                    .parent()
+                    .and_then(Path::parent)
+                    .map(Path::to_owned)
+                    .unwrap_or_default();
+                Catalog::from_index(&bytes, Arc::new(DirSource(dir)))?
+            };
+            Ok((catalog, Some(path)))
         }
-        None => Ok((Catalog::default(), None)),
+        None => Ok((Catalog::from_source(data_source())?, None)),
     }
 }
 
-/// The package-data directory (`debian/`, `pypi/`, `npm/`, `alpine/`):
-/// `$LAYERLAB_DATA`, or `data/` of the checkout above the current directory or
-/// the binary.
-fn data_dir() -> Option<PathBuf> {
-    let from_env = std::env::var_os("LAYERLAB_DATA").map(PathBuf::from);
-    let above = |start: Option<PathBuf>| {
-        start.and_then(|s| {
-            s.ancestors()
-                .map(|a| a.join("data"))
-                .find(|p| p.join("debian").is_dir())
-        })
-    };
-    from_env
-        .filter(|d| d.is_dir())
-        .or_else(|| above(std::env::current_dir().ok()))
-        .or_else(|| above(std::env::current_exe().ok()))
-}
-
-/// RUN's executor with the package data found (none: package managers are noted).
+/// RUN's executor with the package data.
 fn executor() -> ShellExecutor {
-    match data_dir() {
-        Some(dir) => ShellExecutor::from_data_dir(&dir),
-        None => ShellExecutor::default(),
-    }
+    ShellExecutor::from_source(data_source().as_ref())
 }
 
 pub fn now_rfc3339() -> (String, i64) {

@@ -8,6 +8,7 @@
 //! by the core.
 
 mod build_cmd;
+mod embedded;
 mod store;
 
 use std::io::{Read, Write};
@@ -65,6 +66,16 @@ enum Command {
     History { image: String },
     /// Show the files an image changed against its base (like `docker diff`).
     Diff { image: String },
+    /// Say which catalog entry a FROM reference resolves to, and how.
+    Resolve {
+        /// Resolve as of this date (YYYY-MM[-DD]).
+        #[arg(long, value_name = "DATE")]
+        catalog_date: Option<String>,
+        /// Image references as written after FROM.
+        references: Vec<String>,
+    },
+    /// Say where layerlab's data comes from and what it holds.
+    Data,
 }
 
 fn main() -> ExitCode {
@@ -98,7 +109,42 @@ fn main() -> ExitCode {
                 .map(|i| docker::history(&i.history, now())),
         ),
         Command::Diff { image } => show(store.find(&image).map(|i| docker::diff(&i.changes))),
+        Command::Resolve {
+            catalog_date,
+            references,
+        } => show(resolve(&references, catalog_date.as_deref())),
+        Command::Data => show(data_summary()),
     }
+}
+
+fn resolve(references: &[String], date: Option<&str>) -> Result<String, String> {
+    let (catalog, _) = build_cmd::load_catalog(None)?;
+    let mut out = String::new();
+    for r in references {
+        let base = catalog.base_image(r, date);
+        out.push_str(&format!(
+            "{r}\t{}\t{}\n",
+            layerlab_core::report::size::human_size(base.size),
+            base.note
+        ));
+    }
+    Ok(out)
+}
+
+fn data_summary() -> Result<String, String> {
+    let source = build_cmd::data_source();
+    let catalog = layerlab_core::catalog::Catalog::from_source(source)?;
+    let from = match std::env::var_os("LAYERLAB_DATA") {
+        Some(d) => format!("$LAYERLAB_DATA ({})", PathBuf::from(d).display()),
+        None => format!(
+            "built into layerlab ({} bytes, compressed)",
+            embedded::embedded_bytes()
+        ),
+    };
+    Ok(format!(
+        "data: {from}\ncatalog: {} entries\n",
+        catalog.entries().len()
+    ))
 }
 
 fn show(text: Result<String, String>) -> ExitCode {

@@ -17,7 +17,6 @@ fn layerlab(dir: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_layerlab"))
         .args(args)
         .current_dir(dir)
-        .env("LAYERLAB_CATALOG", shared_dir().join("catalog/images.json"))
         .output()
         .expect("run layerlab");
     assert!(
@@ -189,7 +188,6 @@ fn missing_programs_fail_like_docker() {
         Command::new(env!("CARGO_BIN_EXE_layerlab"))
             .args(["build", "--progress", "classic", "."])
             .current_dir(&dir)
-            .env("LAYERLAB_CATALOG", shared_dir().join("catalog/images.json"))
             .output()
             .unwrap()
     };

@@ -118,6 +118,9 @@ pub struct BuildResult {
     pub error: Option<BuildError>,
     /// Parser warnings and notes (unknown base images, assumptions).
     pub warnings: Vec<BuildError>,
+    /// Catalog entries whose details the data source did not have yet (the
+    /// page fetches them and builds again); empty when the build is final.
+    pub pending: Vec<String>,
     /// Size of the context tar sent (after `.dockerignore`).
     pub context_size: u64,
     pub builder: Builder,

@@ -173,7 +173,21 @@ impl Runner<'_> {
                     step: None,
                 })
                 .collect();
-                let note = (!base.known).then(|| base.note.clone());
+                // What the FROM step says of its base: unknown, stood in for,
+                // an alias followed, or still loading.
+                use crate::catalog::resolve::Match;
+                let note = match (&base.matched, &base.pending) {
+                    (_, Some(key)) => {
+                        self.result.pending.push(key.clone());
+                        Some(base.note.clone())
+                    }
+                    (None, _) | (Some(Match::StandIn(_)), _) | (Some(Match::Alias), _) => {
+                        Some(base.note.clone())
+                    }
+                    (Some(Match::Exact), _) => None,
+                };
+                let warn = !base.known || matches!(base.matched, Some(Match::StandIn(_)));
+                let note = note.map(|n| (n, warn));
                 // An image the catalog does not know has no layers to show.
                 let layers = if base.known {
                     layers
@@ -205,13 +219,14 @@ impl Runner<'_> {
                 (done, base.size, base.id, note)
             }
         };
-        if let Some(n) = &note {
+        if let Some((n, true)) = &note {
             self.result.warnings.push(BuildError {
                 message: n.clone(),
                 line: Some(def.from_line),
                 column: 1,
             });
         }
+        let note = note.map(|(n, _)| n);
         let mut done = done_base;
         // The FROM step.
         let inputs = StepInputs {

@@ -1,11 +1,15 @@
 //! Base images: what `FROM python:3.12-slim` starts from.
 //!
-//! The catalog is read from the JSON of official-image data (the format of
-//! `shared/catalog/images.json`: real image IDs, sizes, configs, package lists,
-//! current and historical tags). A tag resolves to the entry current at the
-//! catalog date: the newest entry not after it, else the oldest; by default
-//! the newest. The base filesystem is generated deterministically from the
-//! entry: key paths (`/bin/sh`, `/etc/os-release`, `/etc/passwd`) plus bulk
+//! The catalog is layerlab's own data (`data/catalog/`, written by
+//! `scripts/catalog/catalog.py` from official-image scans): an index of every
+//! entry (image, tag, resolved name, date, size, distribution) and, per
+//! entry, its details (image ID, config, installed packages, source), read
+//! from a [`source::DataSource`] when a build first uses the entry. The older
+//! one-file format (an array of full entries, `from_json`) still reads.
+//! A reference resolves as Docker Hub's tags do, as of the catalog date
+//! ([`resolve`]); a tag the catalog lacks is stood in for by the nearest
+//! entry, with a note. The base filesystem is generated deterministically from
+//! the entry: key paths (`/bin/sh`, `/etc/os-release`, `/etc/passwd`) plus bulk
 //! content, adding up to the image's real size.
 
 mod accounts;
@@ -14,6 +18,8 @@ pub mod debian;
 pub mod npm;
 pub mod placement;
 pub mod pypi;
+pub mod resolve;
+pub mod source;
 
 /// What installing `roots` adds, for package managers that install one copy
 /// per name (pip, npm): every root and its dependencies (`deps`) found by `get`,
@@ -49,9 +55,13 @@ use serde::Deserialize;
 use crate::fs::{Content, Meta, Node, Tree};
 use crate::image::{HistoryEntry, ImageConfig, RunConfig, DEFAULT_PATH};
 
-/// One catalog entry (only the fields the simulator uses).
+/// One catalog entry (only the fields the simulator uses). From the index,
+/// only the fields resolution needs are filled until its details are read.
 #[derive(Clone, Debug, Deserialize)]
 pub struct CatalogEntry {
+    /// The entry's data file name (`python_3.12-slim_2026-07-14`).
+    #[serde(default)]
+    pub key: String,
     pub image: String,
     pub tag: String,
     #[serde(default)]
@@ -62,8 +72,20 @@ pub struct CatalogEntry {
     pub image_id: String,
     #[serde(default)]
     pub created: String,
-    #[serde(default)]
+    #[serde(default, alias = "size")]
     pub virtual_size_bytes: u64,
+    /// `dpkg`, `apk`, `rpm`, or none (busybox).
+    #[serde(default, alias = "pm")]
+    pub package_manager: Option<String>,
+    /// The month a historical entry stands for.
+    #[serde(default)]
+    pub historical: Option<String>,
+    /// The entry whose package list stands in for the unread part of this one's.
+    #[serde(default)]
+    pub packages_from: Option<String>,
+    /// Whether the details (ID, config, packages) are here.
+    #[serde(default = "yes")]
+    pub detailed: bool,
     #[serde(default)]
     pub config: EntryConfig,
     #[serde(default)]
@@ -75,16 +97,47 @@ pub struct CatalogEntry {
     pub packages: Vec<EntryPackage>,
 }
 
+fn yes() -> bool {
+    true
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct EntryPackage {
+    #[serde(alias = "n")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, alias = "v")]
     pub version: Option<String>,
-    #[serde(default)]
+    #[serde(default, alias = "m")]
     pub manager: Option<String>,
     /// apk's installed size (the catalog has none for dpkg).
-    #[serde(default)]
+    #[serde(default, alias = "s")]
     pub installed_size_bytes: Option<u64>,
+    /// The scan this package was taken from when not the entry's own.
+    #[serde(default, rename = "from")]
+    pub inferred_from: Option<String>,
+}
+
+/// An entry's details file (`data/catalog/entries/<key>.json`).
+#[derive(Clone, Debug, Default, Deserialize)]
+struct EntryDetails {
+    #[serde(default)]
+    image_id: String,
+    #[serde(default)]
+    created: String,
+    #[serde(default)]
+    config: EntryConfig,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    packages: Vec<EntryPackage>,
+    #[serde(default)]
+    packages_from: Option<String>,
+}
+
+/// The index file (`data/catalog/index.json`).
+#[derive(Deserialize)]
+struct Index {
+    entries: Vec<CatalogEntry>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -136,12 +189,21 @@ pub struct BaseImage {
     /// Whether every program on the image's PATH is known (from its packages),
     /// so a command that is not there can fail with `not found`.
     pub programs_known: bool,
+    /// How the reference matched its entry (`None`: not in the catalog).
+    pub matched: Option<resolve::Match>,
+    /// The entry's details are not loaded yet (the page fetches them and
+    /// builds again): size and name are real, ID and files are not.
+    pub pending: Option<String>,
 }
 
 /// The set of known base images.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
+    /// Where entries' details are read from (none: entries carry them).
+    details: Option<std::sync::Arc<dyn source::DataSource>>,
+    /// Details read so far, by key.
+    loaded: Loaded,
     /// Debian package data: the programs of a base image's dpkg packages.
     debian: Option<std::sync::Arc<debian::Releases>>,
     /// Base images made so far.
@@ -158,6 +220,24 @@ struct MadeBases(std::sync::Mutex<std::collections::HashMap<String, BaseImage>>)
 impl Clone for MadeBases {
     fn clone(&self) -> Self {
         Self::default()
+    }
+}
+
+/// Entries whose details have been read, by key.
+#[derive(Default)]
+struct Loaded(std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<CatalogEntry>>>);
+
+impl Clone for Loaded {
+    fn clone(&self) -> Self {
+        Self(std::sync::Mutex::new(
+            self.0.lock().map(|m| m.clone()).unwrap_or_default(),
+        ))
+    }
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Loaded")
     }
 }
 
@@ -193,9 +273,105 @@ impl Catalog {
             serde_json::from_slice(bytes).map_err(|e| format!("catalog: {e}"))?;
         Ok(Catalog {
             entries,
-            debian: None,
-            made: MadeBases::default(),
+            ..Catalog::default()
         })
+    }
+
+    /// Reads layerlab's catalog index (`data/catalog/index.json`); each
+    /// entry's details come from `details` when a build first needs them.
+    pub fn from_index(
+        bytes: &[u8],
+        details: std::sync::Arc<dyn source::DataSource>,
+    ) -> Result<Catalog, String> {
+        let index: Index = serde_json::from_slice(bytes).map_err(|e| format!("catalog: {e}"))?;
+        let entries = index
+            .entries
+            .into_iter()
+            .map(|mut e| {
+                e.detailed = false;
+                e
+            })
+            .collect();
+        Ok(Catalog {
+            entries,
+            details: Some(details),
+            ..Catalog::default()
+        })
+    }
+
+    /// Reads the catalog from a data source (its `catalog/index.json`).
+    pub fn from_source(source: std::sync::Arc<dyn source::DataSource>) -> Result<Catalog, String> {
+        let index = source
+            .read("catalog/index.json")
+            .ok_or("catalog: no catalog/index.json in the data")?;
+        Catalog::from_index(&index, source)
+    }
+
+    /// An entry with its details, reading them (and those of the entry whose
+    /// package list stands in for the unread part) if need be; `None` while
+    /// the source does not have them.
+    pub fn detailed(&self, entry: &CatalogEntry) -> Option<std::sync::Arc<CatalogEntry>> {
+        if entry.detailed {
+            return Some(std::sync::Arc::new(entry.clone()));
+        }
+        if let Some(done) = self.loaded.0.lock().ok()?.get(&entry.key) {
+            return Some(done.clone());
+        }
+        let source = self.details.as_ref()?;
+        let read = |key: &str| -> Option<EntryDetails> {
+            serde_json::from_slice(&source.read(&source::entry_path(key))?).ok()
+        };
+        let details = read(&entry.key)?;
+        let mut full = entry.clone();
+        full.detailed = true;
+        full.image_id = details.image_id;
+        full.created = details.created;
+        full.config = details.config;
+        full.source = details.source;
+        full.packages = details.packages;
+        if let Some(other) = details.packages_from {
+            let base = read(&other)?;
+            let label = self
+                .entries
+                .iter()
+                .find(|e| e.key == other)
+                .map_or(other.clone(), |e| format!("{}:{} ({})", e.image, e.tag, e.as_of));
+            for p in base.packages {
+                if !full.packages.iter().any(|q| q.name == p.name) {
+                    full.packages.push(EntryPackage {
+                        inferred_from: Some(label.clone()),
+                        ..p
+                    });
+                }
+            }
+            full.packages_from = Some(other);
+        }
+        let full = std::sync::Arc::new(full);
+        if let Ok(mut m) = self.loaded.0.lock() {
+            m.insert(entry.key.clone(), full.clone());
+        }
+        Some(full)
+    }
+
+    /// The data files a build asked for that the source did not have yet
+    /// (for the page, which fetches them): each entry's details files.
+    pub fn missing_details(&self, entry: &CatalogEntry) -> Vec<String> {
+        let Some(source) = &self.details else {
+            return Vec::new();
+        };
+        let mut out = vec![source::entry_path(&entry.key)];
+        if let Some(bytes) = source.read(&out[0]) {
+            out.clear();
+            if let Ok(d) = serde_json::from_slice::<EntryDetails>(&bytes) {
+                if let Some(other) = d.packages_from {
+                    let path = source::entry_path(&other);
+                    if source.read(&path).is_none() {
+                        out.push(path);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Adds Debian package data, so base images list the programs their
@@ -210,80 +386,97 @@ impl Catalog {
         &self.entries
     }
 
-    /// The entry for `reference` at `date` (`YYYY-MM[-DD]`, default: newest).
-    pub fn lookup(&self, reference: &str, date: Option<&str>) -> Option<&CatalogEntry> {
+    /// The entry `reference` means at `date` (`YYYY-MM[-DD]`, default:
+    /// today), and how it matched (see [`resolve`]).
+    pub fn resolve(
+        &self,
+        reference: &str,
+        date: Option<&str>,
+    ) -> Option<(&CatalogEntry, resolve::Match)> {
         let (name, tag) = normalize_reference(reference);
-        // By date, then catalog order (a total order, so an unstable sort
-        // gives the stable result).
-        let mut candidates: Vec<(usize, &CatalogEntry)> = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.image == name && e.tag == tag)
-            .collect();
-        candidates.sort_unstable_by(|(i, a), (j, b)| a.as_of.cmp(&b.as_of).then(i.cmp(j)));
-        let candidates: Vec<&CatalogEntry> = candidates.into_iter().map(|(_, e)| e).collect();
-        match date {
-            None => candidates.last().copied(),
-            Some(date) => candidates
-                .iter()
-                .rev()
-                .find(|e| e.as_of.as_str() <= date || e.as_of.starts_with(date))
-                .or(candidates.first())
-                .copied(),
-        }
+        let entries: Vec<&CatalogEntry> = self.entries.iter().collect();
+        resolve::resolve(&entries, &name, &tag, date)
+    }
+
+    /// The entry for `reference` at `date`, exact, alias or stand-in.
+    pub fn lookup(&self, reference: &str, date: Option<&str>) -> Option<&CatalogEntry> {
+        self.resolve(reference, date).map(|(e, _)| e)
     }
 
     /// The base image for `reference`; an image the catalog does not know gets
     /// an empty filesystem and the default config, with a note saying so.
     pub fn base_image(&self, reference: &str, date: Option<&str>) -> BaseImage {
         let (name, tag) = normalize_reference(reference);
-        match self.lookup(reference, date) {
-            Some(entry) => {
-                let key = format!(
-                    "{}:{}@{}/{}",
-                    entry.image, entry.tag, entry.image_id, entry.as_of
-                );
-                let made = self.made.0.lock().ok().and_then(|m| m.get(&key).cloned());
-                made.unwrap_or_else(|| {
-                    let base = base_from_entry(entry, self.release_for(entry));
-                    if let Ok(mut m) = self.made.0.lock() {
-                        m.insert(key, base.clone());
-                    }
-                    base
-                })
+        let Some((entry, matched)) = self.resolve(reference, date) else {
+            return self.unknown_base(&name, &tag);
+        };
+        let asked = format!("{name}:{tag}");
+        let digest = reference
+            .split_once('@')
+            .map(|(_, d)| format!("; the digest {d} is shown as written, the tag decides"))
+            .unwrap_or_default();
+        let Some(full) = self.detailed(entry) else {
+            // The page has not fetched the details yet: real name and size,
+            // no files; it builds again when they arrive.
+            let mut base = self.unknown_base(&name, &tag);
+            base.known = true;
+            base.size = entry.virtual_size_bytes;
+            base.matched = Some(matched);
+            base.note = format!("loading the details of {}:{} ({})…", entry.image, entry.tag, entry.resolved);
+            base.pending = Some(entry.key.clone());
+            return base;
+        };
+        let key = format!("{}:{}@{}/{}", full.image, full.tag, full.image_id, full.as_of);
+        let made = self.made.0.lock().ok().and_then(|m| m.get(&key).cloned());
+        let mut base = made.unwrap_or_else(|| {
+            let base = base_from_entry(&full, self.release_for(&full));
+            if let Ok(mut m) = self.made.0.lock() {
+                m.insert(key, base.clone());
             }
-            None => {
-                let config = ImageConfig::scratch();
-                // The tags the catalog has for this image, to pick one that is known.
-                let mut tags: Vec<&str> = self
-                    .entries
-                    .iter()
-                    .filter(|e| e.image == name)
-                    .map(|e| e.tag.as_str())
-                    .collect();
-                tags.sort_unstable();
-                tags.dedup();
-                let known_tags = if tags.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; the catalog has {name}:{}",
-                        tags.join(&format!(", {name}:"))
-                    )
-                };
-                BaseImage {
-                    reference: format!("{name}:{tag}"),
-                    id: unknown_image_id(&name, &tag),
-                    created: None,
-                    config,
-                    tree: Tree::new(),
-                    size: 0,
-                    note: format!("{name}:{tag} is not in layerlab's catalog: its size and files are unknown (shown as empty){known_tags}"),
-                    known: false,
-                    programs_known: false,
-                }
-            }
+            base
+        });
+        let what = format!("{} as of {} ({})", full.resolved, full.as_of, full.source);
+        base.note = match &matched {
+            resolve::Match::Exact => format!("{what}{digest}"),
+            resolve::Match::Alias => format!("{asked} is {what}{digest}"),
+            resolve::Match::StandIn(why) => format!(
+                "{asked} is not in the catalog; shown as {}:{} ({why}): {what}{digest}",
+                full.image, full.tag
+            ),
+        };
+        base.reference = asked;
+        base.matched = Some(matched);
+        base
+    }
+
+    /// An image the catalog does not know: empty, with the tags it has of
+    /// the same image, if any.
+    fn unknown_base(&self, name: &str, tag: &str) -> BaseImage {
+        let mut tags: Vec<&str> = self
+            .entries
+            .iter()
+            .filter(|e| e.image == name)
+            .map(|e| e.tag.as_str())
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        let known_tags = if tags.is_empty() {
+            String::new()
+        } else {
+            format!("; the catalog has {name}:{}", tags.join(&format!(", {name}:")))
+        };
+        BaseImage {
+            reference: format!("{name}:{tag}"),
+            id: unknown_image_id(name, tag),
+            created: None,
+            config: ImageConfig::scratch(),
+            tree: Tree::new(),
+            size: 0,
+            note: format!("{name}:{tag} is not in layerlab's catalog: its size and files are unknown (shown as empty){known_tags}"),
+            known: false,
+            programs_known: false,
+            matched: None,
+            pending: None,
         }
     }
 }
@@ -378,6 +571,8 @@ fn base_from_entry(entry: &CatalogEntry, release: Option<&debian::Release>) -> B
         ),
         known: true,
         programs_known,
+        matched: Some(resolve::Match::Exact),
+        pending: None,
     }
 }
 

@@ -161,6 +161,15 @@ fn step_names(result: &BuildResult) -> Vec<Option<String>> {
 }
 
 fn docker_io(reference: &str) -> String {
+    // A digest is printed as written after the tag (`…:3.12@sha256:…`).
+    let digest = reference
+        .split_once('@')
+        .map(|(_, d)| format!("@{d}"))
+        .unwrap_or_default();
+    docker_io_name(reference) + &digest
+}
+
+fn docker_io_name(reference: &str) -> String {
     let (name, tag) = crate::catalog::normalize_reference(reference);
     if name.contains('/')
         && name

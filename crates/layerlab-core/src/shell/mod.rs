@@ -59,17 +59,24 @@ impl ShellExecutor {
     /// the repository's (`debian/`, `pypi/`, `npm/`, `alpine/`); a part that is missing is
     /// left out (its package manager is then noted as not simulated).
     pub fn from_data_dir(dir: &std::path::Path) -> Self {
+        Self::from_source(&crate::catalog::source::DirSource(dir.to_owned()))
+    }
+
+    /// An executor with the package data a source holds (paths as in the
+    /// repository's `data/`); Debian releases are parsed when first asked for.
+    pub fn from_source(source: &dyn crate::catalog::source::DataSource) -> Self {
         use crate::catalog::{debian, npm::Npm, pypi::PyPi};
         use std::sync::Arc;
         let mut releases = debian::Releases::new();
         for name in debian::RELEASES {
-            if let Ok(tsv) = std::fs::read(dir.join(format!("debian/{name}.tsv.gz"))) {
-                let meta =
-                    std::fs::read(dir.join(format!("debian/{name}.meta.json"))).unwrap_or_default();
+            if let Some(tsv) = source.read(&format!("debian/{name}.tsv.gz")) {
+                let meta = source
+                    .read(&format!("debian/{name}.meta.json"))
+                    .unwrap_or_default();
                 releases.add(name, tsv, meta);
             }
         }
-        let text = |p: &str| std::fs::read_to_string(dir.join(p)).ok();
+        let text = |p: &str| source.read(p).and_then(|b| String::from_utf8(b).ok());
         let pypi = text("pypi/packages.tsv")
             .zip(text("pypi/eras.tsv"))
             .map(|(p, e)| Arc::new(PyPi::from_tsv(&p, &e)));
