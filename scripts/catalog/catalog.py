@@ -143,7 +143,7 @@ def main():
         if manager:
             row["pm"] = manager
         if e.get("historical"):
-            row["historical"] = e.get("historical_target") or e.get("as_of", "")[:7]
+            row["historical_target"] = e.get("historical_target") or e.get("as_of", "")[:7]
         index.append(row)
         detail = {
             "image_id": e.get("image_id", ""),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use layerlab_tests::{classic_logs, echo_files, normalize_docker_text, seed, shared_dir};
+use layerlab_tests::{classic_logs, echo_files, normalize_docker_text, seed};
 
 fn workdir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("layerlab-seed-{name}-{}", std::process::id()));

@@ -26,7 +26,11 @@ fn shared() -> PathBuf {
 }
 
 fn catalog() -> Catalog {
-    Catalog::from_json(&std::fs::read(shared().join("catalog/images.json")).unwrap()).unwrap()
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    Catalog::from_source(std::sync::Arc::new(
+        layerlab_core::catalog::source::DirSource(data),
+    ))
+    .unwrap()
 }
 
 /// Every real-world Dockerfile with a stub context for it.

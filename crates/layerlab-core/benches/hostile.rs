@@ -18,9 +18,11 @@ fn main() {
 }
 
 fn catalog() -> Catalog {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/catalog/images.json");
-    Catalog::from_json(&std::fs::read(path).unwrap()).unwrap()
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    Catalog::from_source(std::sync::Arc::new(
+        layerlab_core::catalog::source::DirSource(data),
+    ))
+    .unwrap()
 }
 
 #[divan::bench(sample_count = 10, args = ["endless_loop", "fork_bomb", "dd_100_gb", "fallocate_50_gb", "ten_thousand_runs", "one_mb_heredoc", "doubling_value"])]

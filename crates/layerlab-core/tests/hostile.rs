@@ -22,9 +22,11 @@ fn run_with(name: &str, options: BuildOptions) -> (BuildResult, String) {
         .find(|(n, _)| *n == name)
         .unwrap()
         .1;
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/catalog/images.json");
-    let catalog = Catalog::from_json(&std::fs::read(path).unwrap()).unwrap();
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let catalog = Catalog::from_source(std::sync::Arc::new(
+        layerlab_core::catalog::source::DirSource(data),
+    ))
+    .unwrap();
     let result = build(
         dockerfile.as_bytes(),
         &Context::new(),

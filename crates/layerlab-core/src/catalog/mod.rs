@@ -78,7 +78,7 @@ pub struct CatalogEntry {
     #[serde(default, alias = "pm")]
     pub package_manager: Option<String>,
     /// The month a historical entry stands for.
-    #[serde(default)]
+    #[serde(default, rename = "historical_target")]
     pub historical: Option<String>,
     /// The entry whose package list stands in for the unread part of this one's.
     #[serde(default)]
@@ -845,12 +845,14 @@ mod tests {
         let unknown = cat.base_image("example/app", None);
         assert!(!unknown.known && unknown.note.contains("not in layerlab's catalog"));
         assert!(!unknown.note.contains("the catalog has"));
-        // A tag the catalog lacks names the tags it has for that image.
+        // A tag the catalog lacks, of an image it has, is stood in for by
+        // the nearest entry, and the note names both.
         let other_tag = cat.base_image("ubuntu:16.04", None);
+        assert!(other_tag.known && other_tag.size > 0);
         assert!(
             other_tag
                 .note
-                .ends_with("(shown as empty); the catalog has ubuntu:latest"),
+                .starts_with("ubuntu:16.04 is not in the catalog; shown as ubuntu:latest ("),
             "{}",
             other_tag.note
         );
