@@ -161,17 +161,49 @@ pub fn app() -> Html {
         use_effect_with(state.builds, move |_| {
             for name in crate::data::take_new_wanted_releases() {
                 let dispatcher = dispatcher.clone();
+                let (what, tool) = match name.strip_prefix("alpine/") {
+                    Some(branch) => (format!("Alpine {branch}"), "apk"),
+                    None => (format!("Debian {name}"), "apt-get"),
+                };
                 dispatcher.dispatch(Action::Notice(Some(format!(
-                    "Loading the Debian {name} package data for apt-get…"
+                    "Loading the {what} package data for {tool}…"
                 ))));
                 wasm_bindgen_futures::spawn_local(async move {
-                    match crate::data::load_debian_release(&name).await {
+                    let loaded = if name.starts_with("alpine/") {
+                        crate::data::load_alpine_branch(&name).await
+                    } else {
+                        crate::data::load_debian_release(&name).await
+                    };
+                    match loaded {
                         Ok(()) => {
                             dispatcher.dispatch(Action::Notice(Some(format!(
-                                "Debian {name} package data loaded: apt-get is simulated; rebuilt without the cache."
+                                "{what} package data loaded: {tool} is simulated; rebuilt without the cache."
                             ))));
                             dispatcher.dispatch(Action::ClearCache);
                         }
+                        Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
+                    }
+                });
+            }
+        });
+    }
+
+    // Catalog entries on demand: a build over a base whose details (ID,
+    // config, packages) are not here yet is shown with its real size and
+    // kept out of the cache; fetch them, then build again.
+    {
+        let dispatcher = state.dispatcher();
+        let pending = state
+            .result
+            .as_ref()
+            .map(|r| r.pending.clone())
+            .unwrap_or_default();
+        use_effect_with(state.builds, move |_| {
+            if !pending.is_empty() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match crate::data::load_entries(&pending).await {
+                        Ok(true) => dispatcher.dispatch(Action::Build),
+                        Ok(false) => {}
                         Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
                     }
                 });

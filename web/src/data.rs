@@ -1,30 +1,34 @@
-//! Data for the playground: compiled in, the base-image catalog and the seed
-//! lessons offered as examples (both produced by `build.rs`); fetched at start
+//! Data for the playground: compiled in, the catalog index and the examples
+//! (both from the repository's `data/`, by `build.rs`); fetched at start
 //! beside the page, the pip, npm and apk package data (`data/pypi`,
 //! `data/npm`, `data/alpine`, copied into `dist/` by Trunk) that RUN's
-//! package managers need; fetched on
-//! demand, when a build's apt-get asks for it, a Debian release's package data
-//! (`debian/`, about 2 MB each) and the full catalog with each image's installed
-//! packages (`images.json`).
+//! package managers need; fetched on demand, a catalog entry's details (ID,
+//! config, installed packages: `catalog/entries/`) when a build first uses
+//! the entry, and a Debian release's package data (`debian/`, about 2 MB
+//! each) when a build's apt-get asks for it.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use layerlab_core::catalog::alpine::{Alpine, Branch, BRANCHES};
 use layerlab_core::catalog::debian::{Releases, RELEASES};
 use layerlab_core::catalog::npm::Npm;
 use layerlab_core::catalog::pypi::PyPi;
+use layerlab_core::catalog::source::{self, DataSource};
 use layerlab_core::catalog::Catalog;
 use layerlab_core::shell::WantedReleases;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// An example from a seed tutorial.
+/// One of the playground's examples (`data/examples/<id>/`).
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct Example {
     pub id: String,
     pub title: String,
+    /// What to try, in a sentence or two.
+    #[serde(default)]
+    pub summary: String,
     /// The tutorial's date: tags resolve as of then.
     pub date: String,
     pub files: Vec<(String, String)>,
@@ -34,7 +38,7 @@ pub struct Example {
 type ReleaseFiles = (String, Vec<u8>, Vec<u8>);
 
 thread_local! {
-    /// The full catalog with Debian data, once apt-get has asked for it.
+    /// The catalog with Debian data, once apt-get has asked for it.
     static FULL_CATALOG: Cell<Option<&'static Catalog>> = const { Cell::new(None) };
     static DEBIAN_FILES: RefCell<Vec<ReleaseFiles>> = const { RefCell::new(Vec::new()) };
     static DEBIAN: RefCell<Option<Arc<Releases>>> = const { RefCell::new(None) };
@@ -42,6 +46,24 @@ thread_local! {
     static REQUESTED: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
     /// Filled by apt-get during builds with the releases it lacked.
     static WANTED: WantedReleases = WantedReleases::default();
+    /// Catalog entries whose details are being fetched or were.
+    static REQUESTED_ENTRIES: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+/// Data files fetched so far, by path under `data/`: the catalog reads its
+/// entries' details from here.
+#[derive(Debug, Default)]
+pub struct Fetched(Mutex<HashMap<String, Vec<u8>>>);
+
+impl DataSource for Fetched {
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.0.lock().ok()?.get(path).cloned()
+    }
+}
+
+fn fetched() -> &'static Arc<Fetched> {
+    static FETCHED: OnceLock<Arc<Fetched>> = OnceLock::new();
+    FETCHED.get_or_init(Arc::default)
 }
 
 pub fn catalog() -> &'static Catalog {
@@ -50,9 +72,42 @@ pub fn catalog() -> &'static Catalog {
         return full;
     }
     CATALOG.get_or_init(|| {
-        Catalog::from_json(include_bytes!(concat!(env!("OUT_DIR"), "/catalog.json")))
-            .unwrap_or_default()
+        let source: Arc<dyn DataSource> = fetched().clone();
+        Catalog::from_index(
+            include_bytes!(concat!(env!("OUT_DIR"), "/catalog-index.json")),
+            source,
+        )
+        .unwrap_or_default()
     })
+}
+
+/// Fetches the details of the catalog entries a build found missing (and of
+/// the entries whose package lists they borrow); `true` when anything new
+/// arrived, so the page builds again. Each entry is asked for once.
+pub async fn load_entries(keys: &[String]) -> Result<bool, String> {
+    let mut got = false;
+    let mut queue: Vec<String> = keys.to_vec();
+    while let Some(key) = queue.pop() {
+        let path = source::entry_path(&key);
+        if fetched().read(&path).is_some()
+            || !REQUESTED_ENTRIES.with(|r| r.borrow_mut().insert(key.clone()))
+        {
+            continue;
+        }
+        let bytes = fetch_bytes(&path)
+            .await
+            .ok_or_else(|| format!("could not fetch the catalog entry {key}"))?;
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+            if let Some(other) = v["packages_from"].as_str() {
+                queue.push(other.to_owned());
+            }
+        }
+        if let Ok(mut m) = fetched().0.lock() {
+            m.insert(path, bytes);
+        }
+        got = true;
+    }
+    Ok(got)
 }
 
 /// Debian package data fetched so far.
@@ -77,7 +132,12 @@ pub fn take_new_wanted_releases() -> Vec<String> {
         let mut r = r.borrow_mut();
         wanted
             .into_iter()
-            .filter(|c| RELEASES.contains(&c.as_str()) && r.insert(c.clone()))
+            .filter(|c| {
+                let known = RELEASES.contains(&c.as_str())
+                    || c.strip_prefix("alpine/")
+                        .is_some_and(|b| BRANCHES.contains(&b));
+                known && r.insert(c.clone())
+            })
             .collect()
     })
 }
@@ -91,11 +151,6 @@ pub async fn load_debian_release(name: &str) -> Result<(), String> {
     let meta = fetch_bytes(&format!("debian/{name}.meta.json"))
         .await
         .unwrap_or_default();
-    let full = if FULL_CATALOG.with(Cell::get).is_none() {
-        fetch_bytes("images.json").await
-    } else {
-        None
-    };
     DEBIAN_FILES.with(|f| f.borrow_mut().push((name.to_owned(), gz, meta)));
     let mut releases = Releases::new();
     DEBIAN_FILES.with(|f| {
@@ -105,14 +160,11 @@ pub async fn load_debian_release(name: &str) -> Result<(), String> {
     });
     let releases = Arc::new(releases);
     DEBIAN.with(|d| *d.borrow_mut() = Some(releases.clone()));
-    // The full catalog lists each image's installed packages (dpkg's database),
-    // so apt-get skips what the image already has.
-    let base = match full.and_then(|b| Catalog::from_json(&b).ok()) {
-        Some(c) => c,
-        None => match FULL_CATALOG.with(Cell::get) {
-            Some(c) => c.clone(),
-            None => catalog().clone(),
-        },
+    // The catalog's entries list their installed packages (dpkg's
+    // database), so apt-get skips what the image already has.
+    let base = match FULL_CATALOG.with(Cell::get) {
+        Some(c) => c.clone(),
+        None => catalog().clone(),
     };
     let leaked: &'static Catalog = Box::leak(Box::new(base.with_debian(releases)));
     FULL_CATALOG.with(|c| c.set(Some(leaked)));
@@ -129,11 +181,29 @@ pub fn examples() -> &'static [Example] {
 
 static PYPI: OnceLock<Arc<PyPi>> = OnceLock::new();
 static NPM: OnceLock<Arc<Npm>> = OnceLock::new();
-static ALPINE: OnceLock<Arc<Alpine>> = OnceLock::new();
+thread_local! {
+    /// The Alpine branches fetched so far (apk asks for its branch on demand).
+    static ALPINE: RefCell<Arc<Alpine>> = RefCell::new(Arc::default());
+}
 
-/// Alpine package data, once fetched (without it apk is noted as not simulated).
+/// Alpine package data fetched so far (a branch without it: apk asks for it).
 pub fn alpine() -> Option<Arc<Alpine>> {
-    ALPINE.get().cloned()
+    Some(ALPINE.with(|a| a.borrow().clone()))
+}
+
+/// Fetches one Alpine branch's package data (`alpine/v3.20`).
+pub async fn load_alpine_branch(wanted: &str) -> Result<(), String> {
+    let branch = wanted.trim_start_matches("alpine/");
+    let text = fetch_text(&format!("alpine/{branch}.tsv"))
+        .await
+        .ok_or_else(|| format!("could not fetch the Alpine {branch} package data"))?;
+    ALPINE.with(|a| {
+        let mut next = (**a.borrow()).clone();
+        next.branches
+            .insert(branch.to_owned(), Branch::from_tsv(branch, &text));
+        *a.borrow_mut() = Arc::new(next);
+    });
+    Ok(())
 }
 
 /// Python package data, once fetched (without it pip is noted as not simulated).
@@ -159,15 +229,6 @@ pub async fn load_package_data() {
     if let Some(text) = fetch_text("npm/packages.tsv").await {
         let _ = NPM.set(Arc::new(Npm::from_tsv(&text)));
     }
-    let mut alpine = Alpine::default();
-    for name in BRANCHES {
-        if let Some(text) = fetch_text(&format!("alpine/{name}.tsv")).await {
-            alpine
-                .branches
-                .insert(name.to_owned(), Branch::from_tsv(name, &text));
-        }
-    }
-    let _ = ALPINE.set(Arc::new(alpine));
 }
 
 async fn fetch_ok(url: &str) -> Option<web_sys::Response> {

@@ -252,7 +252,9 @@ pub fn build(
     let remembered = std::mem::take(&mut runner.remembered);
     let final_state = runner.built.remove(&plan.target);
     drop(runner);
-    cache.remember(remembered);
+    if result.pending.is_empty() {
+        cache.remember(remembered);
+    }
     for stage in &plan.stages {
         result.stages.push(StageSummary {
             index: stage.index,

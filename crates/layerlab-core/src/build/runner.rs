@@ -571,20 +571,24 @@ impl Runner<'_> {
                     chain.first_miss = Some((number, ins.original.clone()));
                 }
                 miss = Some(reason);
-                self.cache.insert(
-                    key.clone(),
-                    CacheRecord {
-                        image_id: image_id.clone(),
-                        created: self.options.now.clone(),
-                        layer_size,
-                        duration_ms,
-                        output: Some(Arc::new(StepOutput {
-                            state: done.state.clone(),
-                            layer,
-                            layer_digest: layer_digest.clone(),
-                        })),
-                    },
-                );
+                // A build over a base whose details are still loading is
+                // shown, not kept: the next build, with them, is the real one.
+                if self.result.pending.is_empty() {
+                    self.cache.insert(
+                        key.clone(),
+                        CacheRecord {
+                            image_id: image_id.clone(),
+                            created: self.options.now.clone(),
+                            layer_size,
+                            duration_ms,
+                            output: Some(Arc::new(StepOutput {
+                                state: done.state.clone(),
+                                layer,
+                                layer_digest: layer_digest.clone(),
+                            })),
+                        },
+                    );
+                }
             }
         }
         chain.key = key.clone();

@@ -1,4 +1,4 @@
-//! Alpine package data for `apk`, by branch (`data/alpine/v3.10.tsv`, written
+//! Alpine package data for `apk`, by branch (`data/alpine/<branch>.tsv`, written
 //! by `scripts/catalog/alpine_packages.py`): each package's installed size,
 //! dependencies, provided names and programs, plus the sizes of the branch's
 //! APKINDEX files. Every row carries its source (a catalog scan, a
@@ -116,13 +116,25 @@ pub struct Alpine {
 impl Alpine {
     /// The branch an Alpine release (`3.10.1`) belongs to (`v3.10`), if known.
     pub fn branch_for(&self, version_id: &str) -> Option<&Branch> {
-        let minor: Vec<&str> = version_id.split('.').take(2).collect();
-        self.branches.get(&format!("v{}", minor.join(".")))
+        self.branches.get(&branch_name(version_id))
     }
 }
 
+/// The branch an Alpine release belongs to: `3.20.3` → `v3.20`; a
+/// development snapshot (`3.25_alpha20260805`, `edge`) → `edge`.
+pub fn branch_name(version_id: &str) -> String {
+    if version_id.contains("alpha") || version_id == "edge" {
+        return "edge".to_owned();
+    }
+    let minor: Vec<&str> = version_id.split('.').take(2).collect();
+    format!("v{}", minor.join("."))
+}
+
 /// The branches `data/alpine` holds.
-pub const BRANCHES: [&str; 1] = ["v3.10"];
+pub const BRANCHES: [&str; 15] = [
+    "v3.10", "v3.12", "v3.13", "v3.14", "v3.15", "v3.16", "v3.17", "v3.18", "v3.19", "v3.20",
+    "v3.21", "v3.22", "v3.23", "v3.24", "edge",
+];
 
 #[cfg(test)]
 mod tests {

@@ -335,7 +335,9 @@ impl Catalog {
                 .entries
                 .iter()
                 .find(|e| e.key == other)
-                .map_or(other.clone(), |e| format!("{}:{} ({})", e.image, e.tag, e.as_of));
+                .map_or(other.clone(), |e| {
+                    format!("{}:{} ({})", e.image, e.tag, e.as_of)
+                });
             for p in base.packages {
                 if !full.packages.iter().any(|q| q.name == p.name) {
                     full.packages.push(EntryPackage {
@@ -422,11 +424,17 @@ impl Catalog {
             base.known = true;
             base.size = entry.virtual_size_bytes;
             base.matched = Some(matched);
-            base.note = format!("loading the details of {}:{} ({})…", entry.image, entry.tag, entry.resolved);
+            base.note = format!(
+                "loading the details of {}:{} ({})…",
+                entry.image, entry.tag, entry.resolved
+            );
             base.pending = Some(entry.key.clone());
             return base;
         };
-        let key = format!("{}:{}@{}/{}", full.image, full.tag, full.image_id, full.as_of);
+        let key = format!(
+            "{}:{}@{}/{}",
+            full.image, full.tag, full.image_id, full.as_of
+        );
         let made = self.made.0.lock().ok().and_then(|m| m.get(&key).cloned());
         let mut base = made.unwrap_or_else(|| {
             let base = base_from_entry(&full, self.release_for(&full));
@@ -463,7 +471,10 @@ impl Catalog {
         let known_tags = if tags.is_empty() {
             String::new()
         } else {
-            format!("; the catalog has {name}:{}", tags.join(&format!(", {name}:")))
+            format!(
+                "; the catalog has {name}:{}",
+                tags.join(&format!(", {name}:"))
+            )
         };
         BaseImage {
             reference: format!("{name}:{tag}"),

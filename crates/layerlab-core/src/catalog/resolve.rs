@@ -23,9 +23,28 @@ const MOVING: [&str; 5] = ["latest", "lts", "stable", "mainline", "current"];
 
 /// Debian and Ubuntu code names (and the distribution bases other images name).
 const CODENAMES: [&str; 22] = [
-    "jessie", "stretch", "buster", "bullseye", "bookworm", "trixie", "forky", "trusty", "xenial",
-    "bionic", "focal", "jammy", "lunar", "mantic", "noble", "oracular", "plucky", "questing",
-    "resolute", "al2023", "oraclelinux8", "oraclelinux9",
+    "jessie",
+    "stretch",
+    "buster",
+    "bullseye",
+    "bookworm",
+    "trixie",
+    "forky",
+    "trusty",
+    "xenial",
+    "bionic",
+    "focal",
+    "jammy",
+    "lunar",
+    "mantic",
+    "noble",
+    "oracular",
+    "plucky",
+    "questing",
+    "resolute",
+    "al2023",
+    "oraclelinux8",
+    "oraclelinux9",
 ];
 
 /// Release dates (`YYYY-MM`) of versions whose dates are public facts, so a
@@ -297,7 +316,11 @@ pub fn resolve<'a>(
     tag: &str,
     date: Option<&str>,
 ) -> Option<(&'a CatalogEntry, Match)> {
-    let of_image: Vec<&CatalogEntry> = entries.iter().copied().filter(|e| e.image == image).collect();
+    let of_image: Vec<&CatalogEntry> = entries
+        .iter()
+        .copied()
+        .filter(|e| e.image == image)
+        .collect();
     if of_image.is_empty() {
         return None;
     }
@@ -309,7 +332,11 @@ pub fn resolve<'a>(
         // catalog order (entries are sorted, so this is deterministic).
         list.into_iter().min_by_key(|e| {
             let after = e.as_of.as_str() > day && !e.as_of.starts_with(day);
-            (after, months_apart(&e.as_of, day), std::cmp::Reverse(e.as_of.clone()))
+            (
+                after,
+                months_apart(&e.as_of, day),
+                std::cmp::Reverse(e.as_of.clone()),
+            )
         })
     };
     let exact: Vec<&CatalogEntry> = of_image.iter().copied().filter(|e| e.tag == tag).collect();
@@ -355,8 +382,11 @@ pub fn resolve<'a>(
             .filter(|(_, p)| p.version.starts_with(&newest))
             .map(|(e, _)| *e)
             .collect();
-        let with_tag: Vec<&CatalogEntry> =
-            of_release.iter().copied().filter(|e| e.tag == tag).collect();
+        let with_tag: Vec<&CatalogEntry> = of_release
+            .iter()
+            .copied()
+            .filter(|e| e.tag == tag)
+            .collect();
         let pick = if with_tag.is_empty() {
             nearest(of_release)
         } else {
@@ -375,7 +405,8 @@ pub fn resolve<'a>(
             .filter(|(e, p)| of_kind(e, p))
             .min_by_key(|(e, p)| (p.version.clone(), e.as_of.clone()));
         if let Some((e, _)) = oldest {
-            let why = format!("the catalog has no release of this kind out by {day}; the oldest it has");
+            let why =
+                format!("the catalog has no release of this kind out by {day}; the oldest it has");
             return Some((e, Match::StandIn(why)));
         }
     }
@@ -390,7 +421,14 @@ pub fn resolve<'a>(
         .map(|e| (e, entry_parts(e)))
         .min_by_key(|(e, p)| {
             let (family, missing, gap, release) = distance(&want, p);
-            (family, missing, gap, release, months_apart(&e.as_of, day), e.tag.clone())
+            (
+                family,
+                missing,
+                gap,
+                release,
+                months_apart(&e.as_of, day),
+                e.tag.clone(),
+            )
         })
         .or_else(|| of_image.iter().map(|e| (*e, entry_parts(e))).next())?;
     let (family, _, _, release) = distance(&want, &best.1);
@@ -419,6 +457,9 @@ mod tests {
         assert_eq!(tag_parts("21").flavor, Vec::<String>::new());
         assert_eq!(tag_parts("lts").keyword.as_deref(), Some("lts"));
         assert_eq!(tag_parts("jammy").codename.as_deref(), Some("jammy"));
-        assert_eq!(tag_parts("17.0.20_8-jdk-alpine-3.24").alpine, Some(Some("3.24".into())));
+        assert_eq!(
+            tag_parts("17.0.20_8-jdk-alpine-3.24").alpine,
+            Some(Some("3.24".into()))
+        );
     }
 }

@@ -47,7 +47,8 @@ pub struct ShellExecutor {
     /// Alpine package data; without it (or for other branches) apk is noted as not simulated.
     pub alpine: Option<std::sync::Arc<crate::catalog::alpine::Alpine>>,
     /// Where apt-get records the Debian releases (codenames) it needed but had
-    /// no data for, so a front end that loads data on demand can fetch them.
+    /// no data for, and apk the Alpine branches (`alpine/v3.20`), so a front
+    /// end that loads data on demand can fetch them.
     pub wanted_debian: Option<WantedReleases>,
 }
 

@@ -61,7 +61,19 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         return Some(super::out(sh, "x86_64\n"));
     }
     let data = sh.alpine.clone()?;
-    let branch = data.branch_for(&version_id(sh)?)?;
+    let version = version_id(sh)?;
+    let Some(branch) = data.branch_for(&version) else {
+        // The page fetches a branch's data when a build first asks for it.
+        if let Some(wanted) = &sh.wanted_debian {
+            if let Ok(mut w) = wanted.lock() {
+                w.insert(format!(
+                    "alpine/{}",
+                    crate::catalog::alpine::branch_name(&version)
+                ));
+            }
+        }
+        return None;
+    };
     let action = args.iter().find(|a| !a.starts_with('-'))?.clone();
     let no_cache = args.iter().any(|a| a == "--no-cache");
     let mut virtual_name = None;
