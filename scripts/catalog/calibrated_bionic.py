@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a *calibrated* stand-in for Ubuntu 18.04 (bionic) package data:
+"""Writes the stand-in for Ubuntu 18.04 (bionic) package data:
 data/debian/bionic.tsv.gz and bionic.meta.json.
 
 Ubuntu's archive is not reachable from the machines layerlab is built on, so
@@ -18,12 +18,13 @@ script therefore:
     counterpart and is left out);
   * replaces the dependency fields of two packages whose bullseye versions
     pull in what bionic's did not (OVERRIDES);
-  * scales every Installed-Size by one factor, SIZE_FACTOR, solved so that
-    `apt-get install -y python python-pip` on ubuntu:18.04 (catalog date
-    2018-06) makes the 339MB layer seed 000's `docker history` shows;
-  * sets the apt lists size to seed 000's `apt-get update` layer, 24.5MB.
+  * scales every Installed-Size by the one Ubuntu-vs-Debian factor every
+    Ubuntu release uses (data/debian/ubuntu.json, derived from catalog scans
+    by ubuntu_relation.py; no tutorial figure goes into it);
+  * takes the apt lists size measured for bullseye (its stand-in release).
 
-Every figure here is calibrated, not measured; bionic.meta.json says so.
+The tutorial figures (seed 000's 339MB install layer, 24.5MB `apt-get
+update`) are what the tests check this against, not inputs.
 
 Usage: scripts/catalog/calibrated_bionic.py
 """
@@ -33,12 +34,13 @@ import os
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data", "debian")
 
-# Solved by building seed 000's three-RUN Dockerfile with SIZE_FACTOR = 1: its
-# install layer was 387,215,949 bytes, of which 1,140,000 are dpkg's state
-# (status, status-old, debconf, extended_states); (339e6 - 1.14e6) / 386.08e6.
-# (Python packages' compiled bytecode, which apt-get adds on install, is
-# scaled with them.)
-SIZE_FACTOR = 0.8751
+# The Ubuntu factor (calibrated once from catalog scans; see ubuntu.json).
+with open(os.path.join(DATA, "ubuntu.json")) as _f:
+    _UBUNTU = json.load(_f)
+SIZE_FACTOR = _UBUNTU["size_factor"]
+with open(os.path.join(DATA, "bullseye.meta.json")) as _f:
+    _BULLSEYE_LISTS = json.load(_f)["apt_lists_bytes"]
+
 
 # bionic-only packages: name -> (version, KiB before scaling, depends, recommends, programs).
 EXTRA = {
@@ -102,12 +104,12 @@ def main():
     meta = {
         "release": "bionic",
         "calibrated": True,
-        "source": "calibrated stand-in for Ubuntu 18.04: Debian bullseye's package data with bionic's python and python-pip entries, sizes scaled (scripts/catalog/calibrated_bionic.py)",
+        "source": "stand-in for Ubuntu 18.04: Debian bullseye's package data with bionic's python and python-pip entries, sizes scaled by the Ubuntu factor (scripts/catalog/calibrated_bionic.py)",
         "size_factor": SIZE_FACTOR,
-        "size_factor_source": "seed 000, docker history: `apt-get install -y python python-pip` on ubuntu:18.04 = 339MB",
+        "size_factor_source": _UBUNTU["size_factor_source"],
         "packages": len(out_rows),
-        "apt_lists_bytes": 24_500_000,
-        "apt_lists_note": "calibrated: seed 000, docker history: `apt-get update` on ubuntu:18.04 = 24.5MB",
+        "apt_lists_bytes": _BULLSEYE_LISTS,
+        "apt_lists_note": "stand-in: bullseye's measured apt lists size (bullseye.meta.json)",
     }
     with open(os.path.join(DATA, "bionic.meta.json"), "w") as fh:
         json.dump(meta, fh, indent=1)

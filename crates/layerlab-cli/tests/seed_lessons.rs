@@ -101,19 +101,27 @@ fn seed_004_rebuild_after_edit_uses_cache_like_docker() {
     for row in [ours[1], ours[2]] {
         assert!(theirs.contains(row), "tutorial has no row {row:?}");
     }
-    // The pip layer: 10.6MB, as in the tutorial (the era's bytecode factor is
-    // calibrated from this figure; the package sizes are measured), and so
-    // the image is 99.3MB as `docker image ls` printed there.
-    assert_eq!(
-        ours[3],
-        "<id> | <time> | /bin/sh -c pip install flask | 10.6MB"
+    // The pip layer: the tutorial's 10.6MB is the check, not an input (the
+    // package sizes, the bytecode factor and the first run's bytecode are
+    // measured: data/pypi/eras.tsv); within 10%, and so is the image's 99.3MB.
+    let pip_row = ours[3];
+    assert!(
+        pip_row.starts_with("<id> | <time> | /bin/sh -c pip install flask | "),
+        "{pip_row}"
     );
+    let mb = |s: &str| -> f64 { s.trim().trim_end_matches("MB").parse().unwrap() };
+    let pip_mb = mb(pip_row.rsplit(" | ").next().unwrap());
+    eprintln!("seed 004: pip install flask layer {pip_mb}MB (tutorial 10.6MB)");
+    assert!((pip_mb / 10.6 - 1.0).abs() < 0.10, "{pip_row}");
     assert!(theirs.contains("<id> | <time> | /bin/sh -c pip install flask | 10.6MB"));
     let images = layerlab(&dir, &["images"]);
-    assert!(
-        images.contains("python-hello-world   latest") && images.contains("99.3MB"),
-        "{images}"
-    );
+    let row = images
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some("python-hello-world"))
+        .unwrap_or_else(|| panic!("{images}"));
+    let image_mb = mb(row.split_whitespace().last().unwrap());
+    eprintln!("seed 004: image {image_mb}MB (tutorial 99.3MB)");
+    assert!((image_mb / 99.3 - 1.0).abs() < 0.10, "{images}");
     assert!(text.contains(
         "python-hello-world   latest              f1b2781b3111        26 seconds ago      99.3MB"
     ));
@@ -404,11 +412,16 @@ fn seed_000_sizes_match_the_tutorial() {
             });
         }
     }
-    // Rows some figure of layerlab's data was solved from (the Ubuntu 18.04
-    // and Alpine 3.10 data are calibrated: see scripts/catalog): they match by
-    // construction. The others are predictions.
+    // Rows some figure of layerlab's data was solved from (dpkg's state
+    // sizes from the remove/autoremove layers, Alpine 3.10's python2 from
+    // the Alpine image: see scripts/catalog): they match by construction.
+    // The others are predictions (the Ubuntu factor and pip's sizes are
+    // measured from other data).
     let calibrated = |r: &Row| {
-        (r.variant == "cleanup in separate RUNs" && r.what != "image") || r.variant == "alpine"
+        (r.variant == "cleanup in separate RUNs"
+            && (r.what.starts_with("RUN apt-get remove")
+                || r.what.starts_with("RUN apt-get autoremove")))
+            || r.variant == "alpine"
     };
     eprintln!("seed 000 (catalog date 2018-06), simulated vs tutorial:");
     eprintln!(

@@ -308,12 +308,47 @@ pub fn status_stanza(
 /// is a calibrated stand-in written by `scripts/catalog/calibrated_bionic.py`.
 pub const RELEASES: [&str; 4] = ["bionic", "bullseye", "bookworm", "trixie"];
 
+/// How Ubuntu releases stand in with Debian data (`data/debian/ubuntu.json`,
+/// compiled in): one size factor for every release, and the Debian release
+/// nearest in time to each Ubuntu one.
+#[derive(Debug, serde::Deserialize)]
+pub struct UbuntuModel {
+    pub size_factor: f64,
+    pub size_factor_source: String,
+    pub stand_ins: std::collections::BTreeMap<String, String>,
+}
+
+/// The Ubuntu stand-in model.
+pub fn ubuntu_model() -> &'static UbuntuModel {
+    static MODEL: std::sync::OnceLock<UbuntuModel> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        serde_json::from_str(include_str!("../../../../data/debian/ubuntu.json"))
+            .expect("data/debian/ubuntu.json")
+    })
+}
+
+/// The data file a release's packages come from: its own, or for an Ubuntu
+/// release without one, the Debian release standing in for it.
+pub fn data_release(codename: &str) -> &str {
+    if RELEASES.contains(&codename) {
+        return codename;
+    }
+    ubuntu_model()
+        .stand_ins
+        .get(codename)
+        .map_or(codename, String::as_str)
+}
+
 /// Several releases' data, each parsed the first time it is asked for (a
-/// build usually needs one release, or none).
+/// build usually needs one release, or none). An Ubuntu release without
+/// data of its own is its stand-in's data scaled by the Ubuntu factor.
 #[derive(Debug, Default)]
 pub struct Releases {
     sources: Vec<(String, Vec<u8>, Vec<u8>)>,
     parsed: Vec<std::sync::OnceLock<Option<Release>>>,
+    /// Ubuntu releases standing in with a release added here, made when
+    /// first asked for.
+    stood_in: Vec<(String, std::sync::OnceLock<Release>)>,
 }
 
 impl Releases {
@@ -325,6 +360,7 @@ impl Releases {
     pub fn add(&mut self, name: &str, tsv_gz: Vec<u8>, meta_json: Vec<u8>) {
         self.sources.push((name.to_owned(), tsv_gz, meta_json));
         self.parsed.push(std::sync::OnceLock::new());
+        self.add_stand_ins(name);
     }
 
     /// Adds an already parsed release.
@@ -332,12 +368,15 @@ impl Releases {
         let cell = std::sync::OnceLock::new();
         let name = release.name.clone();
         let _ = cell.set(Some(release));
+        self.add_stand_ins(&name);
         self.sources.push((name, Vec::new(), Vec::new()));
         self.parsed.push(cell);
     }
 
     pub fn get(&self, name: &str) -> Option<&Release> {
-        let i = self.sources.iter().position(|(n, _, _)| n == name)?;
+        let Some(i) = self.sources.iter().position(|(n, _, _)| n == name) else {
+            return self.stand_in(name);
+        };
         self.parsed[i]
             .get_or_init(|| {
                 let (name, gz, meta) = &self.sources[i];
@@ -346,6 +385,33 @@ impl Releases {
                     .map(|r| r.with_meta(meta))
             })
             .as_ref()
+    }
+
+    /// An Ubuntu release's stand-in: the Debian data nearest in time, each
+    /// Installed-Size scaled by the one Ubuntu factor. Made once, kept for
+    /// the program's life (a handful of releases at most).
+    fn stand_in(&self, name: &str) -> Option<&Release> {
+        let (_, cell) = self.stood_in.iter().find(|(n, _)| n == name)?;
+        let base = self.get(data_release(name))?;
+        Some(cell.get_or_init(|| {
+            let factor = ubuntu_model().size_factor;
+            let mut release = base.clone();
+            release.name = name.to_owned();
+            for p in release.packages.values_mut() {
+                p.installed_size = (p.installed_size as f64 * factor).round() as u64;
+            }
+            release
+        }))
+    }
+
+    /// Makes room for the Ubuntu releases that `name` stands in for.
+    fn add_stand_ins(&mut self, name: &str) {
+        for (ubuntu, debian) in &ubuntu_model().stand_ins {
+            if debian == name && !RELEASES.contains(&ubuntu.as_str()) {
+                self.stood_in
+                    .push((ubuntu.clone(), std::sync::OnceLock::new()));
+            }
+        }
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

@@ -23,6 +23,11 @@ pub struct Era {
     pub name: String,
     pub python: String,
     pub pyc_factor: f64,
+    /// Bytecode the first pip run writes for the interpreter's own modules
+    /// (official python images ship without `.pyc` files), measured.
+    pub first_run_bytes: u64,
+    /// Metadata pip writes per package (`*.dist-info`, RECORD), measured.
+    pub dist_info_bytes: u64,
     pub source: String,
 }
 
@@ -78,11 +83,17 @@ impl PyPi {
         let eras = rows(eras)
             .into_iter()
             .filter(|f| f.len() >= 4)
-            .map(|f| Era {
-                name: f[0].clone(),
-                python: f[1].clone(),
-                pyc_factor: decimal(&f[2]).unwrap_or(1.0),
-                source: f[3].clone(),
+            .map(|f| {
+                // era, python, pyc factor, [first-run bytes, dist-info bytes,] source
+                let wide = f.len() >= 6;
+                Era {
+                    name: f[0].clone(),
+                    python: f[1].clone(),
+                    pyc_factor: decimal(&f[2]).unwrap_or(1.0),
+                    first_run_bytes: if wide { f[3].parse().unwrap_or(0) } else { 0 },
+                    dist_info_bytes: if wide { f[4].parse().unwrap_or(0) } else { 0 },
+                    source: f[if wide { 5 } else { 3 }].clone(),
+                }
             })
             .collect();
         PyPi { dists, eras }

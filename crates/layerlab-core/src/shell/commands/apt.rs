@@ -69,7 +69,7 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
     let Some(rel) = data.as_deref().and_then(|d| d.get(&release)) else {
         if let Some(wanted) = &sh.wanted_debian {
             if let Ok(mut set) = wanted.lock() {
-                set.insert(release);
+                set.insert(crate::catalog::debian::data_release(&release).to_owned());
             }
         }
         return None;

@@ -192,6 +192,25 @@ pub(super) fn run(sh: &mut Interp<'_>, command: &str, args: &[String]) -> Option
     let (set, unknown) = data.install_set(&era.name, &names, &have);
     note_unknown(sh, "pip install", &unknown);
     let mut total = 0;
+    // An official python image ships without bytecode: the first pip run
+    // writes it for the modules it imports (the standard library, pip).
+    let official = sh.env.get("PYTHON_VERSION").is_some_and(|v| !v.is_empty());
+    let no_bytecode = sh
+        .env
+        .get("PYTHONDONTWRITEBYTECODE")
+        .is_some_and(|v| !v.is_empty());
+    let marker = format!(
+        "/usr/local/lib/{}/__pycache__/.layerlab-first-run",
+        python_dir(version.as_deref())
+    );
+    if official
+        && !no_bytecode
+        && era.first_run_bytes > 0
+        && !sh.tree.exists(&marker)
+        && !set.is_empty()
+    {
+        total += put_sized(sh, &marker, "first-run bytecode", era.first_run_bytes);
+    }
     for d in &set {
         sh.output.push(format!("Collecting {}", d.name));
         sh.output.push(format!(
@@ -214,11 +233,11 @@ pub(super) fn run(sh: &mut Interp<'_>, command: &str, args: &[String]) -> Option
             &format!("{}.pyc", d.file),
             pyc,
         );
-        put_sized(
+        total += put_sized(
             sh,
             &format!("{site}/{dir_name}-{}.dist-info/RECORD", d.version),
             &format!("{}.record", d.file),
-            0,
+            era.dist_info_bytes,
         );
         if !no_cache {
             total += put_sized(
