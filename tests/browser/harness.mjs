@@ -8,7 +8,8 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
-export const dist = path.join(root, 'dist');
+// LAYERLAB_DIST: another build of the page (CI's copy built without ../shared).
+export const dist = path.resolve(process.env.LAYERLAB_DIST || path.join(root, 'dist'));
 export const shots = path.join(here, 'screenshots');
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };

@@ -18,8 +18,13 @@ use layerlab_core::shell::ShellExecutor;
 use yew::prelude::*;
 
 fn simulate(input: &str) -> String {
-    let catalog = Catalog::from_json(include_bytes!(concat!(env!("OUT_DIR"), "/catalog.json")))
-        .unwrap_or_default();
+    let source: Arc<dyn layerlab_core::catalog::source::DataSource> =
+        Arc::new(layerlab_core::catalog::source::DirSource(".".into()));
+    let catalog = Catalog::from_index(
+        include_bytes!(concat!(env!("OUT_DIR"), "/catalog-index.json")),
+        source,
+    )
+    .unwrap_or_default();
     let mut debian = Releases::new();
     debian.add(
         "bookworm",

@@ -81,6 +81,21 @@ pub fn catalog() -> &'static Catalog {
     })
 }
 
+/// Fetches the details of the entries a Dockerfile's `FROM` lines name
+/// (before the first build, so it does not wait for them).
+pub async fn prefetch_entries(dockerfile: &str) {
+    let keys: Vec<String> = dockerfile
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            words.next().filter(|k| k.eq_ignore_ascii_case("FROM"))?;
+            words.find(|w| !w.starts_with("--"))
+        })
+        .filter_map(|r| catalog().lookup(r, None).map(|e| e.key.clone()))
+        .collect();
+    let _ = load_entries(&keys).await;
+}
+
 /// Fetches the details of the catalog entries a build found missing (and of
 /// the entries whose package lists they borrow); `true` when anything new
 /// arrived, so the page builds again. Each entry is asked for once.

@@ -14,6 +14,9 @@ fn main() {
     // start and the session cache never holds a step built without it.
     wasm_bindgen_futures::spawn_local(async {
         data::load_package_data().await;
+        if let Some((_, dockerfile)) = state::starter_files().first() {
+            data::prefetch_entries(dockerfile).await;
+        }
         yew::Renderer::<app::App>::new().render();
     });
 }

@@ -344,7 +344,8 @@ pub fn resolve<'a>(
     let dated = |v: &[u64]| released_as(image, v, keyword, &of_image);
     // An exact tag, unless it is a moving keyword whose entries are of
     // another release than the one it meant at the date.
-    if !exact.is_empty() && !(moving && date.is_some()) {
+    let follow_release = moving && date.is_some();
+    if !exact.is_empty() && !follow_release {
         return nearest(exact).map(|e| (e, Match::Exact));
     }
     // The releases the tag could mean: same variant, the version asked as a

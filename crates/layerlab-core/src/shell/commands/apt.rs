@@ -155,6 +155,26 @@ fn update(sh: &mut Interp<'_>, rel: &Release) -> i32 {
     0
 }
 
+/// Whose package index the sizes come from: the release's own, or for an
+/// Ubuntu release the Debian one standing in for it, scaled (calibrated).
+fn index_source(release: &str) -> String {
+    let data = crate::catalog::debian::data_release(release);
+    if release == "bionic" || data != release {
+        let model = crate::catalog::debian::ubuntu_model();
+        let base = if release == "bionic" {
+            "bullseye"
+        } else {
+            data
+        };
+        format!(
+            "Debian {base}'s package index standing in for Ubuntu {release}, sizes x {} (calibrated: {})",
+            model.size_factor, model.size_factor_source
+        )
+    } else {
+        format!("{release}'s package index")
+    }
+}
+
 fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: bool) -> i32 {
     sh.emit("Reading package lists...\nBuilding dependency tree...");
     if !has_lists(sh) {
@@ -203,10 +223,10 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
         .collect();
     dpkg_state::record(sh, &set, &auto, &BTreeSet::new());
     sh.notes.push(format!(
-        "apt-get install: {} packages, {} installed (Installed-Size from {}'s package index; files other than programs are summarised per package and directory)",
+        "apt-get install: {} packages, {} installed (Installed-Size from {}; files other than programs are summarised per package and directory)",
         set.len(),
         crate::report::human_size(total),
-        rel.name
+        index_source(&rel.name)
     ));
     // Downloads are about a third of the installed size; installing takes time too.
     sh.duration_ms += total / 3 / DOWNLOAD_BYTES_PER_MS + set.len() as u64 * 150;
