@@ -162,3 +162,83 @@ fn realworld_run_instructions_simulated_share() {
     assert!(simulated >= 211, "{simulated} fully simulated");
     assert!(failed <= 6, "{failed} failed in simulation");
 }
+
+/// FROM coverage: how each stage's base in the real-world files resolves in
+/// layerlab's catalog (exact tag or alias, stood in, unknown), for Linux
+/// official images (no registry or namespace, no Windows tag) and the rest.
+#[test]
+fn realworld_from_coverage() {
+    use layerlab_core::catalog::resolve::Match;
+    use std::collections::BTreeMap;
+    let root = layerlab_tests::conformance_dir().join("realworld/files");
+    let catalog = layerlab_tests::catalog();
+    let mut paths = Vec::new();
+    files(&root, &mut paths);
+    // (official linux?, kind) -> count
+    let mut counts: BTreeMap<(bool, &str), usize> = BTreeMap::new();
+    let mut unknown_official: BTreeMap<String, usize> = BTreeMap::new();
+    for path in &paths {
+        let src = std::fs::read(path).unwrap();
+        let result = build(
+            &src,
+            &Context::stub_for(&src),
+            &catalog,
+            &BuildOptions::default(),
+            &mut CacheStore::new(),
+            &NoopExecutor,
+        );
+        for stage in &result.stages {
+            let base = stage.reference.to_ascii_lowercase();
+            let is_stage = result
+                .stages
+                .iter()
+                .any(|s| s.index < stage.index && (s.name == base || s.index.to_string() == base));
+            if base == "scratch" || is_stage || base.is_empty() || base.contains('$') {
+                continue;
+            }
+            let (name, tag) = layerlab_core::catalog::normalize_reference(&base);
+            let official = !name.contains('/')
+                && !tag.contains("windows")
+                && !tag.contains("nanoserver")
+                && !tag.contains("ltsc");
+            let kind = match catalog.resolve(&base, None) {
+                Some((_, Match::Exact)) | Some((_, Match::Alias)) => "exact",
+                Some((_, Match::StandIn(_))) => "stood in",
+                None => {
+                    if official {
+                        *unknown_official.entry(format!("{name}:{tag}")).or_default() += 1;
+                    }
+                    "unknown"
+                }
+            };
+            *counts.entry((official, kind)).or_default() += 1;
+        }
+    }
+    for official in [true, false] {
+        let total: usize = counts
+            .iter()
+            .filter(|((o, _), _)| *o == official)
+            .map(|(_, n)| n)
+            .sum();
+        let get = |k: &str| counts.get(&(official, k)).copied().unwrap_or(0);
+        eprintln!(
+            "FROM coverage, {}: {total} references; exact {}, stood in {}, unknown {}",
+            if official {
+                "Linux official images"
+            } else {
+                "other images"
+            },
+            get("exact"),
+            get("stood in"),
+            get("unknown")
+        );
+    }
+    eprintln!("    unknown official: {unknown_official:?}");
+    let total: usize = counts.iter().filter(|((o, _), _)| *o).map(|(_, n)| n).sum();
+    let covered = counts.get(&(true, "exact")).copied().unwrap_or(0)
+        + counts.get(&(true, "stood in")).copied().unwrap_or(0);
+    assert!(
+        covered * 100 >= total * 95,
+        "{covered} of {total} Linux official-image references resolve"
+    );
+}

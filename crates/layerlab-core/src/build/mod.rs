@@ -260,6 +260,8 @@ pub fn build(
             index: stage.index,
             name: stage.display_name(),
             base: stage.from.image.clone(),
+            reference: stages::expand_base(&stage.from, &global)
+                .unwrap_or_else(|_| stage.from.image.clone()),
             line: stage.from_line,
             built: !plan.skipped.contains(&stage.index),
             vertices: stage

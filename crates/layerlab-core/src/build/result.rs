@@ -72,6 +72,8 @@ pub struct StageSummary {
     pub index: usize,
     pub name: String,
     pub base: String,
+    /// The base as the global ARGs expand it (`golang:1.22-alpine`).
+    pub reference: String,
     pub line: usize,
     /// False when the target does not reach it.
     pub built: bool,
