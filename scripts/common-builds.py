@@ -61,7 +61,7 @@ def origin(step):
 
 
 def main():
-    cli = sys.argv[1] if len(sys.argv) > 1 else shutil.which("layerlab") or "layerlab"
+    cli = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else shutil.which("layerlab") or "layerlab"
     print("| Dockerfile | base as resolved | layers (size, figures) | image |")
     print("|---|---|---|---|")
     bad = False
