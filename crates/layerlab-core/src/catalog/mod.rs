@@ -643,6 +643,50 @@ fn base_tree(entry: &CatalogEntry, release: Option<&debian::Release>) -> Tree {
             gid: 0,
         },
     );
+    // The configuration and state directories a distribution's package
+    // manager ships, which Dockerfiles write into (`/etc/apt/apt.conf.d/…`).
+    let dirs: &[&str] = match entry
+        .package_manager
+        .as_deref()
+        .or_else(|| entry.packages.first().and_then(|p| p.manager.as_deref()))
+    {
+        Some("dpkg") => &[
+            "/etc/apt/apt.conf.d",
+            "/etc/apt/preferences.d",
+            "/etc/apt/sources.list.d",
+            "/etc/apt/trusted.gpg.d",
+            "/var/lib/apt/lists/partial",
+            "/var/cache/apt/archives/partial",
+            "/var/lib/dpkg/info",
+            "/usr/share/doc",
+            "/usr/share/man",
+            "/usr/local/share",
+            "/usr/local/lib",
+            "/usr/local/sbin",
+            "/usr/local/include",
+            "/opt",
+            "/srv",
+            "/mnt",
+            "/run",
+        ],
+        Some("apk") => &[
+            "/etc/apk/keys",
+            "/lib/apk/db",
+            "/var/cache/apk",
+            "/usr/share",
+            "/usr/local/lib",
+            "/usr/local/share",
+            "/usr/local/sbin",
+            "/opt",
+            "/srv",
+            "/mnt",
+            "/run",
+        ],
+        _ => &[],
+    };
+    for dir in dirs {
+        let _ = t.mkdir_all(dir, Meta::DIR);
+    }
     let distro = entry.os.distro.clone().unwrap_or_else(|| "linux".into());
     let os_release = format!(
         "NAME=\"{distro}\"\nID={distro}\nVERSION_ID={}\nVERSION_CODENAME={}\n",
