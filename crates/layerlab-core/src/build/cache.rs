@@ -34,6 +34,10 @@ pub struct StepInputs {
     /// the other.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub builder: String,
+    /// The cache key of the step it ran on: a miss is explained against an
+    /// earlier build's step only when both sat on the same parent.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parent: String,
 }
 
 impl StepInputs {

@@ -56,6 +56,9 @@ struct Chain {
     no_cache: bool,
     /// The first step of this stage that missed (number, instruction).
     first_miss: Option<(usize, String)>,
+    /// The FROM step, when its base is not the one the previous build had
+    /// here: later steps sit on a new parent (number, instruction).
+    new_base: Option<(usize, String)>,
 }
 
 /// Where a step stands in the build, for its result.
@@ -237,8 +240,18 @@ impl Runner<'_> {
             ..Default::default()
         };
         let key = inputs.key("");
+        // The base the previous build had here: the same (CACHED), or the
+        // FROM is why every later step of the stage sits on a new parent.
+        let number = self.result.steps.len() + 1;
+        let previous = self.cache.previous_inputs(&inputs.position);
+        let same_base =
+            previous.is_some_and(|p| p.base == inputs.base && p.builder == inputs.builder);
+        let from_miss = (!same_base).then(|| MissReason::between(previous, &inputs));
+        let new_base = previous
+            .filter(|p| p.base != inputs.base)
+            .map(|_| (number, def.from_text.clone()));
         let from_step = StepResult {
-            number: self.result.steps.len() + 1,
+            number,
             stage: index,
             stage_name: stage_name.clone(),
             keyword: "FROM".into(),
@@ -246,11 +259,7 @@ impl Runner<'_> {
             line: def.from_line,
             end_line: def.from_line,
             onbuild: false,
-            status: if self
-                .cache
-                .previous_inputs(&inputs.position)
-                .is_some_and(|p| p.base == inputs.base && p.builder == inputs.builder)
-            {
+            status: if same_base {
                 StepStatus::Cached
             } else {
                 StepStatus::Built
@@ -269,8 +278,8 @@ impl Runner<'_> {
                 from_id
             },
             cache_key: key.clone(),
-            miss: None,
-            miss_text: None,
+            miss_text: from_miss.as_ref().map(|m| m.explain("FROM")),
+            miss: from_miss,
             history: None,
             notes: note.into_iter().collect(),
             output: Vec::new(),
@@ -284,6 +293,7 @@ impl Runner<'_> {
             key,
             no_cache,
             first_miss: None,
+            new_base,
         };
         // ONBUILD triggers of the base run first, then are cleared (rule 30).
         let triggers = std::mem::take(&mut Arc::make_mut(&mut done.state).config.config.on_build);
@@ -376,6 +386,13 @@ impl Runner<'_> {
         };
         let mut prepared = prepared;
         prepared.inputs.builder = self.builder_name();
+        // The classic builder keys an ARG step by its line as written: a
+        // --build-arg value does not change it (the steps that see the
+        // value, like a RUN, miss instead).
+        if self.options.builder == Builder::Classic && ins.keyword == "ARG" {
+            prepared.inputs.args.clear();
+            prepared.inputs.text = ins.original.clone();
+        }
         let key = prepared.inputs.key(&chain.key);
         let usable = !chain.no_cache && chain.first_miss.is_none();
         let record = if usable {
@@ -396,6 +413,16 @@ impl Runner<'_> {
             done.state = out.state.clone();
             layer = out.layer.clone();
             reused_digest = out.layer_digest.clone();
+            // A classic ARG hit (keyed by its line) still sets this build's
+            // values, which the next steps see.
+            if matches!(prepared.action, dispatch::Action::Arg(_)) {
+                let _ = dispatch::apply(
+                    &prepared.action,
+                    Arc::make_mut(&mut done.state),
+                    self.executor,
+                    false,
+                );
+            }
         } else {
             // The classic builder runs RUN/COPY/ADD in a container over the image's
             // layers; overlayfs refuses to stack them past its depth limit.
@@ -562,10 +589,21 @@ impl Runner<'_> {
                         instruction: instruction.clone(),
                     }
                 } else {
-                    MissReason::between(
-                        self.cache.previous_inputs(&prepared.inputs.position),
-                        &prepared.inputs,
-                    )
+                    // Only a step that ran on the same parent says what
+                    // changed; on a new parent, the parent is the reason.
+                    let previous = self.cache.previous_inputs(&prepared.inputs.position);
+                    match (previous, &chain.new_base) {
+                        (Some(p), _)
+                            if p.parent == chain.key || p.builder != prepared.inputs.builder =>
+                        {
+                            MissReason::between(Some(p), &prepared.inputs)
+                        }
+                        (Some(_), Some((step, instruction))) => MissReason::ParentRebuilt {
+                            step: *step,
+                            instruction: instruction.clone(),
+                        },
+                        _ => MissReason::NotBuiltBefore,
+                    }
                 };
                 if chain.first_miss.is_none() {
                     chain.first_miss = Some((number, ins.original.clone()));
@@ -591,7 +629,7 @@ impl Runner<'_> {
                 }
             }
         }
-        chain.key = key.clone();
+        prepared.inputs.parent = std::mem::replace(&mut chain.key, key.clone());
         let keyword = if onbuild {
             format!("ONBUILD {}", ins.keyword)
         } else {

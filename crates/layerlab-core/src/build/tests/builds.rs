@@ -144,3 +144,87 @@ fn a_copy_with_a_missing_source_is_a_failed_step_numbered_over_the_whole_stage()
     assert!(log.contains("------\n > [3/4] COPY missing .:\n------\nDockerfile:3\n"));
     assert!(log.ends_with("ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"/missing\": not found\n"));
 }
+
+/// The miss reasons of a build, one per step (`None` for a hit).
+fn reasons(result: &BuildResult) -> Vec<Option<String>> {
+    result.steps.iter().map(|s| s.miss_text.clone()).collect()
+}
+
+#[test]
+fn a_changed_base_is_the_first_miss_and_later_steps_are_not_compared_across_parents() {
+    let mut lab = Lab::new();
+    lab.build("FROM alpine:3.20\nRUN echo a\n");
+    let r = lab.build("FROM busybox\nENV color=blue\nRUN echo b\n");
+    let why = reasons(&r);
+    let from = why[0].clone().unwrap();
+    assert!(
+        from.starts_with("base image changed: alpine:3.20@sha256:aaaa")
+            && from.contains(" → busybox@sha256:bbbb"),
+        "{from}"
+    );
+    // Step 2 sat on another parent before: its reason is the new base, not a
+    // comparison with the RUN that stood at the same position.
+    assert_eq!(
+        why[1].as_deref(),
+        Some("parent layer was rebuilt (step 1: FROM busybox)")
+    );
+    assert_eq!(
+        why[2].as_deref(),
+        Some("parent layer was rebuilt (step 2: ENV color=blue)")
+    );
+}
+
+#[test]
+fn a_changed_stage_base_explains_only_that_stage() {
+    let mut lab = Lab::new();
+    let before = "FROM alpine:3.20 AS a\nRUN touch x\nFROM alpine:3.20\nCOPY --from=a /x /x\n";
+    lab.build(before);
+    let r = lab.build("FROM busybox AS a\nRUN touch x\nFROM alpine:3.20\nCOPY --from=a /x /x\n");
+    let why = reasons(&r);
+    assert!(why[0]
+        .as_deref()
+        .unwrap()
+        .starts_with("base image changed:"));
+    assert_eq!(
+        why[1].as_deref(),
+        Some("parent layer was rebuilt (step 1: FROM busybox AS a)")
+    );
+    // The second stage's base is the same: FROM is a hit.
+    assert_eq!(r.steps[2].status, StepStatus::Cached);
+}
+
+#[test]
+fn a_first_build_on_a_base_says_not_built_before() {
+    let mut lab = Lab::new();
+    let r = lab.build("FROM alpine:3.20\nRUN echo a\n");
+    for why in reasons(&r) {
+        assert_eq!(
+            why.as_deref(),
+            Some("not in the cache: this step has not been built before")
+        );
+    }
+}
+
+#[test]
+fn the_classic_builder_keys_arg_by_its_line_so_the_next_run_misses() {
+    let mut lab = Lab::new();
+    lab.options.builder = Builder::Classic;
+    let df = "FROM alpine:3.20\nARG V=1\nRUN echo $V\n";
+    lab.build(df);
+    lab.options.build_args = vec![("V".into(), "2".into())];
+    let r = lab.build(df);
+    assert_eq!(
+        statuses(&r),
+        [StepStatus::Cached, StepStatus::Cached, StepStatus::Built]
+    );
+    assert_eq!(
+        r.steps[2].miss_text.as_deref(),
+        Some("ARG V changed from 1 to 2")
+    );
+    // BuildKit keys the ARG by its value: the ARG step itself misses.
+    let mut lab = Lab::new();
+    lab.build(df);
+    lab.options.build_args = vec![("V".into(), "2".into())];
+    let r = lab.build(df);
+    assert_eq!(r.steps[1].status, StepStatus::Built);
+}
