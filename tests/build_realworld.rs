@@ -15,6 +15,37 @@ fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// Builds every real-world file once over a stub context: (path, source, result).
+fn build_all(
+    catalog: &layerlab_core::catalog::Catalog,
+    executor: &dyn layerlab_core::build::RunExecutor,
+) -> Vec<(
+    std::path::PathBuf,
+    Vec<u8>,
+    layerlab_core::build::BuildResult,
+)> {
+    let mut paths = Vec::new();
+    files(
+        &layerlab_tests::conformance_dir().join("realworld/files"),
+        &mut paths,
+    );
+    paths
+        .into_iter()
+        .map(|path| {
+            let src = std::fs::read(&path).unwrap();
+            let result = build(
+                &src,
+                &Context::stub_for(&src),
+                catalog,
+                &BuildOptions::default(),
+                &mut CacheStore::new(),
+                executor,
+            );
+            (path, src, result)
+        })
+        .collect()
+}
+
 #[test]
 fn realworld_files_build_or_fail_with_a_line() {
     let root = layerlab_tests::conformance_dir().join("realworld/files");
@@ -84,23 +115,12 @@ fn realworld_run_instructions_simulated_share() {
     let root = layerlab_tests::conformance_dir().join("realworld/files");
     let catalog = layerlab_tests::catalog();
     let executor = layerlab_core::shell::ShellExecutor::from_data_dir(&layerlab_tests::data_dir());
-    let mut paths = Vec::new();
-    files(&root, &mut paths);
     let (mut runs, mut simulated, mut noted, mut failed) = (0, 0, 0, 0);
     let mut programs: BTreeMap<String, usize> = BTreeMap::new();
     // The first thing each RUN could not simulate: what to do next.
     let mut first_reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
-    for path in &paths {
-        let src = std::fs::read(path).unwrap();
-        let result = build(
-            &src,
-            &Context::stub_for(&src),
-            &catalog,
-            &BuildOptions::default(),
-            &mut CacheStore::new(),
-            &executor,
-        );
+    for (path, src, result) in build_all(&catalog, &executor) {
         runs += layerlab_core::syntax::parse(&src)
             .map(|p| {
                 p.instructions
@@ -189,23 +209,11 @@ fn realworld_run_instructions_simulated_share() {
 fn realworld_from_coverage() {
     use layerlab_core::catalog::resolve::Match;
     use std::collections::BTreeMap;
-    let root = layerlab_tests::conformance_dir().join("realworld/files");
     let catalog = layerlab_tests::catalog();
-    let mut paths = Vec::new();
-    files(&root, &mut paths);
     // (official linux?, kind) -> count
     let mut counts: BTreeMap<(bool, &str), usize> = BTreeMap::new();
     let mut unknown_official: BTreeMap<String, usize> = BTreeMap::new();
-    for path in &paths {
-        let src = std::fs::read(path).unwrap();
-        let result = build(
-            &src,
-            &Context::stub_for(&src),
-            &catalog,
-            &BuildOptions::default(),
-            &mut CacheStore::new(),
-            &NoopExecutor,
-        );
+    for (_, _, result) in build_all(&catalog, &NoopExecutor) {
         for stage in &result.stages {
             let base = stage.reference.to_ascii_lowercase();
             let is_stage = result
