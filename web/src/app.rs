@@ -200,9 +200,15 @@ pub fn app() -> Html {
             .unwrap_or_default();
         use_effect_with(state.builds, move |_| {
             if !pending.is_empty() {
+                dispatcher.dispatch(Action::Notice(Some(
+                    "Loading the base image's details from layerlab's catalog…".into(),
+                )));
                 wasm_bindgen_futures::spawn_local(async move {
                     match crate::data::load_entries(&pending).await {
-                        Ok(true) => dispatcher.dispatch(Action::Build),
+                        Ok(true) => {
+                            dispatcher.dispatch(Action::Notice(None));
+                            dispatcher.dispatch(Action::Build);
+                        }
                         Ok(false) => {}
                         Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
                     }
