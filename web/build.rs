@@ -2,8 +2,9 @@
 //! - `catalog-index.json`: layerlab's catalog index (`data/catalog/index.json`:
 //!   names, tags, sizes, dates, distributions); each entry's details are
 //!   fetched from `catalog/entries/` when a build first uses it;
-//! - `examples.json`: the playground's examples (`data/examples/<id>/`, in
-//!   the order `data/examples/order.json` gives).
+//! - `examples.json`: the list of the playground's examples (`data/examples/<id>/`,
+//!   in the order `data/examples/order.json` gives): id, title, date, summary
+//!   and file names; the files are fetched when an example is chosen.
 
 use std::path::{Path, PathBuf};
 
@@ -45,9 +46,12 @@ fn examples(dir: &Path) -> Value {
             .flatten()
             .filter_map(Value::as_str)
             .map(|name| {
-                let text = std::fs::read_to_string(here.join(name))
-                    .unwrap_or_else(|e| panic!("{}/{name}: {e}", here.display()));
-                json!([name, text])
+                assert!(
+                    here.join(name).is_file(),
+                    "{}/{name} is missing",
+                    here.display()
+                );
+                json!(name)
             })
             .collect();
         list.push(json!({

@@ -206,7 +206,7 @@ test('the seed-004 lab: pip install runs over the fetched package data (the tuto
   await context.close();
 });
 
-test('seed 000 on alpine: apk runs over the fetched Alpine data (48.6MB image, as the tutorial shows)', async () => {
+test('seed 000 on alpine: apk runs over the fetched Alpine data (the tutorial shows a 48.6MB image)', async () => {
   const { context, page, errors } = await fresh();
   let n = await builds(page);
   // The example sets seed 000's catalog date (2018-06); then its Alpine Dockerfile.
@@ -219,8 +219,12 @@ test('seed 000 on alpine: apk runs over the fetched Alpine data (48.6MB image, a
   // by a rebuild: wait for the build with apk simulated.
   await page.waitForFunction(() => {
     const td = [...document.querySelectorAll('#steps td.ins')].find((t) => t.textContent.includes('apk update'));
-    return td && !td.textContent.includes('not simulated') && document.querySelector('#image-size')?.textContent === '48.6MB';
+    return td && !td.textContent.includes('not simulated') && !td.textContent.includes('loading');
   }, null, { timeout: 20000 });
+  // 48.6MB in the tutorial; Alpine 3.10's python2 size is calibrated from it
+  // (data/alpine/v3.10.tsv), pip's share is measured: within 2%.
+  const size = await page.textContent('#image-size');
+  assert.ok(size.endsWith('MB') && Math.abs(parseFloat(size) / 48.6 - 1) < 0.02, size);
   await page.screenshot({ path: path.join(shots, 'seed-000-alpine.png') });
   assert.deepEqual(errors, []);
   await context.close();

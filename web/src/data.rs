@@ -29,9 +29,34 @@ pub struct Example {
     /// What to try, in a sentence or two.
     #[serde(default)]
     pub summary: String,
+    /// Its files' names (the files are fetched when it is chosen).
     /// The tutorial's date: tags resolve as of then.
     pub date: String,
-    pub files: Vec<(String, String)>,
+    pub files: Vec<String>,
+}
+
+impl Example {
+    /// The builder of the example's era: BuildKit is Docker's default since
+    /// 2023 (Engine 23.0); the older lessons used the classic builder.
+    pub fn builder(&self) -> &'static str {
+        if self.date.as_str() >= "2023" {
+            "buildkit"
+        } else {
+            "classic"
+        }
+    }
+}
+
+/// Fetches an example's files (`examples/<id>/<name>`, beside the page).
+pub async fn load_example(example: &Example) -> Result<Vec<(String, String)>, String> {
+    let mut files = Vec::new();
+    for name in &example.files {
+        let text = fetch_text(&format!("examples/{}/{name}", example.id))
+            .await
+            .ok_or_else(|| format!("could not fetch the example file {name}"))?;
+        files.push((name.clone(), text));
+    }
+    Ok(files)
 }
 
 /// A fetched Debian release: name, `.tsv.gz` and `.meta.json` bytes.

@@ -23,12 +23,25 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         Callback::from(move |e: Event| {
             let id = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Some(ex) = crate::data::examples().iter().find(|x| x.id == id) {
-                state.dispatch(Action::Load(Snapshot {
-                    v: 1,
-                    files: ex.files.clone(),
-                    builder: "classic".into(),
-                    catalog_date: Some(ex.date.clone()),
-                }));
+                let state = state.clone();
+                state.dispatch(Action::Notice(Some(format!(
+                    "Loading the example “{}”…",
+                    ex.title
+                ))));
+                wasm_bindgen_futures::spawn_local(async move {
+                    match crate::data::load_example(ex).await {
+                        Ok(files) => {
+                            state.dispatch(Action::Notice(Some(ex.summary.clone())));
+                            state.dispatch(Action::Load(Snapshot {
+                                v: 1,
+                                files,
+                                builder: ex.builder().into(),
+                                catalog_date: Some(ex.date.clone()),
+                            }));
+                        }
+                        Err(e) => state.dispatch(Action::Notice(Some(e))),
+                    }
+                });
             }
         })
     };

@@ -447,6 +447,15 @@ impl Catalog {
         base.note = match &matched {
             resolve::Match::Exact => format!("{what}{digest}"),
             resolve::Match::Alias => format!("{asked} is {what}{digest}"),
+            // The same tag, of another date (a moving tag before the
+            // catalog's first entry for it).
+            resolve::Match::StandIn(why) if format!("{}:{}", full.image, full.tag) == asked => {
+                format!(
+                    "{asked} as of {} is not in the catalog; shown as {asked} of {} ({why}): {what}{digest}",
+                    date.unwrap_or("today"),
+                    full.as_of
+                )
+            }
             resolve::Match::StandIn(why) => format!(
                 "{asked} is not in the catalog; shown as {}:{} ({why}): {what}{digest}",
                 full.image, full.tag
