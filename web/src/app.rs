@@ -15,9 +15,10 @@ use crate::share;
 use crate::state::{Action, AppState, OutputTab};
 
 /// Delay between the last keystroke and the rebuild when builds are slow; a
-/// build that takes less than a frame's budget runs right after the keystroke.
+/// build that takes less than 25 ms (moby's 650-line file rebuilds in 8-13 ms
+/// here) runs right after the keystroke, keeping keystroke → panel under 50 ms.
 const DEBOUNCE_MS: u32 = 150;
-const FAST_BUILD_MS: f64 = 12.0;
+const FAST_BUILD_MS: f64 = 25.0;
 
 /// How the page is embedded (`?embed=1&readonly=1&panels=layers,log`).
 #[derive(Clone, PartialEq)]
