@@ -39,6 +39,8 @@ pub struct Problem {
     pub column: usize,
     pub message: String,
     pub error: bool,
+    /// A build check's documentation page.
+    pub url: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,6 +212,7 @@ impl AppState {
                 column: e.column,
                 message: e.message.clone(),
                 error: true,
+                url: None,
             })
             .collect();
         problems.extend(parsed.warnings.iter().map(|w| Problem {
@@ -217,6 +220,7 @@ impl AppState {
             column: 1,
             message: w.message.clone(),
             error: false,
+            url: None,
         }));
         if let Some(e) = &result.error {
             if !problems.iter().any(|p| p.message == e.message) {
@@ -225,6 +229,7 @@ impl AppState {
                     column: e.column,
                     message: e.message.clone(),
                     error: true,
+                    url: None,
                 });
             }
         }
@@ -238,8 +243,17 @@ impl AppState {
                     column: 1,
                     message: w.message.clone(),
                     error: false,
+                    url: None,
                 }),
         );
+        // Docker's build checks, each with its rule's page.
+        problems.extend(result.checks.iter().map(|c| Problem {
+            line: c.line.max(1),
+            column: 1,
+            message: format!("{}: {}", c.rule, c.message),
+            error: false,
+            url: Some(c.url.clone()),
+        }));
         problems.sort_unstable_by(|a, b| {
             (a.line, a.column, !a.error, &a.message).cmp(&(b.line, b.column, !b.error, &b.message))
         });

@@ -15,6 +15,7 @@
 pub mod build;
 pub mod catalog;
 pub mod chain;
+pub mod checks;
 pub mod expand;
 pub mod fs;
 pub mod gzip;

@@ -335,6 +335,9 @@ pub fn editor(props: &EditorProps) -> Html {
                     { for state.problems.iter().map(|p| html! {
                         <li class={if p.error { "error" } else { "warning" }}>
                             <span class="pos">{ format!("{}:{}", p.line, p.column) }</span>{ &p.message }
+                            if let Some(url) = &p.url {
+                                { " " }<a class="rule-doc" href={url.clone()} target="_blank" rel="noopener">{ "(docs)" }</a>
+                            }
                         </li>
                     }) }
                 </ul>

@@ -222,6 +222,36 @@ pub fn build(
             return result;
         }
     };
+    // Docker's build checks (BuildKit runs them on every build).
+    if options.builder == Builder::BuildKit {
+        let config = match parsed.directives.iter().find(|d| d.name == "check") {
+            Some(d) => match crate::checks::Config::parse(&d.value) {
+                Ok(c) => c,
+                Err(e) => {
+                    fail(&mut result, e, None);
+                    return result;
+                }
+            },
+            None => crate::checks::Config::default(),
+        };
+        let builtins = builtin_args(&target_name);
+        let reachable = |i: usize| !plan.skipped.contains(&i);
+        result.checks = crate::checks::run(
+            &parsed,
+            &config,
+            &crate::checks::Scope {
+                reachable: &reachable,
+                builtin_args: &builtins,
+            },
+        );
+        // error=true: the build fails before anything runs.
+        if config.error {
+            if let Some(message) = crate::checks::violation(&result.checks) {
+                fail(&mut result, message, None);
+                return result;
+            }
+        }
+    }
     result.instruction_count = plan
         .order
         .iter()

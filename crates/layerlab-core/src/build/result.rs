@@ -120,6 +120,9 @@ pub struct BuildResult {
     pub error: Option<BuildError>,
     /// Parser warnings and notes (unknown base images, assumptions).
     pub warnings: Vec<BuildError>,
+    /// Docker's build checks that fired (BuildKit only; the classic builder
+    /// has none), in the order BuildKit emits them.
+    pub checks: Vec<crate::checks::Check>,
     /// Catalog entries whose details the data source did not have yet (the
     /// page fetches them and builds again); empty when the build is final.
     pub pending: Vec<String>,

@@ -16,6 +16,7 @@
 
 mod flags;
 mod suggest;
+pub(crate) use suggest::levenshtein;
 
 use flags::Flags;
 

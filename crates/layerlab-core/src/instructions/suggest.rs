@@ -53,7 +53,7 @@ pub(super) fn did_you_mean(typed: &str) -> String {
 }
 
 /// Edits (insertions, deletions, substitutions) between two strings, by character.
-fn levenshtein(a: &str, b: &str) -> usize {
+pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

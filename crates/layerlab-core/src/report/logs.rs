@@ -218,10 +218,14 @@ pub fn plain(result: &BuildResult, dockerfile: &[u8]) -> String {
         }
         out.push_str(&format!("#{n} {end}\n\n"));
     };
+    // Build checks are warnings on the first vertex (base images cost no
+    // time here, so every check is in before it is printed).
+    let mut definition = vec![format!("transferring dockerfile: {}B done", dockerfile_len)];
+    definition.extend(result.checks.iter().map(|c| format!("WARN: {}", c.short())));
     vertex(
         &mut out,
         "[internal] load build definition from Dockerfile",
-        &[format!("transferring dockerfile: {}B done", dockerfile_len)],
+        &definition,
         "DONE 0.0s",
     );
     let mut bases: Vec<String> = result
@@ -295,6 +299,7 @@ pub fn plain(result: &BuildResult, dockerfile: &[u8]) -> String {
     }
     match (&result.error, &result.image) {
         (Some(e), _) => {
+            out.push_str(&checks_summary(result));
             // The failed step's last lines, then the Dockerfile around it.
             let failed = result
                 .steps
@@ -333,8 +338,33 @@ pub fn plain(result: &BuildResult, dockerfile: &[u8]) -> String {
                     .map(|t| format!("naming to {} done", docker_io(t))),
             );
             vertex(&mut out, "exporting to image", &body, "DONE 0.0s");
+            out.push_str(&checks_summary(result));
         }
         _ => {}
+    }
+    out
+}
+
+/// The summary `docker build` prints when the progress ends: each check once,
+/// under a yellow header (buildx colours it whatever the output is).
+fn checks_summary(result: &BuildResult) -> String {
+    let mut shorts: Vec<String> = Vec::new();
+    for c in &result.checks {
+        let short = c.short();
+        if !shorts.contains(&short) {
+            shorts.push(short);
+        }
+    }
+    if shorts.is_empty() {
+        return String::new();
+    }
+    let count = match shorts.len() {
+        1 => "1 warning found".to_owned(),
+        n => format!("{n} warnings found"),
+    };
+    let mut out = format!("\n \x1b[33m{count} (use docker --debug to expand):\n\x1b[0m");
+    for short in shorts {
+        out.push_str(&format!(" - {short}\n"));
     }
     out
 }
