@@ -294,3 +294,22 @@ test('a build that fails in a step is shown, not the last good one: FROM scratch
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("Docker's build checks show as diagnostics on their lines, each linking its rule's page", async () => {
+  const { context, page, errors } = await fresh();
+  const n = await builds(page);
+  await page.fill('#source', 'FROM alpine:3.20 as base\nCMD echo hi\n');
+  await waitForBuild(page, n);
+  const items = await page.$$eval('#problems li', (li) => li.map((l) => ({ text: l.textContent, href: l.querySelector('a.rule-doc')?.href })));
+  const casing = items.find((i) => i.text.includes("FromAsCasing: 'as' and 'FROM' keywords' casing do not match"));
+  assert.ok(casing, JSON.stringify(items));
+  assert.equal(casing.href, 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/');
+  assert.ok(items.some((i) => i.text.startsWith('2:1') && i.text.includes('JSONArgsRecommended')), JSON.stringify(items));
+  // The classic builder has no checks.
+  const m = await builds(page);
+  await page.selectOption('#builder', 'classic');
+  await waitForBuild(page, m);
+  assert.equal(await page.locator('#problems li').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

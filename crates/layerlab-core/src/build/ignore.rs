@@ -27,6 +27,8 @@ enum Tok {
 #[derive(Clone, Debug)]
 struct Pattern {
     exclusion: bool,
+    /// The pattern as cleaned (`**/*`).
+    source: String,
     /// `None` when the pattern is malformed (Docker ignores such a line).
     toks: Option<Vec<Tok>>,
 }
@@ -60,6 +62,7 @@ impl IgnoreMatcher {
             patterns.push(Pattern {
                 exclusion,
                 toks: compile(&cleaned),
+                source: cleaned,
             });
         }
         IgnoreMatcher { patterns }
@@ -67,6 +70,18 @@ impl IgnoreMatcher {
 
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()
+    }
+
+    /// Whether any line re-includes files (`!pattern`).
+    pub fn has_exclusions(&self) -> bool {
+        self.patterns.iter().any(|p| p.exclusion)
+    }
+
+    /// Whether a line excludes the whole context (`*`, `**`, `**/*`).
+    pub fn excludes_root(&self) -> bool {
+        self.patterns
+            .iter()
+            .any(|p| !p.exclusion && matches!(p.source.as_str(), "*" | "**" | "**/*"))
     }
 
     /// Whether `path` (relative, slash-separated) is excluded from the context.

@@ -79,6 +79,66 @@ fn fail(result: &mut BuildResult, message: impl Into<String>, line: Option<usize
     });
 }
 
+/// What Docker's build checks look at for one build.
+struct Checking<'a> {
+    parsed: &'a crate::syntax::Parsed,
+    options: &'a BuildOptions,
+    catalog: &'a Catalog,
+    ignore: &'a ignore::IgnoreMatcher,
+    dockerfile: &'a [u8],
+    target: &'a str,
+}
+
+impl Checking<'_> {
+    /// The checks that fire (none for the classic builder) and the
+    /// directive's configuration, or the directive's parse error.
+    fn run(
+        &self,
+        reachable: &dyn Fn(usize) -> bool,
+    ) -> Result<(Vec<crate::checks::Check>, crate::checks::Config), String> {
+        if self.options.builder != Builder::BuildKit {
+            return Ok((Vec::new(), crate::checks::Config::default()));
+        }
+        let config = match self.parsed.directives.iter().find(|d| d.name == "check") {
+            Some(d) => crate::checks::Config::parse(&d.value)?,
+            None => crate::checks::Config::default(),
+        };
+        let builtins = builtin_args(self.target);
+        // A base's environment, as its config has it (with the PATH every
+        // stage gets); `None` when the catalog does not know it yet.
+        let base_env = |reference: &str| -> Option<Vec<String>> {
+            let mut env = if reference.eq_ignore_ascii_case("scratch") {
+                Vec::new()
+            } else {
+                let date = self.options.catalog_date.as_deref();
+                let (entry, _) = self.catalog.resolve(reference, date)?;
+                self.catalog
+                    .detailed(entry)?
+                    .config
+                    .env
+                    .clone()
+                    .unwrap_or_default()
+            };
+            if !env.iter().any(|e| e.starts_with("PATH=")) {
+                env.insert(0, crate::image::DEFAULT_PATH.to_owned());
+            }
+            Some(env)
+        };
+        let checks = crate::checks::run(
+            self.parsed,
+            &config,
+            &crate::checks::Scope {
+                reachable,
+                builtin_args: &builtins,
+                base_env: &base_env,
+                ignore: (!self.ignore.is_empty()).then_some(self.ignore),
+                source: self.dockerfile,
+            },
+        );
+        Ok((checks, config))
+    }
+}
+
 /// Turns the context into a filesystem rooted at `/` (after `.dockerignore`).
 fn context_tree(context: &Context, ignore: &ignore::IgnoreMatcher) -> Tree {
     let mut t = Tree::new();
@@ -176,6 +236,16 @@ pub fn build(
     let (meta_args, stage_defs) = match stages::split(instructions) {
         Ok(x) => x,
         Err(e) => {
+            // The checks made while parsing still show (no stage is dispatched).
+            let checking = Checking {
+                parsed: &parsed,
+                options,
+                catalog,
+                ignore: &ignore,
+                dockerfile,
+                target: "default",
+            };
+            result.checks = checking.run(&|_| false).map(|(c, _)| c).unwrap_or_default();
             fail(&mut result, e.message, Some(e.line));
             return result;
         }
@@ -223,33 +293,29 @@ pub fn build(
         }
     };
     // Docker's build checks (BuildKit runs them on every build).
-    if options.builder == Builder::BuildKit {
-        let config = match parsed.directives.iter().find(|d| d.name == "check") {
-            Some(d) => match crate::checks::Config::parse(&d.value) {
-                Ok(c) => c,
-                Err(e) => {
-                    fail(&mut result, e, None);
+    let reachable = |i: usize| !plan.skipped.contains(&i);
+    let checked = Checking {
+        parsed: &parsed,
+        options,
+        catalog,
+        ignore: &ignore,
+        dockerfile,
+        target: &target_name,
+    };
+    match checked.run(&reachable) {
+        Ok((checks, config)) => {
+            result.checks = checks;
+            // error=true: the build fails before anything runs.
+            if config.error {
+                if let Some(message) = crate::checks::violation(&result.checks) {
+                    fail(&mut result, message, None);
                     return result;
                 }
-            },
-            None => crate::checks::Config::default(),
-        };
-        let builtins = builtin_args(&target_name);
-        let reachable = |i: usize| !plan.skipped.contains(&i);
-        result.checks = crate::checks::run(
-            &parsed,
-            &config,
-            &crate::checks::Scope {
-                reachable: &reachable,
-                builtin_args: &builtins,
-            },
-        );
-        // error=true: the build fails before anything runs.
-        if config.error {
-            if let Some(message) = crate::checks::violation(&result.checks) {
-                fail(&mut result, message, None);
-                return result;
             }
+        }
+        Err(e) => {
+            fail(&mut result, e, None);
+            return result;
         }
     }
     result.instruction_count = plan

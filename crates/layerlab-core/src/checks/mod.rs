@@ -4,8 +4,6 @@
 //! while a reachable stage is dispatched). `docker build` prints them as
 //! `WARN:` lines and a closing summary (see `report::logs`); the classic
 //! builder has none. Rules follow `frontend/dockerfile/linter/ruleset.go`.
-//!
-//! Not yet checked: UndefinedVar and CopyIgnoredFile.
 
 mod config;
 mod rules;
@@ -81,10 +79,20 @@ pub fn url(rule: &str) -> String {
 }
 
 /// What the checks need besides the file: which stages the target reaches
-/// (dispatch-time rules look at those only) and the automatic platform ARGs.
+/// (dispatch-time rules look at those only), the automatic platform ARGs,
+/// base images' environments and the `.dockerignore`.
 pub struct Scope<'a> {
     pub reachable: &'a dyn Fn(usize) -> bool,
     pub builtin_args: &'a [(String, String)],
+    /// A base image's ENV (`K=V`), by reference as the global ARGs expand
+    /// it; `None` when it is not known (UndefinedVar then stays quiet for
+    /// that stage rather than guess).
+    pub base_env: &'a dyn Fn(&str) -> Option<Vec<String>>,
+    /// The context's `.dockerignore`, if any.
+    pub ignore: Option<&'a crate::build::ignore::IgnoreMatcher>,
+    /// The Dockerfile's text (a description comment must be on the line
+    /// right above its instruction).
+    pub source: &'a [u8],
 }
 
 /// Runs every rule the directive leaves on, in BuildKit's order.

@@ -1,7 +1,9 @@
 //! The rules themselves, in the order BuildKit emits them: the parser's
 //! (NoEmptyContinuation), each instruction's as it is parsed, the stage
 //! names, the command casing, the FROM lines, then each reachable stage's
-//! commands as they are dispatched.
+//! commands as they are dispatched. Instruction words, protocols and ARG
+//! names are compared by ASCII case (Unicode's case tables would add 7 kB
+//! to the page); stage names are lowercased as Go's `strings.ToLower` does.
 
 use super::{url, Check, Config, Scope, RULES};
 use crate::expand::{Env, Lexer};
@@ -69,7 +71,7 @@ fn stages(parsed: &Parsed) -> (Vec<&Instruction>, Vec<Stage<'_>>) {
                 index,
                 from,
                 commands: &all[at + 1..end],
-                name: (from.args.len() == 3).then(|| text(&from.args[2]).to_lowercase()),
+                name: (from.args.len() == 3).then(|| crate::text::go_lower(&text(&from.args[2]))),
             }
         })
         .collect();
@@ -90,8 +92,10 @@ pub(super) fn all(parsed: &Parsed, scope: &Scope<'_>, out: &mut Found<'_>) {
         }
     }
     // 2. As each instruction is parsed (meta ARGs included).
+    let source = String::from_utf8_lossy(scope.source);
+    let lines: Vec<&str> = source.lines().collect();
     for node in &parsed.instructions {
-        parse_time(node, out);
+        parse_time(node, &lines, out);
     }
     // 3. Stage names.
     let mut seen: Vec<&str> = Vec::new();
@@ -125,20 +129,43 @@ pub(super) fn all(parsed: &Parsed, scope: &Scope<'_>, out: &mut Found<'_>) {
     // 5-6. FROM lines against the global ARGs.
     from_lines(&meta, &stages, scope, out);
     // 7. Each reachable stage, as it is dispatched.
+    let (globals, _) = global_args(&meta, scope);
+    let lexer = Lexer::new(parsed.escape);
     let mut ends: Vec<StageEnd> = Vec::new();
     for stage in &stages {
-        let parent = stage_parent(stage, &stages, &ends);
-        let end = dispatch(stage, parent, (scope.reachable)(stage.index), out);
+        let start = stage_parent(stage, &stages, &ends).unwrap_or_else(|| {
+            let base = stage.from.args.first().map(text).unwrap_or_default();
+            let base = lexer.expand_word(&base, &globals).unwrap_or(base);
+            StageEnd {
+                env: (scope.base_env)(&base).map(Env::from_pairs),
+                ..StageEnd::default()
+            }
+        });
+        let at = Dispatch {
+            reachable: (scope.reachable)(stage.index),
+            globals: &globals,
+            lexer: &lexer,
+            ignore: scope.ignore,
+        };
+        let end = dispatch(stage, start, &at, out);
         ends.push(end);
     }
 }
 
-fn parse_time(node: &Instruction, out: &mut Found<'_>) {
+/// What dispatching a stage needs.
+struct Dispatch<'a> {
+    reachable: bool,
+    globals: &'a Env,
+    lexer: &'a Lexer,
+    ignore: Option<&'a crate::build::ignore::IgnoreMatcher>,
+}
+
+fn parse_time(node: &Instruction, lines: &[&str], out: &mut Found<'_>) {
     if is(node, "FROM") {
         let kw = keyword(node);
         if node.args.len() == 3 {
             let name = text(&node.args[2]);
-            if name != name.to_lowercase() {
+            if name != crate::text::go_lower(&name) {
                 out.add(
                     "StageNameCasing",
                     node,
@@ -148,8 +175,9 @@ fn parse_time(node: &Instruction, out: &mut Found<'_>) {
         }
         if node.args.len() >= 3 {
             let as_word = text(&node.args[1]);
-            let mismatch = (kw == kw.to_lowercase() && as_word != as_word.to_lowercase())
-                || (kw == kw.to_uppercase() && as_word != as_word.to_uppercase());
+            let mismatch = (kw == kw.to_ascii_lowercase()
+                && as_word != as_word.to_ascii_lowercase())
+                || (kw == kw.to_ascii_uppercase() && as_word != as_word.to_ascii_uppercase());
             if mismatch {
                 out.add(
                     "FromAsCasing",
@@ -157,8 +185,8 @@ fn parse_time(node: &Instruction, out: &mut Found<'_>) {
                     format!("'{as_word}' and '{kw}' keywords' casing do not match"),
                 );
             }
-            let name = text(&node.args[2]).to_lowercase();
-            description("FROM", &[name], node, out);
+            let name = crate::text::go_lower(&text(&node.args[2]));
+            description("FROM", &[name], node, lines, out);
         }
     } else if is(node, "MAINTAINER") {
         out.add(
@@ -172,13 +200,25 @@ fn parse_time(node: &Instruction, out: &mut Found<'_>) {
             .iter()
             .map(|a| text(a).split('=').next().unwrap_or("").to_owned())
             .collect();
-        description("ARG", &keys, node, out);
+        description("ARG", &keys, node, lines, out);
     }
 }
 
 /// InvalidDefinitionDescription (experimental): a comment right above a
 /// named stage or an ARG should start with its name.
-fn description(instruction: &str, keys: &[String], node: &Instruction, out: &mut Found<'_>) {
+fn description(
+    instruction: &str,
+    keys: &[String],
+    node: &Instruction,
+    lines: &[&str],
+    out: &mut Found<'_>,
+) {
+    // A description sits on the line right above: an empty line between
+    // them says it is not one.
+    let above = node.start_line.checked_sub(2).and_then(|i| lines.get(i));
+    if !above.is_some_and(|l| l.trim_start().starts_with('#')) {
+        return;
+    }
     // A bare `#` line ends the description above it.
     let comments = match node.comments.iter().rposition(|c| c.trim().is_empty()) {
         Some(i) => &node.comments[i + 1..],
@@ -211,9 +251,9 @@ fn command_casing(stages: &[Stage<'_>], out: &mut Found<'_>) {
     let (mut lower, mut upper) = (0, 0);
     for node in &nodes {
         let kw = keyword(node);
-        if kw == kw.to_lowercase() {
+        if kw == kw.to_ascii_lowercase() {
             lower += 1;
-        } else if kw == kw.to_uppercase() {
+        } else if kw == kw.to_ascii_uppercase() {
             upper += 1;
         }
     }
@@ -221,9 +261,9 @@ fn command_casing(stages: &[Stage<'_>], out: &mut Found<'_>) {
     for node in nodes {
         let kw = keyword(node);
         let wrong = if majority_lower {
-            kw != kw.to_lowercase()
+            kw != kw.to_ascii_lowercase()
         } else {
-            kw != kw.to_uppercase()
+            kw != kw.to_ascii_uppercase()
         };
         if wrong {
             let casing = if majority_lower {
@@ -361,7 +401,7 @@ fn from_lines(meta: &[&Instruction], stages: &[Stage<'_>], scope: &Scope<'_>, ou
 /// `os[/arch[/variant]]` with a known OS, architecture normalised
 /// (`x86_64` → `amd64`), as containerd's `platforms.Parse` reads it.
 fn parse_platform(p: &str) -> Option<(String, String)> {
-    let parts: Vec<String> = p.split('/').map(str::to_lowercase).collect();
+    let parts: Vec<String> = p.split('/').map(str::to_ascii_lowercase).collect();
     let os = parts.first()?.clone();
     let known_os = [
         "linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos",
@@ -428,45 +468,205 @@ fn valid_reference(r: &str) -> bool {
 }
 
 /// What a stage leaves to a stage built on it.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct StageEnd {
     shell_set: bool,
     workdir_set: bool,
+    /// The environment (`None`: the base's is not known).
+    env: Option<Env>,
 }
 
-/// The stage a stage's FROM names, if it is an earlier one.
-fn stage_parent(stage: &Stage<'_>, stages: &[Stage<'_>], ends: &[StageEnd]) -> StageEnd {
+/// The end of the earlier stage a stage's FROM names, if it names one.
+fn stage_parent(stage: &Stage<'_>, stages: &[Stage<'_>], ends: &[StageEnd]) -> Option<StageEnd> {
     let base = stage
         .from
         .args
         .first()
         .map(text)
         .unwrap_or_default()
-        .to_lowercase();
+        .to_ascii_lowercase();
     stages[..stage.index]
         .iter()
         .rposition(|s| s.name.as_deref() == Some(base.as_str()) || s.index.to_string() == base)
-        .map(|i| ends[i])
-        .unwrap_or_default()
+        .map(|i| ends[i].clone())
+}
+
+/// UndefinedVar: each variable a word uses that the stage has not defined
+/// (its environment, or an ARG it declared), with the closest defined name.
+fn undefined_vars(
+    word: &str,
+    env: &Env,
+    declared: &[String],
+    node: &Instruction,
+    at: &Dispatch<'_>,
+    out: &mut Found<'_>,
+) {
+    let Ok(e) = at.lexer.expand(word, env) else {
+        return;
+    };
+    let keys: Vec<String> = env.iter().map(|(k, _)| k.to_owned()).collect();
+    for name in &e.unmatched {
+        if declared.contains(name)
+            || matches!(
+                name.as_str(),
+                "BUILDKIT_SBOM_SCAN_CONTEXT" | "BUILDKIT_SBOM_SCAN_STAGE"
+            )
+        {
+            continue;
+        }
+        let hint = suggest(name, &keys)
+            .map(|s| format!(" (did you mean ${s}?)"))
+            .unwrap_or_default();
+        out.add(
+            "UndefinedVar",
+            node,
+            format!("Usage of undefined variable '${name}'{hint}"),
+        );
+    }
+}
+
+/// The words BuildKit expands for a command (and so checks for UndefinedVar).
+fn expanded_words(upper: &str, node: &Instruction) -> Vec<String> {
+    match upper {
+        "ENV" | "LABEL" => node
+            .args
+            .chunks(3)
+            .flat_map(|p| p.iter().take(2).map(text))
+            .collect(),
+        "COPY" | "ADD" => {
+            let flags = node.flags.iter().map(text).filter_map(|f| {
+                ["--chown=", "--chmod="]
+                    .iter()
+                    .find_map(|p| f.strip_prefix(p).map(str::to_owned))
+            });
+            node.args
+                .iter()
+                .map(text)
+                .filter(|a| !a.starts_with("<<"))
+                .chain(flags)
+                .collect()
+        }
+        "WORKDIR" | "USER" | "STOPSIGNAL" | "VOLUME" => node.args.iter().map(text).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// CopyIgnoredFile: a context source the `.dockerignore` leaves out.
+fn ignored_sources(
+    upper: &str,
+    node: &Instruction,
+    at: &Dispatch<'_>,
+    env: Option<&Env>,
+    out: &mut Found<'_>,
+) {
+    let Some(ignore) = at.ignore else { return };
+    let from_stage = node.flags.iter().any(|f| f.value.starts_with(b"--from"));
+    if from_stage || ignore.is_empty() || ignore.has_exclusions() || node.args.len() < 2 {
+        return;
+    }
+    let cmd = if upper == "ADD" { "Add" } else { "Copy" };
+    for src in &node.args[..node.args.len() - 1] {
+        let raw = text(src);
+        if raw.starts_with("<<") || raw.contains("://") {
+            continue;
+        }
+        let src = match env {
+            Some(env) => at.lexer.expand_word(&raw, env).unwrap_or(raw),
+            None => raw,
+        };
+        let clean = crate::fs::path::clean(&format!("/{src}"));
+        let clean = clean.trim_start_matches('/');
+        let hit = if clean.is_empty() {
+            ignore.excludes_root()
+        } else {
+            ignore.excludes(clean)
+        };
+        if hit {
+            let shown = if clean.is_empty() { "." } else { clean };
+            out.add(
+                "CopyIgnoredFile",
+                node,
+                format!(
+                    "Attempting to {cmd} file {} that is excluded by .dockerignore",
+                    crate::text::go_quote(shown.as_bytes())
+                ),
+            );
+        }
+    }
 }
 
 /// The rules checked as a stage's commands are dispatched (reachable stages
 /// only, as BuildKit converts only those).
-fn dispatch(stage: &Stage<'_>, parent: StageEnd, reachable: bool, out: &mut Found<'_>) -> StageEnd {
-    let mut end = parent;
+fn dispatch(
+    stage: &Stage<'_>,
+    start: StageEnd,
+    at: &Dispatch<'_>,
+    out: &mut Found<'_>,
+) -> StageEnd {
+    let mut end = start;
+    let mut declared: Vec<String> = Vec::new();
     let mut used: Vec<(String, &Instruction)> = Vec::new();
     for node in stage.commands {
         if is(node, "SHELL") {
             end.shell_set = true;
         }
-        if !reachable {
+        let kw = keyword(node);
+        let upper = kw.to_ascii_uppercase();
+        if at.reachable {
+            if let Some(env) = &end.env {
+                for word in expanded_words(&upper, node) {
+                    undefined_vars(&word, env, &declared, node, at, out);
+                }
+            }
+        }
+        // The environment as the command leaves it (ARG's secrets and
+        // defaults are checked as BuildKit's dispatchArg does, key by key).
+        match upper.as_str() {
+            "ENV" => {
+                if let Some(env) = &mut end.env {
+                    for pair in node.args.chunks(3) {
+                        let k = text(&pair[0]);
+                        let v = pair.get(1).map(text).unwrap_or_default();
+                        let v = at.lexer.expand_word(&v, env).unwrap_or(v);
+                        env.set(&k, &v);
+                    }
+                }
+            }
+            "ARG" => {
+                for a in &node.args {
+                    let a = text(a);
+                    let (k, default) = match a.split_once('=') {
+                        Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+                        None => (a.clone(), None),
+                    };
+                    if at.reachable {
+                        secret("ARG", &k, node, out);
+                    }
+                    if let Some(env) = &mut end.env {
+                        let value = match default {
+                            Some(d) => {
+                                if at.reachable {
+                                    undefined_vars(&d, env, &declared, node, at, out);
+                                }
+                                Some(at.lexer.expand_word(&d, env).unwrap_or(d))
+                            }
+                            None => at.globals.get(&k).map(str::to_owned),
+                        };
+                        if let Some(v) = value {
+                            env.set(&k, &v);
+                        }
+                    }
+                    declared.push(k);
+                }
+            }
+            _ => {}
+        }
+        if !at.reachable {
             if is(node, "WORKDIR") {
                 end.workdir_set = true;
             }
             continue;
         }
-        let kw = keyword(node);
-        let upper = kw.to_uppercase();
         match upper.as_str() {
             "CMD" | "ENTRYPOINT" | "HEALTHCHECK" => {
                 if let Some((_, previous)) = used.iter().find(|(k, _)| *k == upper) {
@@ -500,12 +700,7 @@ fn dispatch(stage: &Stage<'_>, parent: StageEnd, reachable: bool, out: &mut Foun
                     }
                 }
             }
-            "ARG" => {
-                for a in &node.args {
-                    let a = text(a);
-                    secret("ARG", a.split('=').next().unwrap_or(""), node, out);
-                }
-            }
+            "COPY" | "ADD" => ignored_sources(&upper, node, at, end.env.as_ref(), out),
             "WORKDIR" => {
                 let path = node.args.first().map(text).unwrap_or_default();
                 if !end.workdir_set && !path.starts_with('/') && !path.contains('$') {
@@ -525,7 +720,7 @@ fn dispatch(stage: &Stage<'_>, parent: StageEnd, reachable: bool, out: &mut Foun
                 ports.sort();
                 for port in ports {
                     if let Some((_, proto)) = port.split_once('/') {
-                        if proto != proto.to_lowercase() {
+                        if proto != proto.to_ascii_lowercase() {
                             out.add(
                                 "ExposeProtoCasing",
                                 node,
@@ -563,7 +758,7 @@ fn secret(instruction: &str, key: &str, node: &Instruction, out: &mut Found<'_>)
         "token",
     ];
     const ALLOW: [&str; 3] = ["public", "file", "version"];
-    let parts: Vec<String> = key.split('_').map(str::to_lowercase).collect();
+    let parts: Vec<String> = key.split('_').map(str::to_ascii_lowercase).collect();
     let has = |list: &[&str]| parts.iter().any(|p| list.contains(&p.as_str()));
     if has(&DENY) && !has(&ALLOW) {
         out.add(

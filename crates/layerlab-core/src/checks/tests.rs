@@ -5,6 +5,14 @@
 use super::*;
 
 fn checks_with(src: &str, reachable: &dyn Fn(usize) -> bool) -> Vec<String> {
+    checks_in(src, reachable, None)
+}
+
+fn checks_in(
+    src: &str,
+    reachable: &dyn Fn(usize) -> bool,
+    ignore: Option<&crate::build::ignore::IgnoreMatcher>,
+) -> Vec<String> {
     let parsed = crate::syntax::parse(src.as_bytes()).unwrap();
     let config = parsed
         .directives
@@ -22,6 +30,12 @@ fn checks_with(src: &str, reachable: &dyn Fn(usize) -> bool) -> Vec<String> {
         &Scope {
             reachable,
             builtin_args: &builtins,
+            // Every base has the default PATH; `unknown` is not known.
+            base_env: &|r: &str| {
+                (r != "unknown").then(|| vec![crate::image::DEFAULT_PATH.to_owned()])
+            },
+            ignore,
+            source: src.as_bytes(),
         },
     )
     .iter()
@@ -241,4 +255,51 @@ fn urls_are_the_docs_pages() {
         "https://docs.docker.com/go/dockerfile/rule/from-platform-flag-const-disallowed/"
     );
     assert_eq!(violation(&[]), None);
+}
+
+#[test]
+fn undefined_var() {
+    bad(
+        "FROM alpine\nCOPY $foo .\n",
+        &["UndefinedVar: Usage of undefined variable '$foo' (line 2)"],
+    );
+    bad(
+        "FROM alpine\nENV PATH=$PAHT:/tmp/bin\n",
+        &["UndefinedVar: Usage of undefined variable '$PAHT' (did you mean $PATH?) (line 2)"],
+    );
+    bad(
+        "FROM alpine\nARG DIR_ASSETS=assets\nCOPY $DIR_ASSET .\n",
+        &["UndefinedVar: Usage of undefined variable '$DIR_ASSET' (did you mean $DIR_ASSETS?) (line 3)"],
+    );
+    // A global ARG is undefined in a stage until the stage declares it.
+    bad(
+        "ARG VERSION=1\nFROM alpine\nLABEL v=$VERSION\n",
+        &["UndefinedVar: Usage of undefined variable '$VERSION' (line 3)"],
+    );
+    good("ARG VERSION=1\nFROM alpine\nARG VERSION\nLABEL v=$VERSION\nENV A=1\nWORKDIR /$A\n");
+    // RUN is the shell's business; an unknown base's environment is not guessed.
+    good("FROM alpine\nRUN echo $foo\n");
+    good("FROM unknown\nENV X=$JAVA_HOME\n");
+}
+
+#[test]
+fn copy_ignored_file() {
+    let ignore = crate::build::ignore::IgnoreMatcher::parse("Dockerfile\n");
+    assert_eq!(
+        checks_in("FROM scratch\nCOPY Dockerfile .\nADD ./Dockerfile /windy\nCOPY app.py .\n", &|_| true, Some(&ignore)),
+        [
+            "CopyIgnoredFile: Attempting to Copy file \"Dockerfile\" that is excluded by .dockerignore (line 2)",
+            "CopyIgnoredFile: Attempting to Add file \"Dockerfile\" that is excluded by .dockerignore (line 3)",
+        ]
+    );
+    // Any re-inclusion (`!`) turns the check off, as in BuildKit.
+    let ignore = crate::build::ignore::IgnoreMatcher::parse("*\n!app.py\n");
+    assert_eq!(
+        checks_in(
+            "FROM scratch\nCOPY Dockerfile .\n",
+            &|_| true,
+            Some(&ignore)
+        ),
+        Vec::<String>::new()
+    );
 }
