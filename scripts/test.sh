@@ -25,6 +25,8 @@ log "trunk build --release (offline: local wasm-bindgen and wasm-opt)"
 trunk build --release --quiet
 test -s dist/index.html
 ls dist/*.wasm >/dev/null
+log "bundle budget: the first download, gzipped, at or under 480 kB"
+node tests/browser/budget.mjs
 
 ensure_chromium
 log "browser end-to-end tests (headless Chromium, playwright-core; screenshots in tests/browser/screenshots)"

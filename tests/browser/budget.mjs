@@ -1,0 +1,31 @@
+// Bundle budget (a CI check, run by scripts/test.sh after the release build):
+// the first download — the page's wasm, js and css, gzipped — must stay at or
+// under 480 kB. Prints each part against the sizes recorded in
+// bundle-sizes.json, so what grew is plain; `--record` writes them anew
+// (a raised budget or a new baseline is a decision with a reason in the commit).
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { dist } from './harness.mjs';
+
+const BUDGET = 480_000;
+const recordFile = path.join(path.dirname(new URL(import.meta.url).pathname), 'bundle-sizes.json');
+const kind = (f) => (f.endsWith('.wasm') ? 'wasm' : f.endsWith('.css') ? 'css' : f.endsWith('.js') && f !== 'layerlab-editor.js' ? 'js' : null);
+const sizes = {};
+for (const f of fs.readdirSync(dist)) {
+  const k = kind(f);
+  if (!k || fs.statSync(path.join(dist, f)).isDirectory()) continue;
+  sizes[k] = (sizes[k] || 0) + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
+}
+const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+const before = fs.existsSync(recordFile) ? JSON.parse(fs.readFileSync(recordFile, 'utf8')) : {};
+for (const k of ['wasm', 'js', 'css']) {
+  const d = (sizes[k] || 0) - (before[k] || 0);
+  console.log(`${k.padEnd(5)} ${String(sizes[k] || 0).padStart(8)} B gzipped  (${d >= 0 ? '+' : ''}${d} B against bundle-sizes.json)`);
+}
+console.log(`total ${String(total).padStart(8)} B of the ${BUDGET} B budget`);
+if (process.argv.includes('--record')) fs.writeFileSync(recordFile, JSON.stringify(sizes, null, 1) + '\n');
+if (total > BUDGET) {
+  console.error(`over budget by ${total - BUDGET} B`);
+  process.exit(1);
+}
