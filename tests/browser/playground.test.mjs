@@ -313,3 +313,15 @@ test("Docker's build checks show as diagnostics on their lines, each linking its
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('what rebuilds if I edit this: a context file, or the selected step\'s line', async () => {
+  const { context, page, errors } = await fresh();
+  await openTab(page, 'app.py');
+  await page.waitForSelector('#what-if');
+  assert.match(await page.textContent('#what-if'), /^Editing app\.py rebuilds 3 steps \(5 COPY \. \., 6 EXPOSE 5000, 7 CMD/);
+  await openTab(page, 'requirements.txt');
+  await page.waitForFunction(() => document.querySelector('#what-if')?.textContent.startsWith('Editing requirements.txt'));
+  assert.match(await page.textContent('#what-if'), /^Editing requirements\.txt rebuilds 5 steps \(3 COPY requirements\.txt \., 4 RUN pip install/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

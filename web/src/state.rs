@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use layerlab_core::build::{
-    build, BuildOptions, BuildResult, Builder, CacheStore, Context, StepStatus,
+    build, what_if, BuildOptions, BuildResult, Builder, CacheStore, Context, StepStatus,
 };
 use layerlab_core::shell::ShellExecutor;
 use layerlab_core::syntax::parse_lenient;
@@ -174,33 +174,63 @@ impl AppState {
         }
     }
 
-    /// Builds the current files against the session cache.
-    fn run_build(&mut self) {
-        let started = now_ms();
+    /// The build context: every file but the Dockerfile.
+    fn context(&self) -> Context {
         let mut context = Context::new();
         for (name, content) in self.files.iter().skip(1) {
             context.add(name, content.as_bytes());
         }
-        let options = BuildOptions {
+        context
+    }
+
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
             builder: self.builder,
             catalog_date: self.catalog_date.clone(),
             tags: vec!["playground:latest".into()],
             ..BuildOptions::default()
+        }
+    }
+
+    fn executor() -> ShellExecutor {
+        ShellExecutor {
+            pypi: crate::data::pypi(),
+            npm: crate::data::npm(),
+            alpine: crate::data::alpine(),
+            debian: crate::data::debian(),
+            wanted_debian: Some(crate::data::wanted_debian()),
+            ..ShellExecutor::default()
+        }
+    }
+
+    /// What editing context file `path` would rebuild (the core builds
+    /// again over a scratch copy of the session cache).
+    pub fn what_if_file(&self, path: &str) -> Option<what_if::Rebuild> {
+        let context = self.context();
+        let options = self.options();
+        let executor = Self::executor();
+        let inputs = what_if::Inputs {
+            dockerfile: self.dockerfile().as_bytes(),
+            context: &context,
+            catalog: crate::data::catalog(),
+            options: &options,
+            executor: &executor,
         };
+        what_if::edit_file(&inputs, &self.cache.borrow(), path)
+    }
+
+    /// Builds the current files against the session cache.
+    fn run_build(&mut self) {
+        let started = now_ms();
+        let context = self.context();
+        let options = self.options();
         let result = build(
             self.dockerfile().as_bytes(),
             &context,
             crate::data::catalog(),
             &options,
             &mut self.cache.borrow_mut(),
-            &ShellExecutor {
-                pypi: crate::data::pypi(),
-                npm: crate::data::npm(),
-                alpine: crate::data::alpine(),
-                debian: crate::data::debian(),
-                wanted_debian: Some(crate::data::wanted_debian()),
-                ..ShellExecutor::default()
-            },
+            &Self::executor(),
         );
         // Diagnostics: every parse problem (the lenient parse goes past the first),
         // then the build's own error if it is not one of them.

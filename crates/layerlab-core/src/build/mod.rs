@@ -32,6 +32,7 @@ mod result;
 mod runner;
 pub mod stages;
 pub mod state;
+pub mod what_if;
 
 use std::collections::HashMap;
 
