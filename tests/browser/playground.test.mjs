@@ -325,3 +325,21 @@ test('what rebuilds if I edit this: a context file, or the selected step\'s line
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('hints: the cache-order mistake is measured, and its one-click fix rebuilds without it', async () => {
+  const { context, page, errors } = await fresh();
+  const n = await builds(page);
+  await page.fill('#source', 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD ["python", "app.py"]\n');
+  await waitForBuild(page, n);
+  await page.click('#tab-hints');
+  const hint = page.locator('#hints .hint[data-kind="cache-order"]');
+  await hint.waitFor();
+  assert.match(await hint.textContent(), /Editing app\.py re-runs step 4 .*Copy requirements\.txt first and it stays cached/);
+  const m = await builds(page);
+  await hint.locator('.apply-fix').click();
+  await waitForBuild(page, m);
+  assert.match(await page.inputValue('#source'), /COPY requirements\.txt \.\/\nRUN pip install --no-cache-dir -r requirements\.txt\nCOPY \. \.\n/);
+  await page.waitForFunction(() => !document.querySelector('#hints .hint[data-kind="cache-order"]'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -39,6 +39,7 @@ fn embed_config() -> EmbedConfig {
         OutputTab::History,
         OutputTab::Images,
         OutputTab::Inspect,
+        OutputTab::Hints,
     ];
     let panels = browser::query("panels");
     let Some(panels) = panels else {
@@ -60,6 +61,7 @@ fn embed_config() -> EmbedConfig {
                 OutputTab::History => "history",
                 OutputTab::Images => "images",
                 OutputTab::Inspect => "inspect",
+                OutputTab::Hints => "hints",
             };
             wanted.contains(&name)
         })

@@ -51,6 +51,7 @@ pub enum OutputTab {
     History,
     Images,
     Inspect,
+    Hints,
 }
 
 /// The app state.
@@ -217,6 +218,25 @@ impl AppState {
             executor: &executor,
         };
         what_if::edit_file(&inputs, &self.cache.borrow(), path)
+    }
+
+    /// layerlab's hints for the shown build, each measured by a what-if
+    /// build over a scratch copy of the session cache.
+    pub fn hints(&self) -> Vec<layerlab_core::hints::Hint> {
+        let Some(result) = &self.result else {
+            return Vec::new();
+        };
+        let context = self.context();
+        let options = self.options();
+        let executor = Self::executor();
+        let inputs = what_if::Inputs {
+            dockerfile: self.dockerfile().as_bytes(),
+            context: &context,
+            catalog: crate::data::catalog(),
+            options: &options,
+            executor: &executor,
+        };
+        layerlab_core::hints::hints(&inputs, &self.cache.borrow(), result)
     }
 
     /// Builds the current files against the session cache.

@@ -19,6 +19,7 @@ pub mod checks;
 pub mod expand;
 pub mod fs;
 pub mod gzip;
+pub mod hints;
 pub mod image;
 pub mod instructions;
 pub mod lesson;

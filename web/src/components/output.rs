@@ -39,6 +39,7 @@ pub fn output(props: &OutputProps) -> Html {
         OutputTab::History => "docker history",
         OutputTab::Images => "docker images",
         OutputTab::Inspect => "Inspect",
+        OutputTab::Hints => "Hints",
     };
     let buttons = props.tabs.iter().map(|&t| {
         let state = state.clone();
@@ -79,6 +80,7 @@ pub fn output(props: &OutputProps) -> Html {
             }
             None => text("No image: the build did not finish.".into()),
         },
+        OutputTab::Hints => html! {},
         OutputTab::Inspect => match &result.image {
             Some(image) => {
                 let inspect = serde_json::json!({
@@ -99,10 +101,46 @@ pub fn output(props: &OutputProps) -> Html {
             None => text("No image: the build did not finish.".into()),
         },
     };
+    let body = if tab == OutputTab::Hints {
+        hints_view(state)
+    } else {
+        body
+    };
     html! {
         <section class={classes!("output", stale.then_some("stale"))} aria-label="Output">
             <div class="out-tabs" role="tablist">{ for buttons }</div>
             <div class="out-body">{ body }</div>
         </section>
+    }
+}
+
+/// The hints, each with its lines, its measured effect and, where the fix is
+/// mechanical, a button that applies it to the Dockerfile.
+fn hints_view(state: &UseReducerHandle<AppState>) -> Html {
+    let hints = state.hints();
+    if hints.is_empty() {
+        return html! { <p class="hint-none" id="hints">{ "No hints: nothing here that layerlab knows how to improve." }</p> };
+    }
+    html! {
+        <ul class="hints" id="hints">
+            { for hints.into_iter().map(|h| {
+                let lines = h.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
+                let apply = h.fix.map(|fix| {
+                    let state = state.clone();
+                    Callback::from(move |_| {
+                        state.dispatch(Action::Edit(0, fix.clone()));
+                        state.dispatch(Action::Build);
+                    })
+                });
+                html! {
+                    <li class="hint" data-kind={h.kind}>
+                        <span class="pos">{ format!("line {lines}") }</span>{ h.message }
+                        if let Some(apply) = apply {
+                            { " " }<button class="apply-fix" onclick={apply}>{ "Apply fix" }</button>
+                        }
+                    </li>
+                }
+            }) }
+        </ul>
     }
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use crate::catalog::alpine::{ApkPackage, Branch};
 use crate::fs::{Content, Meta, Node};
 
-use super::{fail, put_package, put_sized, remove_package, PackageFiles, DOWNLOAD_BYTES_PER_MS};
+use super::{put_package, put_sized, remove_package, PackageFiles, DOWNLOAD_BYTES_PER_MS};
 use crate::shell::interp::Interp;
 
 const WORLD: &str = "/etc/apk/world";
@@ -139,16 +139,9 @@ fn add(
     if no_cache {
         update(sh, branch, false);
     } else if !has_index(sh) {
-        sh.output
-            .push("WARNING: Ignoring APKINDEX: No such file or directory".into());
-        return fail(
-            sh,
-            format!(
-                "ERROR: unable to select packages:\n  {} (no such package)",
-                names.join(" (no such package)\n  ")
-            ),
-            names.len() as i32,
-        );
+        // apk fetches indexes it has no fresh copy of (its auto-update), and
+        // keeps them in /var/cache/apk, in the layer.
+        update(sh, branch, true);
     }
     let (known, unknown): (Vec<String>, Vec<String>) = names
         .iter()

@@ -1,0 +1,177 @@
+//! Each hint: the pattern triggers it, its measured effect matches a direct
+//! build of the fix, and applying the fix removes the hint. Over the
+//! repository's catalog and package data.
+
+use layerlab_core::build::what_if::Inputs;
+use layerlab_core::build::{build, BuildOptions, BuildResult, CacheStore, Context};
+use layerlab_core::hints::{hints, Hint};
+use layerlab_core::shell::ShellExecutor;
+
+struct Project {
+    context: Context,
+    options: BuildOptions,
+    executor: ShellExecutor,
+    catalog: layerlab_core::catalog::Catalog,
+}
+
+impl Project {
+    fn new(files: &[(&str, &str)], date: Option<&str>) -> Project {
+        let mut context = Context::new();
+        for (name, body) in files {
+            context.add(name, body.as_bytes());
+        }
+        Project {
+            context,
+            options: BuildOptions {
+                catalog_date: date.map(str::to_owned),
+                ..BuildOptions::default()
+            },
+            executor: ShellExecutor::from_data_dir(&layerlab_tests::data_dir()),
+            catalog: layerlab_tests::catalog(),
+        }
+    }
+
+    /// Builds `dockerfile` into a fresh cache; its hints.
+    fn hints(&self, dockerfile: &str) -> (Vec<Hint>, BuildResult, CacheStore) {
+        let mut cache = CacheStore::new();
+        let result = build(
+            dockerfile.as_bytes(),
+            &self.context,
+            &self.catalog,
+            &self.options,
+            &mut cache,
+            &self.executor,
+        );
+        let inputs = Inputs {
+            dockerfile: dockerfile.as_bytes(),
+            context: &self.context,
+            catalog: &self.catalog,
+            options: &self.options,
+            executor: &self.executor,
+        };
+        (hints(&inputs, &cache, &result), result, cache)
+    }
+
+    fn kinds(&self, dockerfile: &str) -> Vec<&'static str> {
+        self.hints(dockerfile).0.iter().map(|h| h.kind).collect()
+    }
+}
+
+fn one<'a>(hints: &'a [Hint], kind: &str) -> &'a Hint {
+    hints
+        .iter()
+        .find(|h| h.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} hint in {hints:#?}"))
+}
+
+#[test]
+fn cache_order_hint_is_measured_and_its_fix_keeps_the_install_cached() {
+    let p = Project::new(
+        &[
+            ("requirements.txt", "flask==3.1.3\n"),
+            ("app.py", "print(1)\n"),
+        ],
+        None,
+    );
+    let df = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+    let (hints, _, _) = p.hints(df);
+    let h = one(&hints, "cache-order");
+    assert_eq!(h.lines, [3, 4]);
+    assert!(
+        h.message.starts_with(
+            "Editing app.py re-runs step 4 (`RUN pip install --no-cache-dir -r requir`"
+        ),
+        "{}",
+        h.message
+    );
+    assert!(
+        h.message.contains("Copy requirements.txt first"),
+        "{}",
+        h.message
+    );
+    let fix = h.fix.clone().unwrap();
+    assert_eq!(
+        fix,
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+    );
+    assert!(!p.kinds(&fix).contains(&"cache-order"));
+}
+
+#[test]
+fn apt_update_alone_is_found_from_the_cache_keys_and_merged_by_the_fix() {
+    let p = Project::new(&[], Some("2018-06"));
+    let df = "FROM ubuntu:18.04\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends python\n";
+    let (hints, _, _) = p.hints(df);
+    let h = one(&hints, "apt-update-alone");
+    assert!(h.message.contains("but not step 2"), "{}", h.message);
+    let fix = h.fix.clone().unwrap();
+    assert_eq!(
+        fix,
+        "FROM ubuntu:18.04\nRUN apt-get update && apt-get install -y --no-install-recommends python\n"
+    );
+    assert!(!p.kinds(&fix).contains(&"apt-update-alone"));
+}
+
+#[test]
+fn files_deleted_in_a_later_run_are_measured_from_the_layers() {
+    let p = Project::new(&[], Some("2018-06"));
+    let df = "FROM ubuntu:18.04\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\n";
+    let (hints, result, _) = p.hints(df);
+    let h = one(&hints, "deleted-later");
+    // The size the hint names is what the layers still hold.
+    let wasted: u64 = layerlab_core::report::files::wasted_space(&result)
+        .iter()
+        .map(|w| w.size)
+        .sum();
+    assert!(wasted > 1_000_000);
+    assert!(
+        h.message
+            .starts_with(&layerlab_core::report::human_size(wasted)),
+        "{}",
+        h.message
+    );
+    assert!(
+        h.message
+            .contains("written by step 2 are deleted by step 3"),
+        "{}",
+        h.message
+    );
+    let fixed = "FROM ubuntu:18.04\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n";
+    assert!(!p.kinds(fixed).contains(&"deleted-later"));
+}
+
+#[test]
+fn cleanup_flag_savings_match_a_direct_build_of_the_fix() {
+    let p = Project::new(&[], None);
+    let df = "FROM alpine:3.20\nRUN apk add curl\n";
+    let (hints, result, _) = p.hints(df);
+    let h = one(&hints, "cleanup-flag");
+    let fix = h.fix.clone().unwrap();
+    assert_eq!(fix, "FROM alpine:3.20\nRUN apk add --no-cache curl\n");
+    let (after, fixed, _) = p.hints(&fix);
+    let saved = result.image.as_ref().unwrap().size - fixed.image.as_ref().unwrap().size;
+    assert!(saved > 0);
+    assert!(
+        h.message.contains(&format!(
+            "saves {}",
+            layerlab_core::report::human_size(saved)
+        )),
+        "{}",
+        h.message
+    );
+    assert!(!after.iter().any(|h| h.kind == "cleanup-flag"));
+}
+
+#[test]
+fn a_latest_base_is_pinned_to_what_it_resolves_to_and_add_becomes_copy() {
+    let p = Project::new(&[("app.py", "print(1)\n")], None);
+    let df = "FROM python\nADD app.py /app/\n";
+    let (hints, _, _) = p.hints(df);
+    let pin = one(&hints, "unpinned-base");
+    let fix = pin.fix.clone().unwrap();
+    assert!(fix.starts_with("FROM python:3.14.6-trixie\n"), "{fix}");
+    let add = one(&hints, "add-for-copy");
+    assert_eq!(add.fix.as_deref(), Some("FROM python\nCOPY app.py /app/\n"));
+    let kinds = p.kinds("FROM python:3.14.6-trixie\nCOPY app.py /app/\n");
+    assert!(kinds.is_empty(), "{kinds:?}");
+}
