@@ -49,6 +49,9 @@ EXTRA = {
     "python-pip": ("9.0.1-2", None, "ca-certificates,python-pip-whl,python",
                    "build-essential,python-all-dev,python-setuptools",
                    "/usr/bin/pip /usr/bin/pip2"),
+    # bionic's python-dev 2.7.15~rc1-1: a dependency package (python and the
+    # 2.7 headers, bullseye's python2-dev), 45 KiB of its own.
+    "python-dev": ("2.7.15~rc1-1", 45, "python,python2-dev", "", ""),
 }
 
 
@@ -82,7 +85,7 @@ def main():
     # python-pip's own files: bullseye's python3-pip is the same program (its
     # size and where its files go); python's, bullseye's python2's.
     dirs = {r[0]: r[9] for r in rows}
-    counterpart = {"python": "python2", "python-pip": "python3-pip"}
+    counterpart = {"python": "python2", "python-pip": "python3-pip", "python-dev": "python2-dev"}
     extra_rows = []
     for name, (version, kib, depends, recommends, programs) in EXTRA.items():
         if kib is None:
@@ -104,7 +107,7 @@ def main():
     meta = {
         "release": "bionic",
         "calibrated": True,
-        "source": "stand-in for Ubuntu 18.04: Debian bullseye's package data with bionic's python and python-pip entries, sizes scaled by the Ubuntu factor (scripts/catalog/calibrated_bionic.py)",
+        "source": "stand-in for Ubuntu 18.04: Debian bullseye's package data with bionic's python, python-pip and python-dev entries, sizes scaled by the Ubuntu factor (scripts/catalog/calibrated_bionic.py)",
         "size_factor": SIZE_FACTOR,
         "size_factor_source": _UBUNTU["size_factor_source"],
         "packages": len(out_rows),

@@ -392,9 +392,16 @@ impl Releases {
     /// the program's life (a handful of releases at most).
     fn stand_in(&self, name: &str) -> Option<&Release> {
         let (_, cell) = self.stood_in.iter().find(|(n, _)| n == name)?;
-        let base = self.get(data_release(name))?;
+        let base_name = data_release(name);
+        let base = self.get(base_name)?;
         Some(cell.get_or_init(|| {
-            let factor = ubuntu_model().size_factor;
+            // A stand-in on another Ubuntu stand-in (16.04 on 18.04's) is
+            // scaled already.
+            let factor = if ubuntu_model().stand_ins.contains_key(base_name) {
+                1.0
+            } else {
+                ubuntu_model().size_factor
+            };
             let mut release = base.clone();
             release.name = name.to_owned();
             for p in release.packages.values_mut() {

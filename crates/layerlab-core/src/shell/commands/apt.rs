@@ -158,21 +158,28 @@ fn update(sh: &mut Interp<'_>, rel: &Release) -> i32 {
 /// Whose package index the sizes come from: the release's own, or for an
 /// Ubuntu release the Debian one standing in for it, scaled (calibrated).
 fn index_source(release: &str) -> String {
-    let data = crate::catalog::debian::data_release(release);
-    if release == "bionic" || data != release {
-        let model = crate::catalog::debian::ubuntu_model();
-        let base = if release == "bionic" {
-            "bullseye"
-        } else {
-            data
-        };
-        format!(
-            "Debian {base}'s package index standing in for Ubuntu {release}, sizes x {} (calibrated: {})",
-            model.size_factor, model.size_factor_source
-        )
-    } else {
-        format!("{release}'s package index")
+    let model = crate::catalog::debian::ubuntu_model();
+    // Follow the stand-ins down to a Debian release (16.04 → 18.04's → bullseye).
+    let mut base = release;
+    let mut via = Vec::new();
+    while let Some(next) = model.stand_ins.get(base) {
+        if base != release {
+            via.push(base);
+        }
+        base = next;
     }
+    if base == release {
+        return format!("{release}'s package index");
+    }
+    let via = if via.is_empty() {
+        String::new()
+    } else {
+        format!(" (via the {} stand-in)", via.join(", "))
+    };
+    format!(
+        "Debian {base}'s package index standing in for Ubuntu {release}{via}, sizes x {} (calibrated: {})",
+        model.size_factor, model.size_factor_source
+    )
 }
 
 fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: bool) -> i32 {
