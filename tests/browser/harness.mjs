@@ -14,19 +14,20 @@ export const shots = path.join(here, 'screenshots');
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
-/** Serves dist/ on 127.0.0.1 at a free port. */
-export function serve() {
+/** Serves dist/ on 127.0.0.1 at a free port, under `base` (default `/`). */
+export function serve(base = '/') {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error('dist/ is missing: run `trunk build --release` first (scripts/test.sh does)');
   }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    let file = path.join(dist, decodeURIComponent(url.pathname));
+    if (!url.pathname.startsWith(base)) { res.writeHead(404); res.end(); return; }
+    let file = path.join(dist, decodeURIComponent(url.pathname.slice(base.length - 1)));
     if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dist, 'index.html');
     res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
     fs.createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}${base}` })));
 }
 
 export async function launch() {
