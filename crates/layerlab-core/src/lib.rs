@@ -23,6 +23,7 @@ pub mod hints;
 pub mod image;
 pub mod instructions;
 pub mod lesson;
+pub mod lessons;
 pub mod report;
 pub mod shell;
 pub mod syntax;
