@@ -4,7 +4,8 @@
 //!   fetched from `catalog/entries/` when a build first uses it;
 //! - `examples.json`: the list of the playground's examples (`data/examples/<id>/`,
 //!   in the order `data/examples/order.json` gives): id, title, date, summary
-//!   and file names; the files are fetched when an example is chosen.
+//!   and file names; the files are fetched when an example is chosen;
+//! - `lessons.json`: the built-in lessons' ids and titles (`data/lessons`).
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,31 @@ fn main() {
         examples(&examples_dir).to_string(),
     )
     .unwrap();
+    let lessons_dir = root.join("data/lessons");
+    println!("cargo:rerun-if-changed={}", lessons_dir.display());
+    std::fs::write(out.join("lessons.json"), lessons(&lessons_dir).to_string()).unwrap();
+}
+
+/// The built-in lessons' ids and titles (their text is fetched when chosen).
+fn lessons(dir: &Path) -> Value {
+    let order: Vec<String> = std::fs::read_to_string(dir.join("order.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let list: Vec<Value> = order
+        .iter()
+        .map(|id| {
+            let text = std::fs::read_to_string(dir.join(format!("{id}.md")))
+                .unwrap_or_else(|e| panic!("lesson {id}: {e}"));
+            let title = text
+                .lines()
+                .find_map(|l| l.strip_prefix("title:"))
+                .map(|t| t.trim().to_owned())
+                .unwrap_or_else(|| id.clone());
+            json!({"id": id, "title": title})
+        })
+        .collect();
+    Value::Array(list)
 }
 
 fn examples(dir: &Path) -> Value {

@@ -343,3 +343,29 @@ test('hints: the cache-order mistake is measured, and its one-click fix rebuilds
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a lesson: its goals tick as the learner edits, checked against the build', async () => {
+  const { context, page, errors } = await fresh();
+  let n = await builds(page);
+  await page.selectOption('#lessons', 'cache-order');
+  await page.waitForSelector('#lesson #goals li');
+  await page.waitForFunction(() => document.querySelectorAll('#goals li').length === 2 && document.querySelector('#goals li[data-met="false"]'));
+  assert.match(await page.textContent('#goals'), /stays cached when app\.py changes — editing app\.py rebuilds step 4/);
+  n = await builds(page);
+  await page.fill('#source', 'FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ["python", "app.py"]\n');
+  await waitForBuild(page, n);
+  await page.waitForSelector('#lesson-done');
+  assert.equal(await page.locator('#goals li[data-met="true"]').count(), 2);
+  await page.screenshot({ path: path.join(shots, 'lesson.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('?lesson=URL loads an author\'s lesson file', async () => {
+  const { context, page, errors } = await fresh(undefined, '?editor=plain&lesson=lessons/first-image.md');
+  await page.waitForSelector('#lesson');
+  assert.match(await page.textContent('#lesson'), /Your first image and its layers/);
+  await page.waitForFunction(() => document.querySelector('#goals li[data-met="false"]')?.textContent.includes('No build-check warnings'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -10,7 +10,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::{editor::Editor, layers::Layers, output::Output, toolbar::Toolbar};
+use crate::components::{
+    editor::Editor, layers::Layers, lesson::LessonPanel, output::Output, toolbar::Toolbar,
+};
 use crate::share;
 use crate::state::{Action, AppState, OutputTab};
 
@@ -220,6 +222,21 @@ pub fn app() -> Html {
         });
     }
 
+    // `?lesson=URL`: an author's lesson file, loaded once at start.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            if let Some(url) = browser::query("lesson").filter(|u| !u.is_empty()) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match crate::data::load_lesson(&url).await {
+                        Ok(lesson) => dispatcher.dispatch(Action::StartLesson(Rc::new(lesson))),
+                        Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
+                    }
+                });
+            }
+        });
+    }
+
     // Autosave every change of the input.
     {
         let state = state.clone();
@@ -332,6 +349,7 @@ pub fn app() -> Html {
             <main class="panes">
                 <Editor state={state.clone()} readonly={config.readonly} {on_edit} />
                 <div class="right">
+                    <LessonPanel state={state.clone()} />
                     if config.show_layers { <Layers state={state.clone()} /> }
                     if !config.tabs.is_empty() { <Output state={state.clone()} tabs={config.tabs.clone()} /> }
                 </div>

@@ -305,3 +305,27 @@ async fn fetch_bytes(url: &str) -> Option<Vec<u8>> {
     let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
+
+/// A built-in lesson (`data/lessons/<id>.md`, served as `lessons/<id>.md`).
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct LessonEntry {
+    pub id: String,
+    pub title: String,
+}
+
+pub fn lessons() -> &'static [LessonEntry] {
+    static LESSONS: OnceLock<Vec<LessonEntry>> = OnceLock::new();
+    LESSONS.get_or_init(|| {
+        serde_json::from_slice(include_bytes!(concat!(env!("OUT_DIR"), "/lessons.json")))
+            .unwrap_or_default()
+    })
+}
+
+/// Fetches and reads a lesson file: a built-in one's path or an author's URL
+/// (`?lesson=URL`: same origin, or a host that allows it by CORS).
+pub async fn load_lesson(url: &str) -> Result<layerlab_core::lessons::Lesson, String> {
+    let text = fetch_text(url)
+        .await
+        .ok_or_else(|| format!("could not fetch the lesson {url}"))?;
+    layerlab_core::lessons::parse(&text).map_err(|e| format!("lesson {url}: {e}"))
+}

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use layerlab_core::build::{
     build, what_if, BuildOptions, BuildResult, Builder, CacheStore, Context, StepStatus,
 };
+use layerlab_core::lessons::{self, Lesson};
 use layerlab_core::shell::ShellExecutor;
 use layerlab_core::syntax::parse_lenient;
 use yew::Reducible;
@@ -81,6 +82,8 @@ pub struct AppState {
     pub input_revision: u64,
     /// Wall time the last build took in this browser (for the debounce).
     pub last_build_ms: f64,
+    /// The lesson being followed, and its current step.
+    pub lesson: Option<(Rc<Lesson>, usize)>,
 }
 
 /// Milliseconds from the browser's clock (0 off the web, where nothing is timed).
@@ -130,6 +133,7 @@ impl AppState {
             version: 0,
             input_revision: 0,
             last_build_ms: 0.0,
+            lesson: None,
         };
         state.run_build();
         state
@@ -239,6 +243,28 @@ impl AppState {
         layerlab_core::hints::hints(&inputs, &self.cache.borrow(), result)
     }
 
+    /// The current lesson step's goals, each checked against the shown
+    /// build (what-if builds over a scratch copy of the session cache).
+    pub fn lesson_verdicts(&self) -> Vec<(lessons::Goal, lessons::Verdict)> {
+        let (Some((lesson, step)), Some(result)) = (&self.lesson, &self.result) else {
+            return Vec::new();
+        };
+        let Some(step) = lesson.steps.get(*step) else {
+            return Vec::new();
+        };
+        let context = self.context();
+        let options = self.options();
+        let executor = Self::executor();
+        let inputs = what_if::Inputs {
+            dockerfile: self.dockerfile().as_bytes(),
+            context: &context,
+            catalog: crate::data::catalog(),
+            options: &options,
+            executor: &executor,
+        };
+        lessons::check(step, &inputs, &self.cache.borrow(), result)
+    }
+
     /// Builds the current files against the session cache.
     fn run_build(&mut self) {
         let started = now_ms();
@@ -338,6 +364,11 @@ pub enum Action {
     Load(Snapshot),
     Reset,
     Notice(Option<String>),
+    /// Starts a lesson: its files, date and builder, at its first step.
+    StartLesson(Rc<Lesson>),
+    /// Moves to a step of the lesson.
+    LessonStep(usize),
+    EndLesson,
 }
 
 impl Reducible for AppState {
@@ -361,6 +392,7 @@ impl Reducible for AppState {
             version: self.version + 1,
             input_revision: self.input_revision,
             last_build_ms: self.last_build_ms,
+            lesson: self.lesson.clone(),
         };
         let input_changes = matches!(
             action,
@@ -372,6 +404,7 @@ impl Reducible for AppState {
                 | Action::SetCatalogDate(_)
                 | Action::Load(_)
                 | Action::Reset
+                | Action::StartLesson(_)
         );
         match action {
             Action::Edit(i, text) => {
@@ -410,6 +443,25 @@ impl Reducible for AppState {
                 next.cache.borrow_mut().clear();
                 next.run_build();
             }
+            Action::StartLesson(lesson) => {
+                next.files = lesson.files.clone();
+                next.active = 0;
+                next.builder = if lesson.builder == "classic" {
+                    Builder::Classic
+                } else {
+                    Builder::BuildKit
+                };
+                next.catalog_date = lesson.date.clone();
+                next.selected_step = None;
+                next.lesson = Some((lesson, 0));
+                next.run_build();
+            }
+            Action::LessonStep(i) => {
+                if let Some((lesson, step)) = &mut next.lesson {
+                    *step = i.min(lesson.steps.len().saturating_sub(1));
+                }
+            }
+            Action::EndLesson => next.lesson = None,
             Action::SelectStep(s) => next.selected_step = s,
             Action::Tab(t) => next.tab = t,
             Action::SetBuilder(b) => {

@@ -4,5 +4,6 @@ pub mod codemirror;
 pub mod editor;
 pub mod explorer;
 pub mod layers;
+pub mod lesson;
 pub mod output;
 pub mod toolbar;

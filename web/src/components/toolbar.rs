@@ -45,6 +45,22 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
         })
     };
+    let on_lesson = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let id = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if id.is_empty() {
+                return;
+            }
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::data::load_lesson(&format!("lessons/{id}.md")).await {
+                    Ok(lesson) => state.dispatch(Action::StartLesson(std::rc::Rc::new(lesson))),
+                    Err(e) => state.dispatch(Action::Notice(Some(e))),
+                }
+            });
+        })
+    };
     let on_builder = {
         let state = state.clone();
         Callback::from(move |e: Event| {
@@ -79,6 +95,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <select id="examples" aria-label="Examples" onchange={on_example}>
                 <option value="" selected=true>{ "Examples…" }</option>
                 { for crate::data::examples().iter().map(|x| html! { <option value={x.id.clone()}>{ &x.title }</option> }) }
+            </select>
+            <select id="lessons" aria-label="Lessons" onchange={on_lesson}>
+                <option value="" selected=true>{ "Lessons…" }</option>
+                { for crate::data::lessons().iter().map(|x| html! { <option value={x.id.clone()}>{ &x.title }</option> }) }
             </select>
             <button id="build" title="Build again (Ctrl+Enter)" onclick={build}>{ "Build again" }</button>
             <button id="clear-cache" onclick={clear}>{ "Clear cache" }</button>

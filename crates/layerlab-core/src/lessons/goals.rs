@@ -58,15 +58,23 @@ fn bytes(text: &str) -> Option<u64> {
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .unwrap_or(t.len());
     let (n, unit) = t.split_at(split);
-    let n: f64 = n.parse().ok()?;
-    let scale = match unit.trim() {
-        "" | "B" => 1.0,
-        "kB" | "KB" => 1e3,
-        "MB" => 1e6,
-        "GB" => 1e9,
+    let scale: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "kB" | "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
         _ => return None,
     };
-    Some((n * scale).round() as u64)
+    // Decimal digits by hand: parsing floats would bring their tables into
+    // the page (about 14 kB gzipped).
+    let (whole, fraction) = n.split_once('.').unwrap_or((n, ""));
+    let mut value = whole.parse::<u64>().ok()?.checked_mul(scale)?;
+    let mut place = scale;
+    for d in fraction.chars() {
+        place /= 10;
+        value += u64::from(d.to_digit(10)?) * place;
+    }
+    Some(value)
 }
 
 fn comparison(rest: &str) -> Option<(Cmp, u64)> {
