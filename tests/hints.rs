@@ -175,3 +175,80 @@ fn a_latest_base_is_pinned_to_what_it_resolves_to_and_add_becomes_copy() {
     let kinds = p.kinds("FROM python:3.14.6-trixie\nCOPY app.py /app/\n");
     assert!(kinds.is_empty(), "{kinds:?}");
 }
+
+#[test]
+fn a_go_toolchain_in_the_final_image_gets_the_two_stage_rewrite_weighed() {
+    let p = Project::new(
+        &[
+            ("go.mod", "module example.com/hello\n\ngo 1.22\n"),
+            ("main.go", "package main\n\nfunc main() {}\n"),
+        ],
+        Some("2024-06"),
+    );
+    let df = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/server .\nCMD [\"/out/server\"]\n";
+    let (hints, result, _) = p.hints(df);
+    let h = one(&hints, "multi-stage");
+    let fix = h.fix.clone().unwrap();
+    assert_eq!(
+        fix,
+        "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/server .\n\nFROM scratch\nCOPY --from=build /out/server /out/server\nCMD [\"/out/server\"]\n"
+    );
+    let (after, fixed, _) = p.hints(&fix);
+    let (before, now) = (result.image.unwrap().size, fixed.image.unwrap().size);
+    assert!(
+        h.message.contains(&format!(
+            "for a {} image instead of {}",
+            layerlab_core::report::human_size(now),
+            layerlab_core::report::human_size(before)
+        )),
+        "{}",
+        h.message
+    );
+    assert!(!after.iter().any(|h| h.kind == "multi-stage"));
+}
+
+#[test]
+fn a_heavy_context_gets_a_dockerignore_measured_on_its_files() {
+    let big = "x".repeat(200_000);
+    let p = Project::new(
+        &[
+            ("app.py", "print(1)\n"),
+            ("node_modules/left-pad/index.js", &big),
+            (".git/objects/pack", &big),
+        ],
+        None,
+    );
+    let df = "FROM python:3.12-slim\nCOPY app.py .\n";
+    let (hints, result, _) = p.hints(df);
+    let h = one(&hints, "big-context");
+    let (name, text) = h.writes.clone().unwrap();
+    assert_eq!(
+        (name.as_str(), text.as_str()),
+        (".dockerignore", ".git/\nnode_modules/\n")
+    );
+    assert!(
+        h.message.starts_with(&format!(
+            "The build sends {} of context",
+            layerlab_core::report::human_size(result.context_size)
+        )),
+        "{}",
+        h.message
+    );
+    let mut files = vec![
+        ("app.py", "print(1)\n"),
+        ("node_modules/left-pad/index.js", big.as_str()),
+        (".git/objects/pack", big.as_str()),
+    ];
+    files.push((".dockerignore", text.as_str()));
+    let fixed = Project::new(&files, None);
+    let (after, fixed_result, _) = fixed.hints(df);
+    assert!(!after.iter().any(|h| h.kind == "big-context"));
+    assert!(
+        h.message.ends_with(&format!(
+            "cuts it to {} (measured on the context's files).",
+            layerlab_core::report::human_size(fixed_result.context_size)
+        )),
+        "{}",
+        h.message
+    );
+}

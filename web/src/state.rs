@@ -364,6 +364,8 @@ pub enum Action {
     Load(Snapshot),
     Reset,
     Notice(Option<String>),
+    /// Writes a context file (creating it if need be) and rebuilds.
+    WriteFile(String, String),
     /// Starts a lesson: its files, date and builder, at its first step.
     StartLesson(Rc<Lesson>),
     /// Moves to a step of the lesson.
@@ -405,6 +407,7 @@ impl Reducible for AppState {
                 | Action::Load(_)
                 | Action::Reset
                 | Action::StartLesson(_)
+                | Action::WriteFile(..)
         );
         match action {
             Action::Edit(i, text) => {
@@ -462,6 +465,13 @@ impl Reducible for AppState {
                 }
             }
             Action::EndLesson => next.lesson = None,
+            Action::WriteFile(name, text) => {
+                match next.files.iter_mut().find(|(n, _)| *n == name) {
+                    Some(f) => f.1 = text,
+                    None => next.files.push((name, text)),
+                }
+                next.run_build();
+            }
             Action::SelectStep(s) => next.selected_step = s,
             Action::Tab(t) => next.tab = t,
             Action::SetBuilder(b) => {

@@ -8,7 +8,9 @@
 //! install (editing any source re-runs the install); `apt-get update` in a
 //! RUN of its own; files deleted in a later RUN than the one that made them;
 //! installs without `--no-install-recommends`, `--no-cache-dir`,
-//! `--no-cache`; a `latest` or missing base tag; `ADD` where `COPY` does.
+//! `--no-cache`; a `latest` or missing base tag; `ADD` where `COPY` does;
+//! a Go toolchain left in the final image (the two-stage rewrite); `.git`,
+//! `node_modules` and the like sent in the context (a `.dockerignore`).
 
 use crate::build::what_if::{edit_file, edit_line, Inputs};
 use crate::build::{build, BuildResult, CacheStore};
@@ -25,6 +27,8 @@ pub struct Hint {
     pub message: String,
     /// The Dockerfile with the fix applied, when the fix is mechanical.
     pub fix: Option<String>,
+    /// A context file the fix writes instead (`.dockerignore`), with its text.
+    pub writes: Option<(String, String)>,
 }
 
 /// Every hint for a build the learner has (`result`, built from `inputs`
@@ -42,7 +46,154 @@ pub fn hints(inputs: &Inputs<'_>, cache: &CacheStore, result: &BuildResult) -> V
     cleanup_flags(inputs, cache, result, &lines, &mut out);
     base_tags(inputs, result, &lines, &mut out);
     add_for_copy(inputs, result, &lines, &mut out);
+    multi_stage(inputs, cache, result, &lines, &mut out);
+    big_context(inputs, result, &mut out);
     out
+}
+
+/// Directories a context should rarely send.
+const HEAVY: [&str; 5] = [".git", "node_modules", "__pycache__", ".venv", "target"];
+
+fn big_context(inputs: &Inputs<'_>, result: &BuildResult, out: &mut Vec<Hint>) {
+    let path = inputs
+        .options
+        .dockerfile_path
+        .as_deref()
+        .unwrap_or("Dockerfile");
+    let ignore = inputs.context.ignore_for(path);
+    let present: Vec<&str> = HEAVY
+        .iter()
+        .copied()
+        .filter(|dir| {
+            inputs
+                .context
+                .files()
+                .any(|(p, _)| p.starts_with(&format!("{dir}/")) && !ignore.excludes(p))
+        })
+        .collect();
+    if present.is_empty() {
+        return;
+    }
+    let existing = inputs
+        .context
+        .get(".dockerignore")
+        .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+        .unwrap_or_default();
+    let mut text = existing.clone();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for dir in &present {
+        text.push_str(&format!("{dir}/\n"));
+    }
+    // The context as it would be: the new .dockerignore sent with it.
+    let mut with_ignore = inputs.context.clone();
+    with_ignore.add(".dockerignore", text.as_bytes());
+    let smaller = with_ignore.tar_size(&crate::build::ignore::IgnoreMatcher::parse(&text));
+    if smaller >= result.context_size {
+        return;
+    }
+    out.push(Hint {
+        kind: "big-context",
+        lines: Vec::new(),
+        message: format!(
+            "The build sends {} of context, {} in it; a .dockerignore with {} cuts it to {} (measured on the context's files).",
+            human_size(result.context_size),
+            present.join(" and "),
+            present
+                .iter()
+                .map(|d| format!("`{d}/`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            human_size(smaller)
+        ),
+        fix: None,
+        writes: Some((".dockerignore".into(), text)),
+    });
+}
+
+/// A Go build left in the final image: the two-stage rewrite (build in
+/// golang, ship the binary alone), built and weighed.
+fn multi_stage(
+    inputs: &Inputs<'_>,
+    cache: &CacheStore,
+    result: &BuildResult,
+    lines: &[String],
+    out: &mut Vec<Hint>,
+) {
+    let (Some(image), [stage]) = (&result.image, &result.stages[..]) else {
+        return;
+    };
+    if !stage.reference.starts_with("golang") {
+        return;
+    }
+    let Some(run) = result
+        .steps
+        .iter()
+        .find(|s| s.keyword == "RUN" && s.instruction.contains("go build"))
+    else {
+        return;
+    };
+    let words: Vec<&str> = run.instruction.split_whitespace().collect();
+    let Some(output) = words
+        .iter()
+        .position(|w| *w == "-o")
+        .and_then(|i| words.get(i + 1))
+        .filter(|o| o.starts_with('/'))
+    else {
+        return;
+    };
+    let static_binary = run.instruction.contains("CGO_ENABLED=0")
+        || result
+            .steps
+            .iter()
+            .any(|s| s.keyword == "ENV" && s.instruction.contains("CGO_ENABLED=0"));
+    let runtime = if static_binary {
+        "scratch"
+    } else {
+        "debian:bookworm-slim"
+    };
+    let Some(from) = result.steps.first() else {
+        return;
+    };
+    let mut text: Vec<String> = Vec::new();
+    for (i, line) in lines.iter().enumerate().take(run.end_line) {
+        if i + 1 == from.line {
+            text.push(format!("{line} AS build"));
+        } else {
+            text.push(line.clone());
+        }
+    }
+    text.push(String::new());
+    text.push(format!("FROM {runtime}"));
+    text.push(format!("COPY --from=build {output} {output}"));
+    for s in result.steps.iter().filter(|s| s.line > run.end_line) {
+        if matches!(
+            s.keyword.as_str(),
+            "CMD" | "ENTRYPOINT" | "EXPOSE" | "USER" | "LABEL"
+        ) {
+            text.extend(lines[s.line - 1..s.end_line].iter().cloned());
+        }
+    }
+    let fixed = text.join("\n") + "\n";
+    let Some(size) = size_of(inputs, cache, &fixed) else {
+        return;
+    };
+    if size >= image.size {
+        return;
+    }
+    out.push(Hint {
+        kind: "multi-stage",
+        lines: vec![from.line, run.line],
+        message: format!(
+            "The final image carries the Go toolchain, the sources and the build cache with its one binary: a multi-stage build would leave {} behind, for a {} image instead of {} (measured by building the rewrite).",
+            human_size(image.size - size),
+            human_size(size),
+            human_size(image.size)
+        ),
+        fix: Some(fixed),
+        writes: None,
+    });
 }
 
 /// The text of a Dockerfile with lines `first..=last` (1-based) replaced.
@@ -178,6 +329,7 @@ fn cache_order(
                 secs(after.duration_ms),
             ),
             fix: Some(fixed),
+            writes: None,
         });
         return;
     }
@@ -222,6 +374,7 @@ fn apt_update_alone(result: &BuildResult, lines: &[String], out: &mut Vec<Hint>)
                 s.number
             ),
             fix: Some(fixed),
+            writes: None,
         });
     }
 }
@@ -259,6 +412,7 @@ fn deleted_later(result: &BuildResult, out: &mut Vec<Hint>) {
                 human_size(size)
             ),
             fix: None,
+            writes: None,
         });
     }
 }
@@ -319,6 +473,7 @@ fn cleanup_flags(
                     human_size(image.size - size)
                 ),
                 fix: Some(fixed),
+                writes: None,
             });
         }
     }
@@ -361,6 +516,7 @@ fn base_tags(inputs: &Inputs<'_>, result: &BuildResult, lines: &[String], out: &
                 entry.as_of, entry.resolved
             ),
             fix: Some(fixed),
+            writes: None,
         });
     }
 }
@@ -403,6 +559,7 @@ fn add_for_copy(inputs: &Inputs<'_>, result: &BuildResult, lines: &[String], out
                 s.number
             ),
             fix: Some(fixed),
+            writes: None,
         });
     }
 }

@@ -125,13 +125,22 @@ fn hints_view(state: &UseReducerHandle<AppState>) -> Html {
         <ul class="hints" id="hints">
             { for hints.into_iter().map(|h| {
                 let lines = h.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
-                let apply = h.fix.map(|fix| {
-                    let state = state.clone();
-                    Callback::from(move |_| {
-                        state.dispatch(Action::Edit(0, fix.clone()));
-                        state.dispatch(Action::Build);
-                    })
-                });
+                let apply = match (h.fix, h.writes) {
+                    (Some(fix), _) => {
+                        let state = state.clone();
+                        Some(Callback::from(move |_| {
+                            state.dispatch(Action::Edit(0, fix.clone()));
+                            state.dispatch(Action::Build);
+                        }))
+                    }
+                    (None, Some((name, text))) => {
+                        let state = state.clone();
+                        Some(Callback::from(move |_| {
+                            state.dispatch(Action::WriteFile(name.clone(), text.clone()))
+                        }))
+                    }
+                    _ => None,
+                };
                 html! {
                     <li class="hint" data-kind={h.kind}>
                         <span class="pos">{ format!("line {lines}") }</span>{ h.message }

@@ -59,6 +59,8 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
                     n + 1
                 ));
             };
+            // A ` #` starts a comment.
+            let value = value.split(" #").next().unwrap_or("");
             let value = value.trim().trim_matches('"').to_owned();
             match key.trim() {
                 "title" => lesson.title = value,

@@ -228,3 +228,37 @@ fn the_classic_builder_keys_arg_by_its_line_so_the_next_run_misses() {
     let r = lab.build(df);
     assert_eq!(r.steps[1].status, StepStatus::Built);
 }
+
+#[test]
+fn build_checks_warn_in_the_log_and_fail_the_build_with_error_true() {
+    let mut lab = Lab::new();
+    let r = lab.build("FROM alpine:3.20 as base\nCMD echo hi\n");
+    assert!(r.ok());
+    let log = crate::report::logs::plain(&r, b"FROM alpine:3.20 as base\nCMD echo hi\n");
+    assert!(log.starts_with("#1 [internal] load build definition from Dockerfile\n#1 transferring dockerfile: 37B done\n#1 WARN: FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)\n#1 WARN: JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 2)\n#1 DONE 0.0s\n"), "{log}");
+    assert!(log.ends_with("\n \u{1b}[33m2 warnings found (use docker --debug to expand):\n\u{1b}[0m - FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)\n - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals (line 2)\n"), "{log}");
+    let one = lab.build("FROM alpine:3.20\nCMD echo hi\n");
+    let log = crate::report::logs::plain(&one, b"FROM alpine:3.20\nCMD echo hi\n");
+    assert!(
+        log.contains(" \u{1b}[33m1 warning found (use docker --debug to expand):\n"),
+        "{log}"
+    );
+    // error=true: the build fails before any step runs, naming the rules.
+    let df = "# check=error=true\nFROM alpine:3.20 as base\nRUN touch x\nCMD echo hi\n";
+    let r = lab.build(df);
+    assert_eq!(
+        err(&r),
+        (
+            "lint violation found for rules: FromAsCasing, JSONArgsRecommended".into(),
+            None
+        )
+    );
+    assert!(r.steps.is_empty());
+    let log = crate::report::logs::plain(&r, df.as_bytes());
+    assert!(log.ends_with("ERROR: failed to solve: lint violation found for rules: FromAsCasing, JSONArgsRecommended\n"), "{log}");
+    // skip: the rule is off; the classic builder has no checks.
+    assert!(lab.build("# check=skip=FromAsCasing,JSONArgsRecommended;error=true\nFROM alpine:3.20 as base\nCMD echo hi\n").ok());
+    lab.options.builder = Builder::Classic;
+    let r = lab.build("# check=error=true\nFROM alpine:3.20 as base\nCMD echo hi\n");
+    assert!(r.ok() && r.checks.is_empty());
+}
