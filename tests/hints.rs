@@ -136,8 +136,16 @@ fn files_deleted_in_a_later_run_are_measured_from_the_layers() {
         "{}",
         h.message
     );
-    let fixed = "FROM ubuntu:18.04\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n";
-    assert!(!p.kinds(fixed).contains(&"deleted-later"));
+    let fixed = h.fix.clone().unwrap();
+    assert_eq!(
+        fixed,
+        "FROM ubuntu:18.04\nRUN apt-get update \\\n    && rm -rf /var/lib/apt/lists/*\n"
+    );
+    let (after, fixed_result, _) = p.hints(&fixed);
+    assert!(!after.iter().any(|h| h.kind == "deleted-later"));
+    // The fix saves what the hint said the layers still hold.
+    let saved = result.image.as_ref().unwrap().size - fixed_result.image.as_ref().unwrap().size;
+    assert!(saved >= wasted, "{saved} < {wasted}");
 }
 
 #[test]
@@ -247,6 +255,38 @@ fn a_heavy_context_gets_a_dockerignore_measured_on_its_files() {
         h.message.ends_with(&format!(
             "cuts it to {} (measured on the context's files).",
             layerlab_core::report::human_size(fixed_result.context_size)
+        )),
+        "{}",
+        h.message
+    );
+}
+
+#[test]
+fn npm_without_cache_clean_is_weighed_against_the_fix() {
+    let dir = layerlab_tests::data_dir().join("examples/node-cache-order-fixed");
+    let files: Vec<(String, String)> = ["package.json", "package-lock.json", "server.js"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read_to_string(dir.join(f)).unwrap()))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let p = Project::new(&refs, Some("2026-03"));
+    let df = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\n";
+    let (hints, result, _) = p.hints(df);
+    let h = one(&hints, "cleanup-flag");
+    let fix = h.fix.clone().unwrap();
+    assert!(
+        fix.contains("RUN npm ci --omit=dev && npm cache clean --force\n"),
+        "{fix}"
+    );
+    let (_, fixed, _) = p.hints(&fix);
+    let saved = result.image.unwrap().size - fixed.image.unwrap().size;
+    assert!(
+        h.message.contains(&format!(
+            "saves {}",
+            layerlab_core::report::human_size(saved)
         )),
         "{}",
         h.message

@@ -357,6 +357,19 @@ test('a lesson: its goals tick as the learner edits, checked against the build',
   await page.waitForSelector('#lesson-done');
   assert.equal(await page.locator('#goals li[data-met="true"]').count(), 2);
   await page.screenshot({ path: path.join(shots, 'lesson.png') });
+  // The what-if view, in the lesson: editing app.py now rebuilds only the code's COPY and CMD.
+  await openTab(page, 'app.py');
+  await page.waitForFunction(() => document.querySelector('#what-if')?.textContent.startsWith('Editing app.py rebuilds 2 steps (5 COPY . ., 6 CMD'));
+  // A share link carries the lesson and its step, with the learner's files.
+  await page.click('#share');
+  await page.waitForFunction(() => location.hash.startsWith('#s=1.'));
+  const link = await page.evaluate(() => location.href);
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await p2.goto(link);
+  await p2.waitForSelector('#lesson-done');
+  assert.match(await p2.textContent('#lesson'), /Order steps for the cache/);
+  await other.close();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -225,11 +225,22 @@ pub fn app() -> Html {
     // `?lesson=URL`: an author's lesson file, loaded once at start.
     {
         let dispatcher = state.dispatcher();
+        let pending_lesson = state.lesson_url.clone().filter(|_| state.lesson.is_none());
         use_effect_with((), move |_| {
-            if let Some(url) = browser::query("lesson").filter(|u| !u.is_empty()) {
+            // A share link (or the autosave) resumes its lesson at its step
+            // over its own files; `?lesson=URL` starts one.
+            let resume = pending_lesson.clone();
+            let start = browser::query("lesson").filter(|u| !u.is_empty());
+            if let Some((url, step)) = resume
+                .map(|(u, s)| (u, Some(s)))
+                .or(start.map(|u| (u, None)))
+            {
                 wasm_bindgen_futures::spawn_local(async move {
                     match crate::data::load_lesson(&url).await {
-                        Ok(lesson) => dispatcher.dispatch(Action::StartLesson(Rc::new(lesson))),
+                        Ok(lesson) => dispatcher.dispatch(match step {
+                            Some(step) => Action::ResumeLesson(Rc::new(lesson), url, step),
+                            None => Action::StartLesson(Rc::new(lesson), url),
+                        }),
                         Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
                     }
                 });
@@ -306,8 +317,7 @@ pub fn app() -> Html {
                         dispatcher.dispatch(Action::Load(share::Snapshot {
                             v: share::FORMAT_VERSION,
                             files: list,
-                            builder: String::new(),
-                            catalog_date: None,
+                            ..share::Snapshot::default()
                         }));
                     }
                     Some("layerlab:get-summary") => {

@@ -8,7 +8,7 @@ use base64::Engine;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What a share link or the autosave holds.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Snapshot {
     pub v: u32,
     /// (name, content); the Dockerfile first.
@@ -17,6 +17,9 @@ pub struct Snapshot {
     pub builder: String,
     #[serde(default)]
     pub catalog_date: Option<String>,
+    /// The lesson being followed (its URL or path) and the step reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<(String, usize)>,
 }
 
 /// `1.<base64url(deflate(json))>`.
@@ -89,6 +92,7 @@ mod tests {
             ],
             builder: "classic".into(),
             catalog_date: Some("2017-06".into()),
+            lesson: Some(("lessons/cache-order.md".into(), 1)),
         };
         let link = encode(&s);
         assert!(link.starts_with("1.") && !link.contains(['+', '/', '=']));
@@ -105,6 +109,7 @@ mod tests {
             files: vec![("Dockerfile".into(), "FROM alpine\n".into())],
             builder: String::new(),
             catalog_date: None,
+            lesson: None,
         };
         assert_eq!(from_autosave(&to_autosave(&s)).unwrap(), s);
         assert_eq!(from_autosave(&encode(&s)).unwrap(), s);

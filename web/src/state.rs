@@ -84,6 +84,9 @@ pub struct AppState {
     pub last_build_ms: f64,
     /// The lesson being followed, and its current step.
     pub lesson: Option<(Rc<Lesson>, usize)>,
+    /// Where that lesson comes from, and its step (what a share link keeps;
+    /// set before the lesson itself is fetched when a link resumes one).
+    pub lesson_url: Option<(String, usize)>,
 }
 
 /// Milliseconds from the browser's clock (0 off the web, where nothing is timed).
@@ -134,6 +137,7 @@ impl AppState {
             input_revision: 0,
             last_build_ms: 0.0,
             lesson: None,
+            lesson_url: None,
         };
         state.run_build();
         state
@@ -145,7 +149,9 @@ impl AppState {
         } else {
             Builder::BuildKit
         };
-        AppState::from_files(s.files, builder, s.catalog_date)
+        let mut state = AppState::from_files(s.files, builder, s.catalog_date);
+        state.lesson_url = s.lesson;
+        state
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -158,6 +164,7 @@ impl AppState {
                 "buildkit".into()
             },
             catalog_date: self.catalog_date.clone(),
+            lesson: self.lesson_url.clone(),
         }
     }
 
@@ -366,8 +373,10 @@ pub enum Action {
     Notice(Option<String>),
     /// Writes a context file (creating it if need be) and rebuilds.
     WriteFile(String, String),
-    /// Starts a lesson: its files, date and builder, at its first step.
-    StartLesson(Rc<Lesson>),
+    /// Starts a lesson (from its URL): its files, date and builder, at its first step.
+    StartLesson(Rc<Lesson>, String),
+    /// Resumes a lesson at a step over the files a share link brought.
+    ResumeLesson(Rc<Lesson>, String, usize),
     /// Moves to a step of the lesson.
     LessonStep(usize),
     EndLesson,
@@ -395,6 +404,7 @@ impl Reducible for AppState {
             input_revision: self.input_revision,
             last_build_ms: self.last_build_ms,
             lesson: self.lesson.clone(),
+            lesson_url: self.lesson_url.clone(),
         };
         let input_changes = matches!(
             action,
@@ -406,7 +416,9 @@ impl Reducible for AppState {
                 | Action::SetCatalogDate(_)
                 | Action::Load(_)
                 | Action::Reset
-                | Action::StartLesson(_)
+                | Action::StartLesson(..)
+                | Action::LessonStep(_)
+                | Action::EndLesson
                 | Action::WriteFile(..)
         );
         match action {
@@ -446,7 +458,13 @@ impl Reducible for AppState {
                 next.cache.borrow_mut().clear();
                 next.run_build();
             }
-            Action::StartLesson(lesson) => {
+            Action::ResumeLesson(lesson, url, step) => {
+                let step = step.min(lesson.steps.len().saturating_sub(1));
+                next.lesson = Some((lesson, step));
+                next.lesson_url = Some((url, step));
+            }
+            Action::StartLesson(lesson, url) => {
+                next.lesson_url = Some((url, 0));
                 next.files = lesson.files.clone();
                 next.active = 0;
                 next.builder = if lesson.builder == "classic" {
@@ -462,9 +480,15 @@ impl Reducible for AppState {
             Action::LessonStep(i) => {
                 if let Some((lesson, step)) = &mut next.lesson {
                     *step = i.min(lesson.steps.len().saturating_sub(1));
+                    if let Some((_, s)) = &mut next.lesson_url {
+                        *s = *step;
+                    }
                 }
             }
-            Action::EndLesson => next.lesson = None,
+            Action::EndLesson => {
+                next.lesson = None;
+                next.lesson_url = None;
+            }
             Action::WriteFile(name, text) => {
                 match next.files.iter_mut().find(|(n, _)| *n == name) {
                     Some(f) => f.1 = text,
@@ -492,6 +516,9 @@ impl Reducible for AppState {
                 next.catalog_date = s.catalog_date;
                 next.active = 0;
                 next.selected_step = None;
+                // Other files end the lesson being followed.
+                next.lesson = None;
+                next.lesson_url = s.lesson;
                 next.run_build();
             }
             Action::Reset => {

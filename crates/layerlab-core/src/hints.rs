@@ -42,7 +42,7 @@ pub fn hints(inputs: &Inputs<'_>, cache: &CacheStore, result: &BuildResult) -> V
     let mut out = Vec::new();
     cache_order(inputs, cache, result, &lines, &mut out);
     apt_update_alone(result, &lines, &mut out);
-    deleted_later(result, &mut out);
+    deleted_later(result, &lines, &mut out);
     cleanup_flags(inputs, cache, result, &lines, &mut out);
     base_tags(inputs, result, &lines, &mut out);
     add_for_copy(inputs, result, &lines, &mut out);
@@ -379,7 +379,7 @@ fn apt_update_alone(result: &BuildResult, lines: &[String], out: &mut Vec<Hint>)
     }
 }
 
-fn deleted_later(result: &BuildResult, out: &mut Vec<Hint>) {
+fn deleted_later(result: &BuildResult, lines: &[String], out: &mut Vec<Hint>) {
     let waste = crate::report::files::wasted_space(result);
     let mut groups: Vec<(usize, usize, u64, usize)> = Vec::new();
     for w in &waste {
@@ -399,6 +399,22 @@ fn deleted_later(result: &BuildResult, out: &mut Vec<Hint>) {
             continue;
         }
         let (w, h) = (&result.steps[written], &result.steps[hidden]);
+        // The fix, when every step from the writer to the one that deletes
+        // is a shell-form RUN: one RUN doing all of it.
+        let span = &result.steps[written..=hidden];
+        let fix = span
+            .iter()
+            .all(|s| {
+                s.keyword == "RUN" && !s.instruction.trim_start_matches("RUN ").starts_with('[')
+            })
+            .then(|| {
+                let commands: Vec<String> = span
+                    .iter()
+                    .map(|s| s.instruction.trim_start_matches("RUN ").trim().to_owned())
+                    .collect();
+                let joined = format!("RUN {}", commands.join(" \\\n    && "));
+                replace_lines(lines, w.line, h.end_line, &[joined])
+            });
         out.push(Hint {
             kind: "deleted-later",
             lines: vec![w.line, h.line],
@@ -411,7 +427,7 @@ fn deleted_later(result: &BuildResult, out: &mut Vec<Hint>) {
                 w.number,
                 human_size(size)
             ),
-            fix: None,
+            fix,
             writes: None,
         });
     }
@@ -444,6 +460,33 @@ fn cleanup_flags(
             ),
             ("apk add", "--no-cache", "apk add --no-cache"),
         ];
+        // npm keeps its download cache in ~/.npm unless cleaned in the same RUN.
+        let npm = ["npm install", "npm ci"]
+            .iter()
+            .any(|c| s.instruction.contains(c))
+            && !s.instruction.contains("npm cache clean");
+        if npm {
+            let mut fixed_lines: Vec<String> = lines[s.line - 1..s.end_line].to_vec();
+            if let Some(last) = fixed_lines.last_mut() {
+                last.push_str(" && npm cache clean --force");
+            }
+            let fixed = replace_lines(lines, s.line, s.end_line, &fixed_lines);
+            if let Some(size) = size_of(inputs, cache, &fixed).filter(|n| *n < image.size) {
+                out.push(Hint {
+                    kind: "cleanup-flag",
+                    lines: vec![s.line],
+                    message: format!(
+                        "`npm` keeps its cache after step {}: with `npm cache clean --force` in the same RUN the image is {} instead of {} (saves {}, measured by building it).",
+                        s.number,
+                        human_size(size),
+                        human_size(image.size),
+                        human_size(image.size - size)
+                    ),
+                    fix: Some(fixed),
+                    writes: None,
+                });
+            }
+        }
         for (cmd, flag, with) in edits {
             if !s.instruction.contains(cmd) || s.instruction.contains(flag) {
                 continue;

@@ -37,6 +37,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                                 files,
                                 builder: ex.builder().into(),
                                 catalog_date: Some(ex.date.clone()),
+                                lesson: None,
                             }));
                         }
                         Err(e) => state.dispatch(Action::Notice(Some(e))),
@@ -54,8 +55,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
             let state = state.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match crate::data::load_lesson(&format!("lessons/{id}.md")).await {
-                    Ok(lesson) => state.dispatch(Action::StartLesson(std::rc::Rc::new(lesson))),
+                let url = format!("lessons/{id}.md");
+                match crate::data::load_lesson(&url).await {
+                    Ok(lesson) => {
+                        state.dispatch(Action::StartLesson(std::rc::Rc::new(lesson), url))
+                    }
                     Err(e) => state.dispatch(Action::Notice(Some(e))),
                 }
             });
