@@ -292,3 +292,21 @@ fn npm_without_cache_clean_is_weighed_against_the_fix() {
         h.message
     );
 }
+
+#[test]
+fn hints_stay_bounded_on_a_file_of_thousands_of_runs() {
+    let p = Project::new(&[], None);
+    let mut df = String::from("FROM alpine:3.20\n");
+    for i in 0..2000 {
+        df.push_str(&format!("RUN apk add curl{i}\n"));
+    }
+    let start = std::time::Instant::now();
+    let (hints, _, _) = p.hints(&df);
+    // At most a few what-if builds, not one per RUN.
+    assert!(hints.iter().filter(|h| h.kind == "cleanup-flag").count() <= 4);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+}

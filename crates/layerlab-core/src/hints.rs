@@ -51,6 +51,12 @@ pub fn hints(inputs: &Inputs<'_>, cache: &CacheStore, result: &BuildResult) -> V
     out
 }
 
+/// How far into a build the cache-order hint looks for `COPY . .`.
+const MAX_STEPS_LOOKED_AT: usize = 200;
+
+/// How many candidates a hint weighs by building them.
+const MAX_WEIGHED: usize = 4;
+
 /// Directories a context should rarely send.
 const HEAVY: [&str; 5] = [".git", "node_modules", "__pycache__", ".venv", "target"];
 
@@ -261,7 +267,11 @@ fn cache_order(
     lines: &[String],
     out: &mut Vec<Hint>,
 ) {
-    for (i, copy) in result.steps.iter().enumerate() {
+    let mut weighed = 0;
+    for (i, copy) in result.steps.iter().enumerate().take(MAX_STEPS_LOOKED_AT) {
+        if weighed == MAX_WEIGHED {
+            return;
+        }
         let words: Vec<&str> = copy.instruction.split_whitespace().collect();
         let copies_all =
             copy.keyword == "COPY" && words.len() == 3 && matches!(words[1], "." | "./");
@@ -284,6 +294,7 @@ fn cache_order(
         else {
             continue;
         };
+        weighed += 1;
         let Some(before) = edit_file(inputs, cache, source) else {
             continue;
         };
@@ -442,10 +453,25 @@ fn cleanup_flags(
 ) {
     let Some(image) = &result.image else { return };
     let target = result.steps.last().map(|s| s.stage);
+    // Each candidate costs a what-if build: the first few are weighed (a
+    // file of thousands of RUNs must not cost thousands of builds).
+    let candidate = |s: &&crate::build::StepResult| {
+        [
+            "apt-get install",
+            "pip install",
+            "apk add",
+            "npm install",
+            "npm ci",
+        ]
+        .iter()
+        .any(|c| s.instruction.contains(c))
+    };
     for s in result
         .steps
         .iter()
         .filter(|s| s.keyword == "RUN" && Some(s.stage) == target)
+        .filter(candidate)
+        .take(MAX_WEIGHED)
     {
         let edits: [(&str, &str, &str); 3] = [
             (
