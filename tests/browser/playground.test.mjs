@@ -190,7 +190,11 @@ test('the seed-004 lab: pip install runs over the fetched package data (the tuto
   const n = await builds(page);
   await page.selectOption('#examples', 'python-hello-lab');
   await waitForBuild(page, n);
-  await page.waitForFunction(() => [...document.querySelectorAll('#steps td.ins')].some((td) => td.textContent.includes('pip install flask') && !td.textContent.includes('loading')));
+  // The base image's details arrive on demand, then the page builds again.
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('#steps td.ins')];
+    return cells.some((td) => td.textContent.includes('pip install flask')) && !cells.some((td) => td.textContent.includes('loading the details'));
+  });
   const sizes = await page.$$eval('#steps tbody tr', (rows) => rows.map((r) => ({
     instruction: r.querySelector('td.ins code').textContent,
     size: r.querySelector('td.size').textContent,
@@ -380,5 +384,23 @@ test('?lesson=URL loads an author\'s lesson file', async () => {
   assert.match(await page.textContent('#lesson'), /Your first image and its layers/);
   await page.waitForFunction(() => document.querySelector('#goals li[data-met="false"]')?.textContent.includes('No build-check warnings'));
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an embed never reads or writes the playground's autosave", async () => {
+  const { context, page } = await fresh();
+  const n = await builds(page);
+  await page.fill('#source', 'FROM alpine:3.20\nRUN echo "my own work"\n');
+  await waitForBuild(page, n);
+  const saved = await page.evaluate(() => JSON.stringify(localStorage));
+  const embed = await context.newPage();
+  await embed.goto(page.url().split('?')[0] + '?embed=1&editor=plain');
+  await embed.waitForSelector('#steps tbody tr');
+  assert.doesNotMatch(await embed.inputValue('#source'), /my own work/);
+  const m = await builds(embed);
+  await embed.fill('#source', 'FROM alpine:3.20\nRUN echo "embed edit"\n');
+  await waitForBuild(embed, m);
+  await embed.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => JSON.stringify(localStorage)), saved);
   await context.close();
 });

@@ -76,7 +76,9 @@ fn embed_config() -> EmbedConfig {
     }
 }
 
-/// The state the page opens with: a share link, else the autosave, else the starter.
+/// The state the page opens with: a share link, else the autosave, else the
+/// starter. An embed's state comes from its link and its host alone: it never
+/// reads the playground's autosave.
 fn initial_state() -> AppState {
     let hash = browser::hash();
     if let Some(link) = hash.strip_prefix("#s=") {
@@ -87,6 +89,9 @@ fn initial_state() -> AppState {
                 ..AppState::default()
             },
         };
+    }
+    if embed_config().embed {
+        return AppState::default();
     }
     if let Some(saved) = browser::load_autosave().and_then(|s| share::from_autosave(&s).ok()) {
         return AppState::from_snapshot(saved);
@@ -248,11 +253,14 @@ pub fn app() -> Html {
         });
     }
 
-    // Autosave every change of the input.
+    // Autosave every change of the input (not an embed's: it is the host's).
     {
         let state = state.clone();
+        let embed = config.embed;
         use_effect_with(state.input_revision, move |_| {
-            browser::save_autosave(&share::to_autosave(&state.snapshot()));
+            if !embed {
+                browser::save_autosave(&share::to_autosave(&state.snapshot()));
+            }
         });
     }
 
