@@ -98,22 +98,22 @@ try {
   const longRes = await keystrokes(page, long.text);
 
   const sizes = {};
-  // The page's own files, and the package data fetched before the first
-  // build (pypi/, npm/); catalog entries, examples, Debian and Alpine data
-  // are fetched on demand and do not count.
-  const first = (f) => !f.includes('/') || /^(pypi|npm)\//.test(f);
+  // The page's own files, and the data fetched before the first build
+  // (pypi/, npm/, the catalog index); catalog entries, examples, lessons,
+  // Debian and Alpine data are fetched on demand and do not count.
+  const first = (f) => !f.includes('/') || /^(pypi|npm)\//.test(f) || f === 'catalog/index.json';
   for (const f of fs.readdirSync(dist, { recursive: true })) {
     if (fs.statSync(path.join(dist, f)).isDirectory() || !first(f)) continue;
     const ext = path.extname(f);
     const gz = zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
     if (f === 'layerlab-editor.js') sizes.editor = gz; // loaded after the first render
-    else if (['.wasm', '.js', '.css', '.tsv'].includes(ext)) sizes[ext] = (sizes[ext] || 0) + gz;
+    else if (['.wasm', '.js', '.css', '.tsv', '.json'].includes(ext)) sizes[ext] = (sizes[ext] || 0) + gz;
   }
-  const total = sizes['.wasm'] + sizes['.js'] + sizes['.css'] + (sizes['.tsv'] || 0);
+  const total = sizes['.wasm'] + sizes['.js'] + sizes['.css'] + (sizes['.tsv'] || 0) + (sizes['.json'] || 0);
   console.log(`cold load to first build result: ${cold} ms`);
   console.log(`keystroke -> layers panel, seed 004 (4 lines): p50 ${seed.p50.toFixed(1)} ms, p95 ${seed.p95.toFixed(1)} ms (build ${seed.lastBuildMs} ms)`);
   console.log(`keystroke -> layers panel, ${path.relative(root, long.p)} (${long.text.split('\n').length} lines): p50 ${longRes.p50.toFixed(1)} ms, p95 ${longRes.p95.toFixed(1)} ms (build ${longRes.lastBuildMs} ms)`);
-  console.log(`gzipped initial download: wasm ${sizes['.wasm']} B, js ${sizes['.js']} B, css ${sizes['.css']} B, package data ${sizes['.tsv'] || 0} B, total ${total} B`);
+  console.log(`gzipped initial download: wasm ${sizes['.wasm']} B, js ${sizes['.js']} B, css ${sizes['.css']} B, package data ${(sizes['.tsv'] || 0) + (sizes['.json'] || 0)} B, total ${total} B`);
   console.log(`gzipped CodeMirror bundle, loaded after the first render: ${sizes.editor} B`);
   await context.close();
 } finally {

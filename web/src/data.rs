@@ -1,8 +1,7 @@
-//! Data for the playground: compiled in, the catalog index and the examples
-//! (both from the repository's `data/`, by `build.rs`); fetched at start
-//! beside the page, the pip, npm and apk package data (`data/pypi`,
-//! `data/npm`, `data/alpine`, copied into `dist/` by Trunk) that RUN's
-//! package managers need; fetched on demand, a catalog entry's details (ID,
+//! Data for the playground: compiled in, the lists of examples and lessons
+//! (from the repository's `data/`, by `build.rs`); fetched at start beside
+//! the page, the catalog index and the pip and npm package data (`data/`,
+//! copied into `dist/` by Trunk); fetched on demand, a catalog entry's details (ID,
 //! config, installed packages: `catalog/entries/`) when a build first uses
 //! the entry, and a Debian release's package data (`debian/`, about 2 MB
 //! each) when a build's apt-get asks for it.
@@ -109,11 +108,8 @@ pub fn catalog() -> &'static Catalog {
     }
     CATALOG.get_or_init(|| {
         let source: Arc<dyn DataSource> = fetched().clone();
-        Catalog::from_index(
-            include_bytes!(concat!(env!("OUT_DIR"), "/catalog-index.json")),
-            source,
-        )
-        .unwrap_or_default()
+        let index = source.read("catalog/index.json").unwrap_or_default();
+        Catalog::from_index(&index, source).unwrap_or_default()
     })
 }
 
@@ -270,6 +266,13 @@ pub fn npm() -> Option<Arc<Npm>> {
 /// Fetches the package data served beside the page. A file that cannot be
 /// fetched leaves its package manager unsimulated; the page works without it.
 pub async fn load_package_data() {
+    // The catalog index (about 8 kB gzipped): fetched, not compiled in, so
+    // the page's code is cached apart from the data.
+    if let Some(index) = fetch_bytes("catalog/index.json").await {
+        if let Ok(mut m) = fetched().0.lock() {
+            m.insert("catalog/index.json".into(), index);
+        }
+    }
     let (packages, eras) = (
         fetch_text("pypi/packages.tsv").await,
         fetch_text("pypi/eras.tsv").await,
