@@ -106,6 +106,7 @@ try {
     if (fs.statSync(path.join(dist, f)).isDirectory() || !first(f)) continue;
     const ext = path.extname(f);
     const gz = zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
+    if (f === 'embed.js') continue; // host pages load it, not the playground
     if (f === 'layerlab-editor.js') sizes.editor = gz; // loaded after the first render
     else if (['.wasm', '.js', '.css', '.tsv', '.json'].includes(ext)) sizes[ext] = (sizes[ext] || 0) + gz;
   }

@@ -329,9 +329,10 @@ pub fn app() -> Html {
                         }));
                     }
                     Some("layerlab:get-summary") => {
-                        let Some(source) = m
-                            .source()
-                            .and_then(|s| s.dyn_into::<web_sys::Window>().ok())
+                        // The host's window is of another realm: `instanceof
+                        // Window` fails there, so it is taken as it is.
+                        let Some(source) =
+                            m.source().map(|s| s.unchecked_into::<web_sys::Window>())
                         else {
                             return;
                         };
