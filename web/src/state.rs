@@ -215,9 +215,9 @@ impl AppState {
         }
     }
 
-    /// What editing context file `path` would rebuild (the core builds
-    /// again over a scratch copy of the session cache).
-    pub fn what_if_file(&self, path: &str) -> Option<what_if::Rebuild> {
+    /// Runs `f` over this session's build inputs and cache: what the core's
+    /// what-if builds, hints and lesson goals start from.
+    fn with_inputs<R>(&self, f: impl FnOnce(&what_if::Inputs<'_>, &CacheStore) -> R) -> R {
         let context = self.context();
         let options = self.options();
         let executor = Self::executor();
@@ -228,7 +228,13 @@ impl AppState {
             options: &options,
             executor: &executor,
         };
-        what_if::edit_file(&inputs, &self.cache.borrow(), path)
+        f(&inputs, &self.cache.borrow())
+    }
+
+    /// What editing context file `path` would rebuild (the core builds
+    /// again over a scratch copy of the session cache).
+    pub fn what_if_file(&self, path: &str) -> Option<what_if::Rebuild> {
+        self.with_inputs(|inputs, cache| what_if::edit_file(inputs, cache, path))
     }
 
     /// layerlab's hints for the shown build, each measured by a what-if
@@ -237,17 +243,7 @@ impl AppState {
         let Some(result) = &self.result else {
             return Vec::new();
         };
-        let context = self.context();
-        let options = self.options();
-        let executor = Self::executor();
-        let inputs = what_if::Inputs {
-            dockerfile: self.dockerfile().as_bytes(),
-            context: &context,
-            catalog: crate::data::catalog(),
-            options: &options,
-            executor: &executor,
-        };
-        layerlab_core::hints::hints(&inputs, &self.cache.borrow(), result)
+        self.with_inputs(|inputs, cache| layerlab_core::hints::hints(inputs, cache, result))
     }
 
     /// The current lesson step's goals, each checked against the shown
@@ -259,17 +255,7 @@ impl AppState {
         let Some(step) = lesson.steps.get(*step) else {
             return Vec::new();
         };
-        let context = self.context();
-        let options = self.options();
-        let executor = Self::executor();
-        let inputs = what_if::Inputs {
-            dockerfile: self.dockerfile().as_bytes(),
-            context: &context,
-            catalog: crate::data::catalog(),
-            options: &options,
-            executor: &executor,
-        };
-        lessons::check(step, &inputs, &self.cache.borrow(), result)
+        self.with_inputs(|inputs, cache| lessons::check(step, inputs, cache, result))
     }
 
     /// Builds the current files against the session cache.

@@ -182,12 +182,9 @@ fn multi_stage(
         }
     }
     let fixed = text.join("\n") + "\n";
-    let Some(size) = size_of(inputs, cache, &fixed) else {
+    let Some(size) = smaller(inputs, cache, &fixed, image.size) else {
         return;
     };
-    if size >= image.size {
-        return;
-    }
     out.push(Hint {
         kind: "multi-stage",
         lines: vec![from.line, run.line],
@@ -227,6 +224,27 @@ fn size_of(inputs: &Inputs<'_>, cache: &CacheStore, dockerfile: &str) -> Option<
         inputs.executor,
     );
     r.image.map(|i| i.size)
+}
+
+/// The fixed Dockerfile's image size, when it is smaller than `than`.
+fn smaller(inputs: &Inputs<'_>, cache: &CacheStore, fixed: &str, than: u64) -> Option<u64> {
+    size_of(inputs, cache, fixed).filter(|size| *size < than)
+}
+
+/// A cleanup-flag hint: `what` the image would be, measured.
+fn saving(line: usize, what: &str, size: u64, before: u64, fixed: String) -> Hint {
+    Hint {
+        kind: "cleanup-flag",
+        lines: vec![line],
+        message: format!(
+            "{what} the image is {} instead of {} (saves {}, measured by building it).",
+            human_size(size),
+            human_size(before),
+            human_size(before - size)
+        ),
+        fix: Some(fixed),
+        writes: None,
+    }
 }
 
 const INSTALLS: [(&str, &[&str]); 6] = [
@@ -497,20 +515,12 @@ fn cleanup_flags(
                 last.push_str(" && npm cache clean --force");
             }
             let fixed = replace_lines(lines, s.line, s.end_line, &fixed_lines);
-            if let Some(size) = size_of(inputs, cache, &fixed).filter(|n| *n < image.size) {
-                out.push(Hint {
-                    kind: "cleanup-flag",
-                    lines: vec![s.line],
-                    message: format!(
-                        "`npm` keeps its cache after step {}: with `npm cache clean --force` in the same RUN the image is {} instead of {} (saves {}, measured by building it).",
-                        s.number,
-                        human_size(size),
-                        human_size(image.size),
-                        human_size(image.size - size)
-                    ),
-                    fix: Some(fixed),
-                    writes: None,
-                });
+            if let Some(size) = smaller(inputs, cache, &fixed, image.size) {
+                let what = format!(
+                    "`npm` keeps its cache after step {}: with `npm cache clean --force` in the same RUN",
+                    s.number
+                );
+                out.push(saving(s.line, &what, size, image.size, fixed));
             }
         }
         for (cmd, flag, with) in edits {
@@ -525,25 +535,10 @@ fn cleanup_flags(
                 .map(|l| l.replace(cmd, with))
                 .collect();
             let fixed = replace_lines(lines, s.line, s.end_line, &fixed_lines);
-            let Some(size) = size_of(inputs, cache, &fixed) else {
-                continue;
-            };
-            if size >= image.size {
-                continue;
+            if let Some(size) = smaller(inputs, cache, &fixed, image.size) {
+                let what = format!("`{cmd}` without `{flag}` in step {}: with it", s.number);
+                out.push(saving(s.line, &what, size, image.size, fixed));
             }
-            out.push(Hint {
-                kind: "cleanup-flag",
-                lines: vec![s.line],
-                message: format!(
-                    "`{cmd}` without `{flag}` in step {}: with it the image is {} instead of {} (saves {}, measured by building it).",
-                    s.number,
-                    human_size(size),
-                    human_size(image.size),
-                    human_size(image.size - size)
-                ),
-                fix: Some(fixed),
-                writes: None,
-            });
         }
     }
 }

@@ -174,6 +174,23 @@ fn verdict(met: bool, detail: String) -> Verdict {
     Verdict { met, detail }
 }
 
+/// The first step whose instruction starts with `text`.
+fn step_starting<'a>(result: &'a BuildResult, text: &str) -> Option<&'a crate::build::StepResult> {
+    result
+        .steps
+        .iter()
+        .find(|s| s.instruction.starts_with(text))
+}
+
+/// "editing app.py leaves step 4 cached" (met) or "… rebuilds step 4 (…)".
+fn cached_verdict(rebuilt: bool, edit: &str, number: usize, step: &str) -> Verdict {
+    if rebuilt {
+        verdict(false, format!("{edit} rebuilds step {number} ({step})"))
+    } else {
+        verdict(true, format!("{edit} leaves step {number} cached"))
+    }
+}
+
 impl Goal {
     /// Checks the goal against a build (`result`, built from `inputs` over
     /// `cache`); what-if builds run over a scratch copy of the cache.
@@ -210,32 +227,19 @@ impl Goal {
                 None => verdict(false, "no image: the build did not finish".into()),
             },
             Goal::CachedAfterEdit { step, file } => {
-                let Some(target) = result
-                    .steps
-                    .iter()
-                    .find(|s| s.instruction.starts_with(step.as_str()))
-                else {
+                let Some(target) = step_starting(result, step) else {
                     return verdict(false, format!("no step starts with `{step}`"));
                 };
                 match edit_file(inputs, cache, file) {
                     None => verdict(false, format!("the context has no {file}")),
                     Some(r) => {
                         let rebuilt = r.steps.iter().any(|(n, _)| *n == target.number);
-                        let detail = if rebuilt {
-                            format!("editing {file} rebuilds step {} ({step})", target.number)
-                        } else {
-                            format!("editing {file} leaves step {} cached", target.number)
-                        };
-                        verdict(!rebuilt, detail)
+                        cached_verdict(rebuilt, &format!("editing {file}"), target.number, step)
                     }
                 }
             }
             Goal::CachedAfterBuildArg { step, arg } => {
-                let Some(target) = result
-                    .steps
-                    .iter()
-                    .find(|s| s.instruction.starts_with(step.as_str()))
-                else {
+                let Some(target) = step_starting(result, step) else {
                     return verdict(false, format!("no step starts with `{step}`"));
                 };
                 let mut options: BuildOptions = inputs.options.clone();
@@ -257,12 +261,7 @@ impl Goal {
                     .iter()
                     .find(|s| s.number == target.number)
                     .is_none_or(|s| s.miss.is_some());
-                let detail = if rebuilt {
-                    format!("changing {arg} rebuilds step {} ({step})", target.number)
-                } else {
-                    format!("changing {arg} leaves step {} cached", target.number)
-                };
-                verdict(!rebuilt, detail)
+                cached_verdict(rebuilt, &format!("changing {arg}"), target.number, step)
             }
             Goal::HasNo(pattern) | Goal::Has(pattern) => {
                 let Some(last) = result.steps.last().filter(|_| result.ok()) else {
