@@ -47,6 +47,10 @@ pub struct BuildArgs {
     /// Resolve image tags as of this date (YYYY-MM[-DD]).
     #[arg(long, value_name = "DATE")]
     pub catalog_date: Option<String>,
+    /// After the build, print layerlab's hints (each measured by a what-if
+    /// build) and their fixes.
+    #[arg(long)]
+    pub hints: bool,
     /// The build context directory.
     pub context: PathBuf,
 }
@@ -204,6 +208,16 @@ pub fn run(args: BuildArgs, store: &Store) -> Result<bool, String> {
     );
     store.save_cache(&cache)?;
     print_result(&result, &args, &dockerfile);
+    if args.hints {
+        let inputs = layerlab_core::build::what_if::Inputs {
+            dockerfile: &dockerfile,
+            context: &context,
+            catalog: &catalog,
+            options: &options,
+            executor: &executor,
+        };
+        print_hints(&layerlab_core::hints::hints(&inputs, &cache, &result));
+    }
     if let Some(image) = &result.image {
         store.add_image(StoredImage {
             id: image.id.clone(),
@@ -235,4 +249,40 @@ fn print_result(result: &BuildResult, args: &BuildArgs, dockerfile: &[u8]) {
             w.message
         );
     }
+}
+
+/// Hints after the log: what, where, the measured effect, and the fix.
+fn print_hints(hints: &[layerlab_core::hints::Hint]) {
+    use std::io::Write;
+    let mut out = String::new();
+    if hints.is_empty() {
+        out.push_str("\nhints: none\n");
+    }
+    for h in hints {
+        let lines = h
+            .lines
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let at = if lines.is_empty() {
+            String::new()
+        } else {
+            format!(" (line {lines})")
+        };
+        out.push_str(&format!("\nhint {}{at}: {}\n", h.kind, h.message));
+        if let Some(fix) = &h.fix {
+            out.push_str("  the Dockerfile with the fix:\n");
+            for l in fix.lines() {
+                out.push_str(&format!("    {l}\n"));
+            }
+        }
+        if let Some((name, text)) = &h.writes {
+            out.push_str(&format!("  the fix writes {name}:\n"));
+            for l in text.lines() {
+                out.push_str(&format!("    {l}\n"));
+            }
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }

@@ -112,3 +112,30 @@ fn expand_matches_every_env_var_vector_through_the_binary() {
     }
     assert!(checked > 200);
 }
+
+#[test]
+fn build_with_hints_prints_each_hint_its_measured_effect_and_its_fix() {
+    let dir = std::env::temp_dir().join(format!("layerlab-hints-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "FROM alpine:3.20\nRUN apk add curl\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_layerlab"))
+        .args([
+            "--state",
+            dir.join(".state").to_str().unwrap(),
+            "build",
+            "--hints",
+            dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("\nhint cleanup-flag (line 2): `apk add` without `--no-cache` in step 2: with it the image is "), "{text}");
+    assert!(text.contains("  the Dockerfile with the fix:\n    FROM alpine:3.20\n    RUN apk add --no-cache curl\n"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
