@@ -116,15 +116,7 @@ pub fn catalog() -> &'static Catalog {
 /// Fetches the details of the entries a Dockerfile's `FROM` lines name
 /// (before the first build, so it does not wait for them).
 pub async fn prefetch_entries(dockerfile: &str) {
-    let keys: Vec<String> = dockerfile
-        .lines()
-        .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            words.next().filter(|k| k.eq_ignore_ascii_case("FROM"))?;
-            words.find(|w| !w.starts_with("--"))
-        })
-        .filter_map(|r| catalog().lookup(r, None).map(|e| e.key.clone()))
-        .collect();
+    let keys = catalog().base_keys(dockerfile.as_bytes(), None);
     let _ = load_entries(&keys).await;
 }
 
@@ -144,11 +136,7 @@ pub async fn load_entries(keys: &[String]) -> Result<bool, String> {
         let bytes = fetch_bytes(&path)
             .await
             .ok_or_else(|| format!("could not fetch the catalog entry {key}"))?;
-        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-            if let Some(other) = v["packages_from"].as_str() {
-                queue.push(other.to_owned());
-            }
-        }
+        queue.extend(layerlab_core::catalog::borrowed_packages(&bytes));
         if let Ok(mut m) = fetched().0.lock() {
             m.insert(path, bytes);
         }

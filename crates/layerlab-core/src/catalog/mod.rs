@@ -134,6 +134,14 @@ struct EntryDetails {
     packages_from: Option<String>,
 }
 
+/// The key of the entry whose package list an entry's details file borrows
+/// (`packages_from`), so a front end fetches that file too.
+pub fn borrowed_packages(details: &[u8]) -> Option<String> {
+    serde_json::from_slice::<EntryDetails>(details)
+        .ok()?
+        .packages_from
+}
+
 /// The index file (`data/catalog/index.json`).
 #[derive(Deserialize)]
 struct Index {
@@ -355,25 +363,20 @@ impl Catalog {
         Some(full)
     }
 
-    /// The data files a build asked for that the source did not have yet
-    /// (for the page, which fetches them): each entry's details files.
-    pub fn missing_details(&self, entry: &CatalogEntry) -> Vec<String> {
-        let Some(source) = &self.details else {
-            return Vec::new();
-        };
-        let mut out = vec![source::entry_path(&entry.key)];
-        if let Some(bytes) = source.read(&out[0]) {
-            out.clear();
-            if let Ok(d) = serde_json::from_slice::<EntryDetails>(&bytes) {
-                if let Some(other) = d.packages_from {
-                    let path = source::entry_path(&other);
-                    if source.read(&path).is_none() {
-                        out.push(path);
-                    }
-                }
-            }
-        }
-        out
+    /// The keys of the entries a Dockerfile's FROM lines name (as written:
+    /// a base built from ARGs is left to the build), so a front end that
+    /// fetches details can ask for them before the first build.
+    pub fn base_keys(&self, dockerfile: &[u8], date: Option<&str>) -> Vec<String> {
+        let (parsed, _) = crate::syntax::parse_lenient(dockerfile);
+        parsed
+            .instructions
+            .iter()
+            .filter(|n| n.keyword.value.eq_ignore_ascii_case(b"FROM"))
+            .filter_map(|n| n.args.first())
+            .map(|w| String::from_utf8_lossy(&w.value).into_owned())
+            .filter(|r| !r.contains('$'))
+            .filter_map(|r| self.lookup(&r, date).map(|e| e.key.clone()))
+            .collect()
     }
 
     /// Adds Debian package data, so base images list the programs their
@@ -919,6 +922,26 @@ mod tests {
                 .starts_with("ubuntu:16.04 is not in the catalog; shown as ubuntu:latest ("),
             "{}",
             other_tag.note
+        );
+    }
+
+    #[test]
+    fn base_keys_name_the_entries_to_fetch_and_details_say_what_they_borrow() {
+        let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data");
+        let source = std::sync::Arc::new(source::DirSource(data));
+        let cat = Catalog::from_source(source.clone()).unwrap();
+        let keys = cat.base_keys(
+            b"ARG V=1\nFROM python:3.12-slim AS a\nFROM golang:${V}\nfrom node:20-alpine\n",
+            None,
+        );
+        assert_eq!(keys.len(), 2, "{keys:?}");
+        assert!(keys[0].starts_with("python_3.12-slim_") && keys[1].starts_with("node_20-alpine_"));
+        let go = cat.lookup("golang:1.22", None).unwrap();
+        let details = source::DataSource::read(&*source, &source::entry_path(&go.key)).unwrap();
+        let borrowed = borrowed_packages(&details).unwrap();
+        assert!(
+            borrowed.starts_with("buildpack-deps_bookworm_"),
+            "{borrowed}"
         );
     }
 }
