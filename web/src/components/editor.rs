@@ -319,12 +319,12 @@ pub fn editor(props: &EditorProps) -> Html {
             move |_| -> Option<String> {
                 if state.active > 0 {
                     let r = state.what_if_file(&name)?;
-                    Some(describe(&name, &r))
+                    Some(r.sentence(&name))
                 } else {
                     let (result, _) = state.shown()?;
                     let step = result.steps.get(state.selected_step?)?;
                     let r = what_if::edit_line(result, step.line);
-                    Some(describe(&format!("line {}", step.line), &r))
+                    Some(r.sentence(&format!("line {}", step.line)))
                 }
             },
         )
@@ -368,33 +368,4 @@ pub fn editor(props: &EditorProps) -> Html {
             }
         </section>
     }
-}
-
-/// "Editing app.py rebuilds 2 steps (5 COPY . ., 6 CMD …): about 0.4 s and 159B of layers."
-fn describe(what: &str, r: &what_if::Rebuild) -> String {
-    if r.steps.is_empty() {
-        return format!("Editing {what} rebuilds nothing: no step reads it.");
-    }
-    let mut list: Vec<String> = r
-        .steps
-        .iter()
-        .take(4)
-        .map(|(n, ins)| {
-            let short: String = ins.chars().take(40).collect();
-            let more = if ins.chars().count() > 40 { "…" } else { "" };
-            format!("{n} {short}{more}")
-        })
-        .collect();
-    if r.steps.len() > 4 {
-        list.push(format!("{} more", r.steps.len() - 4));
-    }
-    let steps = if r.steps.len() == 1 { "step" } else { "steps" };
-    format!(
-        "Editing {what} rebuilds {} {steps} ({}): about {}.{} s and {} of layers.",
-        r.steps.len(),
-        list.join(", "),
-        r.duration_ms / 1000,
-        (r.duration_ms % 1000) / 100,
-        layerlab_core::report::human_size(r.bytes)
-    )
 }

@@ -51,7 +51,7 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
                 { for verdicts.iter().map(|(goal, v)| html! {
                     <li class={if v.met { "goal met" } else { "goal unmet" }} data-met={v.met.to_string()}>
                         <span class="tick" aria-hidden="true">{ if v.met { "✓" } else { "✗" } }</span>
-                        { describe(goal) }<span class="goal-detail">{ format!(" — {}", v.detail) }</span>
+                        { goal.describe() }<span class="goal-detail">{ format!(" — {}", v.detail) }</span>
                     </li>
                 }) }
             </ul>
@@ -64,34 +64,5 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
                 }
             </div>
         </section>
-    }
-}
-
-/// A goal in words.
-fn describe(goal: &layerlab_core::lessons::Goal) -> String {
-    use layerlab_core::lessons::{Cmp, Goal};
-    let cmp = |c: &Cmp| match c {
-        Cmp::Lt => "under",
-        Cmp::Le => "at most",
-        Cmp::Gt => "over",
-        Cmp::Ge => "at least",
-    };
-    let size = |n: &u64| layerlab_core::report::human_size(*n);
-    match goal {
-        Goal::BuildSucceeds => "The build succeeds".into(),
-        Goal::ImageSize(c, n) => format!("The image is {} {}", cmp(c), size(n)),
-        Goal::ContextSize(c, n) => format!("The build context is {} {}", cmp(c), size(n)),
-        Goal::AtMostLayers(n) => format!("At most {n} layers"),
-        Goal::CachedAfterEdit { step, file } => {
-            format!("`{step}` stays cached when {file} changes")
-        }
-        Goal::CachedAfterBuildArg { step, arg } => {
-            format!("`{step}` stays cached when {arg} changes")
-        }
-        Goal::HasNo(p) => format!("The final image has no {p}"),
-        Goal::Has(p) => format!("The final image has {p}"),
-        Goal::StageNotInImage(s) => format!("Stage {s} is not in the final image"),
-        Goal::NoChecks => "No build-check warnings".into(),
-        Goal::NoHint(k) => format!("No {k} hint"),
     }
 }

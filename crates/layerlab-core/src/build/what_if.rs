@@ -19,6 +19,37 @@ pub struct Rebuild {
 }
 
 impl Rebuild {
+    /// "Editing app.py rebuilds 2 steps (5 COPY . ., 6 CMD …): about 0.4 s
+    /// and 159B of layers." (`what` names the edit.)
+    pub fn sentence(&self, what: &str) -> String {
+        let r = self;
+        if r.steps.is_empty() {
+            return format!("Editing {what} rebuilds nothing: no step reads it.");
+        }
+        let mut list: Vec<String> = r
+            .steps
+            .iter()
+            .take(4)
+            .map(|(n, ins)| {
+                let short: String = ins.chars().take(40).collect();
+                let more = if ins.chars().count() > 40 { "…" } else { "" };
+                format!("{n} {short}{more}")
+            })
+            .collect();
+        if r.steps.len() > 4 {
+            list.push(format!("{} more", r.steps.len() - 4));
+        }
+        let steps = if r.steps.len() == 1 { "step" } else { "steps" };
+        format!(
+            "Editing {what} rebuilds {} {steps} ({}): about {}.{} s and {} of layers.",
+            r.steps.len(),
+            list.join(", "),
+            r.duration_ms / 1000,
+            (r.duration_ms % 1000) / 100,
+            crate::report::human_size(r.bytes)
+        )
+    }
+
     fn from_steps<'a>(steps: impl Iterator<Item = &'a super::StepResult>) -> Rebuild {
         let mut out = Rebuild::default();
         for s in steps {
@@ -146,6 +177,13 @@ mod tests {
         assert_eq!(
             app.steps.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
             [4, 5]
+        );
+        assert!(app.sentence("app.py").starts_with(
+            "Editing app.py rebuilds 2 steps (4 COPY . ., 5 CMD [\"python\", \"app.py\"]): about "
+        ));
+        assert_eq!(
+            Rebuild::default().sentence("notes.txt"),
+            "Editing notes.txt rebuilds nothing: no step reads it."
         );
         let reqs = edit_file(&inputs, &cache, "requirements.txt").unwrap();
         assert_eq!(

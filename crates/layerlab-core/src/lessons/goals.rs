@@ -163,6 +163,36 @@ impl Goal {
     }
 }
 
+impl Goal {
+    /// The goal in words, for the lesson panel.
+    pub fn describe(&self) -> String {
+        let cmp = |c: &Cmp| match c {
+            Cmp::Lt => "under",
+            Cmp::Le => "at most",
+            Cmp::Gt => "over",
+            Cmp::Ge => "at least",
+        };
+        let size = |n: &u64| crate::report::human_size(*n);
+        match self {
+            Goal::BuildSucceeds => "The build succeeds".into(),
+            Goal::ImageSize(c, n) => format!("The image is {} {}", cmp(c), size(n)),
+            Goal::ContextSize(c, n) => format!("The build context is {} {}", cmp(c), size(n)),
+            Goal::AtMostLayers(n) => format!("At most {n} layers"),
+            Goal::CachedAfterEdit { step, file } => {
+                format!("`{step}` stays cached when {file} changes")
+            }
+            Goal::CachedAfterBuildArg { step, arg } => {
+                format!("`{step}` stays cached when {arg} changes")
+            }
+            Goal::HasNo(p) => format!("The final image has no {p}"),
+            Goal::Has(p) => format!("The final image has {p}"),
+            Goal::StageNotInImage(s) => format!("Stage {s} is not in the final image"),
+            Goal::NoChecks => "No build-check warnings".into(),
+            Goal::NoHint(k) => format!("No {k} hint"),
+        }
+    }
+}
+
 /// Whether a goal is met, and what the build showed.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Verdict {
