@@ -6,6 +6,7 @@
 //! builder has none. Rules follow `frontend/dockerfile/linter/ruleset.go`.
 
 mod config;
+mod dispatch;
 mod rules;
 
 pub use config::Config;
