@@ -25,6 +25,7 @@ pub mod instructions;
 pub mod lesson;
 pub mod lessons;
 pub mod report;
+pub mod session;
 pub mod shell;
 pub mod syntax;
 pub mod text;

@@ -40,7 +40,7 @@ pub use cache::{CacheRecord, CacheStore, MissReason, StepInputs, StepOutput};
 pub use context::{Context, ContextFile};
 pub use executor::{NoopExecutor, RunContext, RunExecutor, RunOutcome};
 pub use history::Builder;
-pub use result::{BuildError, BuildResult, FinalImage, StageSummary, StepResult, StepStatus};
+pub use result::{BuildError, BuildResult, FinalImage, Pull, StageSummary, StepResult, StepStatus};
 pub use state::{ImageLayer, StageState};
 
 use crate::catalog::Catalog;

@@ -64,6 +64,26 @@ pub struct StepResult {
     /// The union filesystem after this step.
     #[serde(skip)]
     pub tree: Tree,
+    /// A FROM whose base image was not present yet: what was pulled (set by
+    /// the session, which keeps the image store; `None` in a bare build).
+    pub pulled: Option<Pull>,
+}
+
+/// A base image pulled for a FROM: what `docker pull` and the build logs show.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Pull {
+    /// The tag as written after the name (`3.6.1-alpine`).
+    pub tag: String,
+    /// The repository path (`library/python`).
+    pub repository: String,
+    /// The normalized reference (`python:3.6.1-alpine`).
+    pub reference: String,
+    /// Compressed layer blobs (`sha256:…`, bytes), oldest first.
+    pub layers: Vec<(String, u64)>,
+    /// The manifest digest (`sha256:…`).
+    pub digest: String,
+    /// Simulated time the download and extraction take.
+    pub duration_ms: u64,
 }
 
 /// A stage of the Dockerfile and whether it was built.

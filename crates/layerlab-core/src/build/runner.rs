@@ -286,6 +286,7 @@ impl Runner<'_> {
             duration_ms: from_size / 50_000,
             changes: Vec::new(),
             tree: done.state.tree.clone(),
+            pulled: None,
         };
         self.result.steps.push(from_step);
         self.remembered.push(inputs);
@@ -660,6 +661,7 @@ impl Runner<'_> {
             duration_ms,
             changes,
             tree: done.state.tree.clone(),
+            pulled: None,
         });
         Ok(())
     }
@@ -695,6 +697,7 @@ impl Runner<'_> {
             duration_ms: failed.duration_ms,
             changes: Vec::new(),
             tree: Tree::new(),
+            pulled: None,
         });
         fail(self.result, failed.message, Some(ins.start_line));
         Err(())

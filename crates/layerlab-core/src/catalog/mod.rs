@@ -96,6 +96,16 @@ pub struct CatalogEntry {
     /// Installed packages (dpkg or apk), when the data lists them.
     #[serde(default)]
     pub packages: Vec<EntryPackage>,
+    /// The registry's compressed layer blobs, where a remote scan lists them.
+    #[serde(default)]
+    pub layers: Vec<EntryLayer>,
+}
+
+/// One compressed layer blob of a catalog image (a remote scan's list).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct EntryLayer {
+    pub digest: String,
+    pub size: u64,
 }
 
 fn yes() -> bool {
@@ -133,6 +143,8 @@ struct EntryDetails {
     packages: Vec<EntryPackage>,
     #[serde(default)]
     packages_from: Option<String>,
+    #[serde(default)]
+    layers: Vec<EntryLayer>,
 }
 
 /// The key of the entry whose package list an entry's details file borrows
@@ -338,6 +350,7 @@ impl Catalog {
         full.config = details.config;
         full.source = details.source;
         full.packages = details.packages;
+        full.layers = details.layers;
         if let Some(other) = details.packages_from {
             let base = read(&other)?;
             let label = self

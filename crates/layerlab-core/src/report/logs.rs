@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::size::human_size_with_precision;
 use super::time::seconds as secs;
-use crate::build::{BuildResult, StepResult, StepStatus};
+use crate::build::{BuildResult, Pull, StepResult, StepStatus};
 use crate::image::short_id;
 
 /// A deterministic 12-hex "container ID" for a step (classic's `Running in …`).
@@ -54,6 +54,9 @@ pub fn classic(result: &BuildResult) -> String {
                 .stages
                 .iter()
                 .any(|s| s.index == step.stage && s.base == "scratch");
+            if let Some(pull) = &step.pulled {
+                out.push_str(&pull_lines(pull, false));
+            }
             if scratch {
                 // The legacy builder has no image ID for scratch to print.
                 out.push_str(" ---> \n");
@@ -99,6 +102,52 @@ pub fn classic(result: &BuildResult) -> String {
         _ => {}
     }
     out
+}
+
+/// What `docker pull` prints for an image it downloads (and the classic
+/// builder under a FROM): `TAG: Pulling from REPO`, a line per layer, the
+/// digest and the status. `present` marks layers already on disk.
+pub fn pull_lines(pull: &Pull, newer_cli: bool) -> String {
+    let mut out = format!("{}: Pulling from {}\n", pull.tag, pull.repository);
+    for (digest, _) in &pull.layers {
+        out.push_str(&format!("{}: Pull complete\n", short_id(digest)));
+    }
+    out.push_str(&format!("Digest: {}\n", pull.digest));
+    let name = match pull.repository.strip_prefix("library/") {
+        Some(official) => official.to_owned(),
+        None => pull.repository.clone(),
+    };
+    out.push_str(&format!(
+        "Status: Downloaded newer image for {name}:{}\n",
+        pull.tag
+    ));
+    if newer_cli {
+        out.push_str(&format!("docker.io/{}:{}\n", pull.repository, pull.tag));
+    }
+    out
+}
+
+/// BuildKit's lines under a FROM vertex whose image it downloads: the
+/// resolve, then each layer's transfer and extraction.
+fn buildkit_pull_lines(pull: &Pull) -> Vec<String> {
+    let mut lines = vec![format!(
+        "resolve docker.io/{}:{}@{} 0.0s done",
+        pull.repository, pull.tag, pull.digest
+    )];
+    let total: u64 = pull.layers.iter().map(|(_, s)| *s).sum::<u64>().max(1);
+    for (digest, size) in &pull.layers {
+        let ms = pull.duration_ms * size / total;
+        let size = super::size::progress_size(*size);
+        lines.push(format!(
+            "{digest} {size} / {size} {} done",
+            secs(ms * 2 / 3)
+        ));
+    }
+    for (digest, size) in &pull.layers {
+        let ms = pull.duration_ms * size / total;
+        lines.push(format!("extracting {digest} {} done", secs(ms / 3)));
+    }
+    lines
 }
 
 /// `name` → `name:latest`.
@@ -270,30 +319,36 @@ pub fn plain(result: &BuildResult, dockerfile: &[u8]) -> String {
             );
         }
         let mut body: Vec<String> = Vec::new();
-        let end = match step.status {
-            StepStatus::Cached => "CACHED".to_owned(),
-            StepStatus::Built => {
-                let at = log_time(step.duration_ms / 2);
-                body.extend(step.output.iter().map(|l| format!("{at} {l}")));
-                body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
-                format!("DONE {}", secs(step.duration_ms))
+        let end = match (&step.pulled, step.status) {
+            (Some(pull), _) => {
+                body.extend(buildkit_pull_lines(pull));
+                format!("DONE {}", secs(pull.duration_ms))
             }
-            StepStatus::Failed => {
-                let at = log_time(step.duration_ms / 2);
-                body.extend(step.output.iter().map(|l| format!("{at} {l}")));
-                body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
-                // The vertex shows the error before the solver wraps it.
-                let message = result
-                    .error
-                    .as_ref()
-                    .map_or("failed", |e| e.message.as_str());
-                format!(
-                    "ERROR: {}",
-                    message
-                        .strip_prefix("failed to compute cache key: ")
-                        .unwrap_or(message)
-                )
-            }
+            (None, status) => match status {
+                StepStatus::Cached => "CACHED".to_owned(),
+                StepStatus::Built => {
+                    let at = log_time(step.duration_ms / 2);
+                    body.extend(step.output.iter().map(|l| format!("{at} {l}")));
+                    body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
+                    format!("DONE {}", secs(step.duration_ms))
+                }
+                StepStatus::Failed => {
+                    let at = log_time(step.duration_ms / 2);
+                    body.extend(step.output.iter().map(|l| format!("{at} {l}")));
+                    body.extend(step.notes.iter().map(|l| format!("NOTE {l}")));
+                    // The vertex shows the error before the solver wraps it.
+                    let message = result
+                        .error
+                        .as_ref()
+                        .map_or("failed", |e| e.message.as_str());
+                    format!(
+                        "ERROR: {}",
+                        message
+                            .strip_prefix("failed to compute cache key: ")
+                            .unwrap_or(message)
+                    )
+                }
+            },
         };
         vertex(&mut out, name, &body, &end);
     }

@@ -22,6 +22,22 @@ pub fn human_size_with_precision(bytes: u64, precision: u32) -> String {
     format!("{}{}", format_g(size, precision), UNITS[unit])
 }
 
+/// BuildKit's transfer progress size: two decimals in decimal units
+/// (`29.13MB`, `159B`), as its progress printer formats bytes.
+pub fn progress_size(bytes: u64) -> String {
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1000.0 && unit < UNITS.len() - 1 {
+        size /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes}B")
+    } else {
+        format!("{size:.2}{}", UNITS[unit])
+    }
+}
+
 /// Go's `%.{precision}g` for a non-negative finite number.
 fn format_g(value: f64, precision: u32) -> String {
     let precision = precision as usize;

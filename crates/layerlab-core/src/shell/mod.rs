@@ -32,6 +32,126 @@ mod scan;
 use crate::build::{RunContext, RunExecutor, RunOutcome};
 use crate::expand::Env;
 
+/// What a host command printed and returned.
+#[derive(Clone, Debug, Default)]
+pub struct HostOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+impl HostOutput {
+    pub fn ok(stdout: impl Into<String>) -> HostOutput {
+        HostOutput {
+            stdout: stdout.into(),
+            ..HostOutput::default()
+        }
+    }
+
+    pub fn error(stderr: impl Into<String>, status: i32) -> HostOutput {
+        HostOutput {
+            stderr: stderr.into(),
+            status,
+            ..HostOutput::default()
+        }
+    }
+
+    /// Both outputs, the second's status.
+    pub fn and(mut self, other: HostOutput) -> HostOutput {
+        self.stdout.push_str(&other.stdout);
+        self.stderr.push_str(&other.stderr);
+        self.status = other.status;
+        self
+    }
+}
+
+/// Commands a host adds to the shell (the terminal's `docker`, `vi`): asked
+/// first for every command; `None` lets the shell run it as usual.
+pub trait HostCommands {
+    fn run(
+        &mut self,
+        argv: &[String],
+        stdin: &str,
+        cwd: &str,
+        env: &Env,
+        files: &mut crate::fs::Tree,
+    ) -> Option<HostOutput>;
+}
+
+/// What a host shell's command line left behind.
+pub struct HostRun {
+    pub status: i32,
+    /// Output lines, standard output and error in the order written.
+    pub output: Vec<String>,
+    /// The working directory and variables afterwards (`cd`, `export`).
+    pub cwd: String,
+    pub env: Env,
+}
+
+/// Runs `script` in a host shell over `files`: the terminal's shell, with
+/// `host` asked first for each command (`docker`). Every program must be on
+/// PATH in `files`.
+pub fn run_host(
+    files: &mut crate::fs::Tree,
+    env: Env,
+    cwd: &str,
+    script: &str,
+    host: &mut dyn HostCommands,
+) -> HostRun {
+    let mut sh = interp::Interp::new(files, env, cwd, "");
+    sh.strict_path = true;
+    sh.host = Some(host);
+    let status = sh.run_script(script);
+    HostRun {
+        status,
+        output: std::mem::take(&mut sh.output),
+        cwd: sh.cwd.clone(),
+        env: std::mem::take(&mut sh.env),
+    }
+}
+
+/// Whether a command line needs more lines: an open quote, a here-document
+/// without its end, a trailing `\\`, `&&` or `|`, an open `if`/`for`.
+pub fn incomplete(src: &str) -> bool {
+    if src.ends_with('\\') {
+        return true;
+    }
+    if heredoc_open(src) {
+        return true;
+    }
+    match parse::parse_script(src) {
+        Ok(_) => false,
+        Err(e) => e.contains("unterminated") || e.contains("end of file unexpected"),
+    }
+}
+
+/// A `<<WORD` whose WORD line has not come yet.
+fn heredoc_open(src: &str) -> bool {
+    let lines: Vec<&str> = src.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = line.find("<<") else { continue };
+        let rest = line[at + 2..].trim_start_matches('-').trim_start();
+        if rest.starts_with('<') {
+            continue;
+        }
+        let word: String = rest
+            .chars()
+            .filter(|c| !matches!(c, '\'' | '"'))
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if word.is_empty() {
+            continue;
+        }
+        if !lines[i + 1..]
+            .iter()
+            .any(|l| l.trim_start_matches('\t') == word)
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// Simulates RUN with the shell interpreter.
 #[derive(Clone, Debug, Default)]
 pub struct ShellExecutor {

@@ -44,6 +44,13 @@ use verify::{checksum, gpg};
 pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
     let name = argv[0].as_str();
     let args = &argv[1..];
+    if let Some(host) = sh.host.as_mut() {
+        if let Some(done) = host.run(argv, &sh.stdin, &sh.cwd, &sh.env, sh.tree) {
+            sh.stdout.push_str(&done.stdout);
+            sh.output.extend(done.stderr.lines().map(str::to_owned));
+            return done.status;
+        }
+    }
     match name {
         ":" | "true" => 0,
         "false" => 1,
@@ -304,7 +311,7 @@ pub(super) fn remove_package(sh: &mut Interp<'_>, files: &PackageFiles<'_>) {
 
 /// The user's home directory: `$HOME` (the build sets it from /etc/passwd),
 /// else `/root`; without a trailing slash.
-pub(super) fn home(sh: &Interp<'_>) -> String {
+pub(crate) fn home(sh: &Interp<'_>) -> String {
     match sh.env.get("HOME").map(|h| h.trim_end_matches('/')) {
         Some(h) if !h.is_empty() => h.to_owned(),
         Some(_) => String::new(),

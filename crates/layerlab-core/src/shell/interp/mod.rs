@@ -70,6 +70,8 @@ pub(crate) struct Interp<'a> {
     pub pypi: Option<std::sync::Arc<crate::catalog::pypi::PyPi>>,
     /// Simulated time added by commands (downloads, installs).
     pub duration_ms: u64,
+    /// Commands a host provides (the terminal's `docker`); asked before the builtins.
+    pub host: Option<&'a mut dyn super::HostCommands>,
 }
 
 impl<'a> Interp<'a> {
@@ -103,6 +105,7 @@ impl<'a> Interp<'a> {
             npm: None,
             alpine: None,
             duration_ms: 0,
+            host: None,
         }
     }
 

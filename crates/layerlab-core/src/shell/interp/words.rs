@@ -12,6 +12,7 @@ use super::Interp;
 impl Interp<'_> {
     /// One word, expanded without field splitting.
     pub fn expand_single(&mut self, word: &str) -> String {
+        let word = &self.tilde(word);
         let prepared = self.substitute_commands(word);
         let value = Lexer::new('\\')
             .expand_word(&prepared, &self.env)
@@ -25,6 +26,7 @@ impl Interp<'_> {
 
     /// A word expanded into fields, globs matched against the tree.
     pub(super) fn expand(&mut self, word: &str) -> Vec<String> {
+        let word = &self.tilde(word);
         let prepared = self.substitute_commands(word);
         let fields = match Lexer::new('\\').expand_words(&prepared, &self.env) {
             Ok(f) => f,
@@ -60,6 +62,18 @@ impl Interp<'_> {
             }));
         }
         out
+    }
+
+    /// Tilde expansion: an unquoted `~` alone or before `/` at the start of a
+    /// word is `$HOME` (quoted, so it is not split or globbed).
+    fn tilde(&self, word: &str) -> String {
+        match word.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                let home = super::super::commands::home(self);
+                format!("'{}'{rest}", home.replace('\'', "'\\''"))
+            }
+            _ => word.to_owned(),
+        }
     }
 
     /// Replaces `$(…)` and `` `…` `` with the command's output, escaped so the

@@ -1,0 +1,480 @@
+//! The image commands: `images`, `history`, `tag`, `rmi`, the prunes,
+//! `system df` (shared and unique sizes: layer sharing in numbers) and
+//! `inspect`.
+
+use super::{Ctx, Out, Prompt, Prune, Spec};
+use crate::report::docker;
+use crate::report::size::human_size;
+use crate::report::table::render;
+use crate::report::time::since;
+use crate::session::Engine;
+
+pub fn images(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
+    const SPEC: Spec = Spec {
+        path: "docker images",
+        usage: "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+        bools: &[
+            ('a', "all"),
+            ('q', "quiet"),
+            (' ', "no-trunc"),
+            (' ', "digests"),
+        ],
+        values: &[('f', "filter"), (' ', "format")],
+        stop_at_arg: false,
+    };
+    let p = match SPEC.parse(argv, ctx.modern) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if p.args.len() > 1 {
+        return SPEC.count_error("at most 1 argument", ctx.modern);
+    }
+    let rows = engine
+        .images
+        .rows(p.args.first().map(String::as_str), p.has("all"));
+    if p.has("quiet") {
+        let mut seen = Vec::new();
+        for r in &rows {
+            let id = crate::image::short_id(&r.id).to_owned();
+            if !seen.contains(&id) {
+                seen.push(id);
+            }
+        }
+        return Out::ok(seen.iter().map(|i| format!("{i}\n")).collect::<String>());
+    }
+    Out::ok(docker::images(&rows, Some(engine.clock)))
+}
+
+pub fn history(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
+    const SPEC: Spec = Spec {
+        path: "docker history",
+        usage: "docker history [OPTIONS] IMAGE",
+        bools: &[('q', "quiet"), (' ', "no-trunc"), ('H', "human")],
+        values: &[(' ', "format")],
+        stop_at_arg: false,
+    };
+    let p = match SPEC.parse(argv, ctx.modern) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if p.args.len() != 1 {
+        return SPEC.count_error("exactly 1 argument", ctx.modern);
+    }
+    let Some(image) = engine.images.find(&p.args[0]) else {
+        return Out::error(
+            format!("Error response from daemon: No such image: {}\n", p.args[0]),
+            1,
+        );
+    };
+    if p.has("quiet") {
+        return Out::ok(
+            image
+                .history
+                .iter()
+                .map(|r| {
+                    let id = r
+                        .image_id
+                        .as_deref()
+                        .map_or("<missing>", crate::image::short_id);
+                    format!("{id}\n")
+                })
+                .collect::<String>(),
+        );
+    }
+    if p.has("no-trunc") {
+        let mut table = vec![vec![
+            "IMAGE".into(),
+            "CREATED".into(),
+            "CREATED BY".into(),
+            "SIZE".into(),
+            "COMMENT".into(),
+        ]];
+        for r in &image.history {
+            table.push(vec![
+                r.image_id.clone().unwrap_or_else(|| "<missing>".into()),
+                since(r.created.as_deref(), Some(engine.clock)),
+                r.created_by.clone(),
+                human_size(r.size),
+                r.comment.clone(),
+            ]);
+        }
+        return Out::ok(render(&table));
+    }
+    Out::ok(docker::history(&image.history, Some(engine.clock)))
+}
+
+pub fn tag(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
+    const SPEC: Spec = Spec {
+        path: "docker tag",
+        usage: "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+        bools: &[],
+        values: &[],
+        stop_at_arg: false,
+    };
+    let p = match SPEC.parse(argv, ctx.modern) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if p.args.len() != 2 {
+        return SPEC.count_error("exactly 2 arguments", ctx.modern);
+    }
+    if let Err(e) = super::build::check_reference(&p.args[1]) {
+        return Out::error(
+            format!(
+                "Error parsing reference: {:?} is not a valid repository/tag: {e}\n",
+                p.args[1]
+            ),
+            1,
+        );
+    }
+    match engine.images.tag(&p.args[0], &p.args[1]) {
+        Ok(()) => Out::ok(""),
+        Err(e) => Out::error(format!("{e}\n"), 1),
+    }
+}
+
+pub fn rmi(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
+    const SPEC: Spec = Spec {
+        path: "docker rmi",
+        usage: "docker rmi [OPTIONS] IMAGE [IMAGE...]",
+        bools: &[('f', "force"), (' ', "no-prune")],
+        values: &[],
+        stop_at_arg: false,
+    };
+    let p = match SPEC.parse(argv, ctx.modern) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if p.args.is_empty() {
+        return SPEC.count_error("at least 1 argument", ctx.modern);
+    }
+    let mut out = Out::ok("");
+    for reference in &p.args {
+        let containers = engine.containers.clone();
+        let in_use = |id: &str| {
+            containers
+                .iter()
+                .find(|c| c.image_id == id)
+                .map(|c| c.id.clone())
+        };
+        match engine.images.remove(reference, p.has("force"), &in_use) {
+            Ok(r) => {
+                for u in r.untagged {
+                    out.stdout.push_str(&format!("Untagged: {u}\n"));
+                }
+                for d in r.deleted {
+                    out.stdout.push_str(&format!("Deleted: {d}\n"));
+                }
+            }
+            Err(e) => {
+                out.stderr.push_str(&format!("{e}\n"));
+                out.status = 1;
+            }
+        }
+    }
+    out
+}
+
+/// `image prune`, `container prune`, `system prune`: asks first unless `-f`.
+pub fn prune_command(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, what: Prune) -> Out {
+    const SPEC: Spec = Spec {
+        path: "docker prune",
+        usage: "docker system prune [OPTIONS]",
+        bools: &[('f', "force"), ('a', "all"), (' ', "volumes")],
+        values: &[(' ', "filter")],
+        stop_at_arg: false,
+    };
+    let p = match SPEC.parse(argv, ctx.modern) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if p.has("force") {
+        return prune(engine, what);
+    }
+    let warning = match what {
+        Prune::Images => "WARNING! This will remove all dangling images.".to_owned(),
+        Prune::Containers => "WARNING! This will remove all stopped containers.".to_owned(),
+        Prune::System => {
+            let items = [
+                "all stopped containers",
+                "all networks not used by at least one container",
+                "all dangling images",
+                "all build cache",
+            ];
+            let indent = if ctx.modern { "  - " } else { "        - " };
+            let mut w = String::from("WARNING! This will remove:");
+            for i in items {
+                w.push_str(&format!("\n{indent}{i}"));
+            }
+            if ctx.modern {
+                w.push('\n');
+            }
+            w
+        }
+    };
+    engine.prompt = Some(Prompt::Confirm {
+        what,
+        question: warning.clone(),
+    });
+    Out::ok(format!("{warning}\n"))
+}
+
+/// Does the prune (after `y` or `-f`).
+pub fn prune(engine: &mut Engine, what: Prune) -> Out {
+    let mut out = String::new();
+    let mut reclaimed = 0;
+    if matches!(what, Prune::Containers | Prune::System) {
+        let stopped: Vec<String> = engine
+            .containers
+            .iter()
+            .filter(|c| !c.running())
+            .map(|c| c.id.clone())
+            .collect();
+        engine.containers.retain(|c| c.running());
+        if !stopped.is_empty() {
+            out.push_str("Deleted Containers:\n");
+            for id in &stopped {
+                out.push_str(&format!("{id}\n"));
+            }
+            out.push('\n');
+        }
+    }
+    if matches!(what, Prune::Images | Prune::System) {
+        let containers = engine.containers.clone();
+        let (removed, freed) = engine
+            .images
+            .prune(&|id| containers.iter().any(|c| c.image_id == id));
+        reclaimed += freed;
+        if !removed.deleted.is_empty() {
+            out.push_str("Deleted Images:\n");
+            for u in removed.untagged {
+                out.push_str(&format!("untagged: {u}\n"));
+            }
+            for d in removed.deleted {
+                out.push_str(&format!("deleted: {d}\n"));
+            }
+            out.push('\n');
+        }
+    }
+    if what == Prune::System {
+        let entries = engine.cache.len();
+        engine.cache.clear();
+        if entries > 0 {
+            out.push_str(&format!(
+                "layerlab: the build cache ({entries} steps) is cleared too\n"
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "Total reclaimed space: {}\n",
+        human_size(reclaimed)
+    ));
+    Out::ok(out)
+}
+
+/// `docker system df` (`-v`: per image, shared and unique size).
+pub fn system_df(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
+    const SPEC: Spec = Spec {
+        path: "docker system df",
+        usage: "docker system df [OPTIONS]",
+        bools: &[('v', "verbose")],
+        values: &[(' ', "format")],
+        stop_at_arg: false,
+    };
+    let p = match SPEC.parse(argv, ctx.modern) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let all = engine.images.all();
+    let used = |id: &str| engine.containers.iter().any(|c| c.image_id == id);
+    let active = all.iter().filter(|i| used(&i.id)).count();
+    let total = engine.images.disk_usage();
+    let reclaimable: u64 = all
+        .iter()
+        .filter(|i| !used(&i.id))
+        .map(|i| engine.images.shared_and_unique(i).1)
+        .sum();
+    let percent = |part: u64, whole: u64| (part * 100).checked_div(whole).unwrap_or(0);
+    let running = engine.containers.iter().filter(|c| c.running()).count();
+    let mut table = vec![
+        vec![
+            "TYPE".into(),
+            "TOTAL".into(),
+            "ACTIVE".into(),
+            "SIZE".into(),
+            "RECLAIMABLE".into(),
+        ],
+        vec![
+            "Images".into(),
+            all.len().to_string(),
+            active.to_string(),
+            human_size(total),
+            format!(
+                "{} ({}%)",
+                human_size(reclaimable),
+                percent(reclaimable, total)
+            ),
+        ],
+        vec![
+            "Containers".into(),
+            engine.containers.len().to_string(),
+            running.to_string(),
+            "0B".into(),
+            "0B (0%)".into(),
+        ],
+        vec![
+            "Local Volumes".into(),
+            "0".into(),
+            "0".into(),
+            "0B".into(),
+            "0B".into(),
+        ],
+    ];
+    if ctx.modern {
+        table.push(vec![
+            "Build Cache".into(),
+            engine.cache.len().to_string(),
+            "0".into(),
+            "0B".into(),
+            "0B".into(),
+        ]);
+    }
+    if !p.has("verbose") {
+        return Out::ok(render(&table));
+    }
+    let mut rows = vec![vec![
+        "REPOSITORY".into(),
+        "TAG".into(),
+        "IMAGE ID".into(),
+        "CREATED".into(),
+        "SIZE".into(),
+        "SHARED SIZE".into(),
+        "UNIQUE SIZE".into(),
+        "CONTAINERS".into(),
+    ]];
+    for image in all.iter().rev() {
+        let (shared, unique) = engine.images.shared_and_unique(image);
+        let tags = if image.tags.is_empty() {
+            vec!["<none>:<none>".to_owned()]
+        } else {
+            image.tags.clone()
+        };
+        for t in tags {
+            let (repo, tag) = t.rsplit_once(':').unwrap_or((&t, "latest"));
+            rows.push(vec![
+                repo.to_owned(),
+                tag.to_owned(),
+                image.short_id().to_owned(),
+                since(image.created.as_deref(), Some(engine.clock)),
+                human_size(image.size),
+                human_size(shared),
+                human_size(unique),
+                engine
+                    .containers
+                    .iter()
+                    .filter(|c| c.image_id == image.id)
+                    .count()
+                    .to_string(),
+            ]);
+        }
+    }
+    Out::ok(format!("Images space usage:\n\n{}", render(&rows)))
+}
+
+/// `docker inspect`: the image's (or container's) document, as JSON.
+pub fn inspect(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, command: &str) -> Out {
+    const SPEC: Spec = Spec {
+        path: "docker inspect",
+        usage: "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
+        bools: &[('s', "size")],
+        values: &[('f', "format"), (' ', "type")],
+        stop_at_arg: false,
+    };
+    let p = match SPEC.parse(argv, ctx.modern) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if p.args.is_empty() {
+        return SPEC.count_error("at least 1 argument", ctx.modern);
+    }
+    let mut docs = Vec::new();
+    for name in &p.args {
+        let container = (command != "image inspect")
+            .then(|| super::containers::find(engine, name))
+            .flatten();
+        if let Some(c) = container {
+            docs.push(serde_json::json!({
+                "Id": c.id,
+                "Created": crate::report::time::format_rfc3339(c.created),
+                "Path": c.process.argv.first(),
+                "Args": c.process.argv.get(1..),
+                "State": { "Status": if c.running() { "running" } else { "exited" }, "Running": c.running() },
+                "Image": c.image_id,
+                "Name": format!("/{}", c.name),
+                "Config": { "User": c.process.user, "Env": c.process.env, "WorkingDir": c.process.workdir, "Image": c.image },
+            }));
+            continue;
+        }
+        let Some(image) = engine.images.find(name) else {
+            return Out::error(format!("Error: No such object: {name}\n"), 1);
+        };
+        let config = serde_json::to_value(&image.config.config).unwrap_or_default();
+        docs.push(serde_json::json!({
+            "Id": image.id,
+            "RepoTags": image.tags,
+            "RepoDigests": image.repo_digests,
+            "Created": image.created,
+            "Config": config,
+            "Architecture": image.config.architecture,
+            "Os": image.config.os,
+            "Size": image.size,
+            "RootFS": {
+                "Type": "layers",
+                "Layers": image.layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>(),
+            },
+        }));
+    }
+    if let Some(format) = p.value("format") {
+        return Out::ok(format_template(format, &docs));
+    }
+    let text = serde_json::to_string_pretty(&docs).unwrap_or_default();
+    Out::ok(format!("{}\n", text.replace("  ", "    ")))
+}
+
+/// `--format '{{.Config.Cmd}}'`-style lookups of one field path (Go
+/// templates beyond that are not simulated).
+fn format_template(format: &str, docs: &[serde_json::Value]) -> String {
+    let path = format
+        .trim()
+        .trim_start_matches("{{")
+        .trim_end_matches("}}")
+        .trim()
+        .trim_start_matches("json ")
+        .trim_start_matches('.');
+    let mut out = String::new();
+    for doc in docs {
+        let mut v = doc;
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            v = v.get(part).unwrap_or(&serde_json::Value::Null);
+        }
+        let text = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => "<no value>".into(),
+            serde_json::Value::Array(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|i| i
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| i.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            other => other.to_string(),
+        };
+        out.push_str(&text);
+        out.push('\n');
+    }
+    out
+}
