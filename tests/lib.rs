@@ -135,3 +135,61 @@ pub fn normalize_docker_text(text: &str) -> String {
     }
     out
 }
+
+/// One command of a tutorial, as a learner would paste it, and the output
+/// the tutorial prints after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabCommand {
+    pub command: String,
+    pub expected: String,
+}
+
+/// The commands of a tutorial, in order: every `$ ` line of its code
+/// blocks with the lines after it as its output, and the blocks a learner
+/// pastes whole (`echo '…' > file`, `cat > file`).
+pub fn lab_commands(text: &str) -> Vec<LabCommand> {
+    let mut out: Vec<LabCommand> = Vec::new();
+    let mut block: Option<(usize, Vec<String>)> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if line.trim_start().starts_with("```") {
+            match block.take() {
+                Some((_, lines)) => out.extend(block_commands(&lines)),
+                None => block = Some((indent, Vec::new())),
+            }
+            continue;
+        }
+        if let Some((at, lines)) = &mut block {
+            let cut = indent.min(*at);
+            lines.push(line[cut..].to_owned());
+        }
+    }
+    out
+}
+
+fn block_commands(lines: &[String]) -> Vec<LabCommand> {
+    let mut out: Vec<LabCommand> = Vec::new();
+    if !lines.iter().any(|l| l.starts_with("$ ")) {
+        let text = lines.join("\n");
+        let first = text.trim_start();
+        if first.starts_with("echo '") || first.starts_with("cat >") {
+            out.push(LabCommand {
+                command: text.trim().to_owned(),
+                expected: String::new(),
+            });
+        }
+        return out;
+    }
+    for line in lines {
+        if let Some(command) = line.strip_prefix("$ ") {
+            out.push(LabCommand {
+                command: command.trim().to_owned(),
+                expected: String::new(),
+            });
+        } else if let Some(last) = out.last_mut() {
+            last.expected.push_str(line);
+            last.expected.push('\n');
+        }
+    }
+    out
+}

@@ -131,6 +131,21 @@ pub struct Engine {
     live_image: Option<String>,
 }
 
+impl PackageData {
+    /// Everything a data source holds: the catalog and the package data of
+    /// every package manager (Debian releases parsed when first used).
+    pub fn from_source(
+        source: Arc<dyn crate::catalog::source::DataSource>,
+    ) -> Result<PackageData, String> {
+        let executor = ShellExecutor::from_source(source.as_ref());
+        let mut catalog = Catalog::from_source(source)?;
+        if let Some(debian) = &executor.debian {
+            catalog = catalog.with_debian(debian.clone());
+        }
+        Ok(PackageData { catalog, executor })
+    }
+}
+
 /// A session.
 pub struct Session {
     /// The host's filesystem: the home directory and the project.

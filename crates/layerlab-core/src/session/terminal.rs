@@ -151,6 +151,8 @@ impl Session {
             return;
         }
         self.terminal.history.push(command.clone());
+        // A person takes a few seconds per command.
+        self.engine.clock += 5;
         match command.trim() {
             "clear" => {
                 self.terminal.lines.clear();
@@ -204,20 +206,24 @@ impl Session {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         for l in run.output {
-            let text = host_error(&l);
-            self.terminal.push(LineKind::Output, text);
+            self.say(host_error(&l));
         }
     }
 
     fn print(&mut self, text: &str) {
         for l in text.lines() {
-            let kind = if l.starts_with("layerlab: ") {
-                LineKind::Note
-            } else {
-                LineKind::Output
-            };
-            self.terminal.push(kind, l);
+            self.say(l.to_owned());
         }
+    }
+
+    /// An output line; layerlab's own remarks are notes.
+    fn say(&mut self, line: String) {
+        let kind = if line.starts_with("layerlab: ") {
+            LineKind::Note
+        } else {
+            LineKind::Output
+        };
+        self.terminal.push(kind, line);
     }
 }
 
@@ -244,7 +250,6 @@ fn host_error(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::{Change, Options, PackageData, Session};
-    use super::*;
 
     fn session() -> Session {
         Session::new(Options::default(), PackageData::default())

@@ -102,9 +102,11 @@ pub fn run_host(
     sh.strict_path = true;
     sh.host = Some(host);
     let status = sh.run_script(script);
+    let mut output = std::mem::take(&mut sh.output);
+    output.append(&mut sh.host_notes);
     HostRun {
         status,
-        output: std::mem::take(&mut sh.output),
+        output,
         cwd: sh.cwd.clone(),
         env: std::mem::take(&mut sh.env),
     }

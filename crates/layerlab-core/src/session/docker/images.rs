@@ -195,12 +195,22 @@ pub fn prune_command(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, what: 
         Prune::Images => "WARNING! This will remove all dangling images.".to_owned(),
         Prune::Containers => "WARNING! This will remove all stopped containers.".to_owned(),
         Prune::System => {
-            let items = [
-                "all stopped containers",
-                "all networks not used by at least one container",
-                "all dangling images",
-                "all build cache",
-            ];
+            // Docker 17.06 pruned volumes too; from 17.07 the build cache instead.
+            let items: &[&str] = if engine.era().push_a_repository {
+                &[
+                    "all stopped containers",
+                    "all volumes not used by at least one container",
+                    "all networks not used by at least one container",
+                    "all dangling images",
+                ]
+            } else {
+                &[
+                    "all stopped containers",
+                    "all networks not used by at least one container",
+                    "all dangling images",
+                    "all build cache",
+                ]
+            };
             let indent = if ctx.modern { "  - " } else { "        - " };
             let mut w = String::from("WARNING! This will remove:");
             for i in items {

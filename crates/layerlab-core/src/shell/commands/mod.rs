@@ -46,8 +46,21 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
     let args = &argv[1..];
     if let Some(host) = sh.host.as_mut() {
         if let Some(done) = host.run(argv, &sh.stdin, &sh.cwd, &sh.env, sh.tree) {
-            sh.stdout.push_str(&done.stdout);
-            sh.output.extend(done.stderr.lines().map(str::to_owned));
+            let remark = |l: &&str| l.starts_with("layerlab: ");
+            for l in done.stdout.split_inclusive('\n') {
+                if remark(&l) {
+                    sh.host_notes.push(l.trim_end().to_owned());
+                } else {
+                    sh.stdout.push_str(l);
+                }
+            }
+            for l in done.stderr.lines() {
+                if remark(&l) {
+                    sh.host_notes.push(l.to_owned());
+                } else {
+                    sh.output.push(l.to_owned());
+                }
+            }
             return done.status;
         }
     }

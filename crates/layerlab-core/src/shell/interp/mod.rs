@@ -72,6 +72,8 @@ pub(crate) struct Interp<'a> {
     pub duration_ms: u64,
     /// Commands a host provides (the terminal's `docker`); asked before the builtins.
     pub host: Option<&'a mut dyn super::HostCommands>,
+    /// The host's own remarks (`layerlab: …` lines), shown after the output.
+    pub host_notes: Vec<String>,
 }
 
 impl<'a> Interp<'a> {
@@ -106,6 +108,7 @@ impl<'a> Interp<'a> {
             alpine: None,
             duration_ms: 0,
             host: None,
+            host_notes: Vec::new(),
         }
     }
 
