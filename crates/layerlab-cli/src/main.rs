@@ -3,12 +3,14 @@
 //! `layerlab parse --dump FILE` prints BuildKit's AST dump (or `FILE:LINE:COL:
 //! message` and exit 1); `layerlab expand WORD` expands a word as BuildKit's
 //! shell lexer does; `layerlab build` simulates `docker build` against a cache
-//! kept on disk, and `images`, `history`, `diff` show what it built. The CLI
+//! kept on disk, and `images`, `history`, `diff` show what it built; `layerlab
+//! sh` is the playground's terminal over a session kept on disk. The CLI
 //! only reads input, keeps state and prints; everything it prints is computed
 //! by the core.
 
 mod build_cmd;
 mod embedded;
+mod sh_cmd;
 mod store;
 
 use std::io::{Read, Write};
@@ -76,6 +78,9 @@ enum Command {
     },
     /// Say where layerlab's data comes from and what it holds.
     Data,
+    /// A terminal with docker over one session kept in the state directory
+    /// (commands from standard input, or interactive).
+    Sh(sh_cmd::ShArgs),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +119,13 @@ fn main() -> ExitCode {
             references,
         } => show(resolve(&references, catalog_date.as_deref())),
         Command::Data => show(data_summary()),
+        Command::Sh(args) => match sh_cmd::run(args, &store) {
+            Ok(code) => ExitCode::from(code as u8),
+            Err(e) => {
+                eprintln!("layerlab sh: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

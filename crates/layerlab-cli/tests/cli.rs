@@ -139,3 +139,43 @@ fn build_with_hints_prints_each_hint_its_measured_effect_and_its_fix() {
     assert!(text.contains("  the Dockerfile with the fix:\n    FROM alpine:3.20\n    RUN apk add --no-cache curl\n"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `layerlab sh`: commands from standard input against one session kept in
+/// the state directory, so a second run sees what the first built.
+#[test]
+fn sh_keeps_one_session_in_the_state_directory() {
+    let state = std::env::temp_dir().join(format!("layerlab-sh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&state);
+    let state_arg = state.to_str().unwrap();
+    let script = b"$ echo 'FROM scratch\nCOPY hi.txt /' > Dockerfile\n$ echo hi > hi.txt\n$ docker build -t hello .\n";
+    let out = layerlab(&["--state", state_arg, "sh", "--date", "2017-06"], script);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("Successfully tagged hello:latest\n"),
+        "{stdout}"
+    );
+    let out = layerlab(
+        &["--state", state_arg, "sh"],
+        b"docker images\ndocker frob\ndocker tag hello me/hello\ndocker push me/hello\n",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("hello               latest"),
+        "{stdout}"
+    );
+    assert_eq!(lines[2], "docker: 'frob' is not a docker command.");
+    assert_eq!(lines[3], "See 'docker --help'");
+    // Not logged in: Docker's denial, with layerlab's hint on stderr.
+    assert_eq!(
+        lines[4],
+        "The push refers to a repository [docker.io/me/hello]"
+    );
+    assert!(
+        stdout.ends_with("denied: requested access to the resource is denied\n"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("docker login"));
+    let _ = std::fs::remove_dir_all(&state);
+}

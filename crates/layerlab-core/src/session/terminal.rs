@@ -202,7 +202,7 @@ impl Session {
         self.terminal.env = run
             .env
             .iter()
-            .filter(|(k, _)| !matches!(*k, "HOME" | "USER" | "PATH" | "PWD"))
+            .filter(|(k, _)| !matches!(*k, "HOME" | "USER" | "PATH" | "PWD" | "?"))
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         for l in run.output {

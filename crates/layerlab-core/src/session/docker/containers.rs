@@ -82,8 +82,7 @@ pub fn run(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
             let reason = pulled.stderr.trim_end().trim_end_matches('.');
             return Out::error(format!("{unable}docker: {reason}.{help}"), 125);
         }
-        // `docker run` prints the pull's progress on stderr.
-        out.stderr = format!("{unable}{}", pulled.stdout);
+        out.stdout = format!("{unable}{}", pulled.stdout);
     }
     let Some(image) = engine.images.find(&image_ref).cloned() else {
         return Out::error(format!("docker: No such image: {image_ref}.{help}"), 125);

@@ -54,11 +54,13 @@ pub(crate) fn run(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
                     sh.stdout.push_str(l);
                 }
             }
-            for l in done.stderr.lines() {
+            // Standard error follows standard output into the same stream,
+            // so a terminal shows them in order.
+            for l in done.stderr.split_inclusive('\n') {
                 if remark(&l) {
-                    sh.host_notes.push(l.to_owned());
+                    sh.host_notes.push(l.trim_end().to_owned());
                 } else {
-                    sh.output.push(l.to_owned());
+                    sh.stdout.push_str(l);
                 }
             }
             return done.status;

@@ -244,6 +244,8 @@ impl<'a> Interp<'a> {
                 i32::from(self.status == 0)
             };
         }
+        // `$?`.
+        self.env.set("?", &self.status.to_string());
     }
 
     /// Whether a note since the first `before` says something was not simulated.
