@@ -294,3 +294,13 @@ fn seed_004_lab_replays_command_by_command() {
     }
     assert_eq!((builds, pushes), (2, 3));
 }
+
+#[test]
+#[ignore]
+fn print_lab_commands() {
+    for s in ["000", "001", "003"] {
+        for c in lab_commands(&seed(s)) {
+            println!("[{s}] $ {}\n{}", c.command, c.expected);
+        }
+    }
+}

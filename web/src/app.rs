@@ -42,6 +42,7 @@ fn embed_config() -> EmbedConfig {
         OutputTab::Images,
         OutputTab::Inspect,
         OutputTab::Hints,
+        OutputTab::Terminal,
     ];
     let panels = browser::query("panels");
     let Some(panels) = panels else {
@@ -64,6 +65,7 @@ fn embed_config() -> EmbedConfig {
                 OutputTab::Images => "images",
                 OutputTab::Inspect => "inspect",
                 OutputTab::Hints => "hints",
+                OutputTab::Terminal => "terminal",
             };
             wanted.contains(&name)
         })
@@ -168,7 +170,7 @@ pub fn app() -> Html {
     // built without the data, and the cache key does not say so).
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(state.builds, move |_| {
+        use_effect_with(state.version, move |_| {
             for name in crate::data::take_new_wanted_releases() {
                 let dispatcher = dispatcher.clone();
                 let (what, tool) = match name.strip_prefix("alpine/") {
@@ -189,7 +191,7 @@ pub fn app() -> Html {
                             dispatcher.dispatch(Action::Notice(Some(format!(
                                 "{what} package data loaded: {tool} is simulated; rebuilt without the cache."
                             ))));
-                            dispatcher.dispatch(Action::ClearCache);
+                            dispatcher.dispatch(Action::DataArrived);
                         }
                         Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
                     }
@@ -203,23 +205,18 @@ pub fn app() -> Html {
     // kept out of the cache; fetch them, then build again.
     {
         let dispatcher = state.dispatcher();
-        let pending = state
-            .result
-            .as_ref()
-            .map(|r| r.pending.clone())
-            .unwrap_or_default();
-        use_effect_with(state.builds, move |_| {
+        let pending = state.view.wanted.clone();
+        use_effect_with((state.builds, pending.clone()), move |_| {
             if !pending.is_empty() {
                 dispatcher.dispatch(Action::Notice(Some(
                     "Loading the base image's details from layerlab's catalog…".into(),
                 )));
                 wasm_bindgen_futures::spawn_local(async move {
                     match crate::data::load_entries(&pending).await {
-                        Ok(true) => {
+                        Ok(_) => {
                             dispatcher.dispatch(Action::Notice(None));
-                            dispatcher.dispatch(Action::Build);
+                            dispatcher.dispatch(Action::DataArrived);
                         }
-                        Ok(false) => {}
                         Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
                     }
                 });
@@ -338,7 +335,8 @@ pub fn app() -> Html {
                         };
                         let summary = latest
                             .borrow()
-                            .result
+                            .view
+                            .latest
                             .as_ref()
                             .map(|r| layerlab_core::report::json::summary(r))
                             .unwrap_or_default()

@@ -241,6 +241,54 @@ pub async fn load_alpine_branch(wanted: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// What the session builds over: the catalog (one shared copy per catalog
+/// the page has made) and the package data fetched so far.
+pub fn package_data() -> layerlab_core::session::PackageData {
+    thread_local! {
+        static SHARED: RefCell<Option<(usize, Arc<Catalog>)>> = const { RefCell::new(None) };
+    }
+    let current = catalog();
+    let key = current as *const Catalog as usize;
+    let catalog = SHARED.with(|s| {
+        let mut s = s.borrow_mut();
+        match &*s {
+            Some((k, c)) if *k == key => c.clone(),
+            _ => {
+                let c = Arc::new(current.clone());
+                *s = Some((key, c.clone()));
+                c
+            }
+        }
+    });
+    layerlab_core::session::PackageData {
+        catalog,
+        executor: layerlab_core::shell::ShellExecutor {
+            pypi: pypi(),
+            npm: npm(),
+            alpine: alpine(),
+            debian: debian(),
+            wanted_debian: Some(wanted_debian()),
+            ..Default::default()
+        },
+    }
+}
+
+/// Changes whenever fetched data changes what a build sees (the catalog
+/// made with Debian data, a Debian release, an Alpine branch, pip's or
+/// npm's data).
+pub fn data_signature() -> [usize; 5] {
+    fn ptr<T>(a: Option<Arc<T>>) -> usize {
+        a.map_or(0, |a| Arc::as_ptr(&a) as usize)
+    }
+    [
+        catalog() as *const Catalog as usize,
+        ptr(debian()),
+        ptr(alpine()),
+        ptr(pypi()),
+        ptr(npm()),
+    ]
+}
+
 /// Python package data, once fetched (without it pip is noted as not simulated).
 pub fn pypi() -> Option<Arc<PyPi>> {
     PYPI.get().cloned()

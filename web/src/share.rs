@@ -20,6 +20,10 @@ pub struct Snapshot {
     /// The lesson being followed (its URL or path) and the step reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lesson: Option<(String, usize)>,
+    /// The session's journal once the terminal was used (images, tags,
+    /// pushes come back by replaying it); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub session: Vec<layerlab_core::session::Change>,
 }
 
 /// `1.<base64url(deflate(json))>`.
@@ -93,6 +97,9 @@ mod tests {
             builder: "classic".into(),
             catalog_date: Some("2017-06".into()),
             lesson: Some(("lessons/cache-order.md".into(), 1)),
+            session: vec![layerlab_core::session::Change::Terminal {
+                input: "docker build -t a .".into(),
+            }],
         };
         let link = encode(&s);
         assert!(link.starts_with("1.") && !link.contains(['+', '/', '=']));
@@ -110,6 +117,7 @@ mod tests {
             builder: String::new(),
             catalog_date: None,
             lesson: None,
+            session: Vec::new(),
         };
         assert_eq!(from_autosave(&to_autosave(&s)).unwrap(), s);
         assert_eq!(from_autosave(&encode(&s)).unwrap(), s);

@@ -1,17 +1,15 @@
-//! The playground's state in one place: the files, the options, the session's
-//! build cache and what the core made of the last build. Actions change it;
-//! components only render it (Yew's todomvc pattern). Every build fact comes
-//! from a layerlab-core call.
+//! The playground's state: the core's session (files, options, cache,
+//! images, containers, registry) and the view it last returned, plus UI
+//! state (the open file, the selected step, the tab). Actions become the
+//! session's changes; components only render (Yew's todomvc pattern).
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
-use layerlab_core::build::{
-    build, what_if, BuildOptions, BuildResult, Builder, CacheStore, Context, StepStatus,
-};
+use layerlab_core::build::{what_if, BuildOptions, BuildResult, Builder, CacheStore, Context};
 use layerlab_core::lessons::{self, Lesson};
-use layerlab_core::shell::ShellExecutor;
-use layerlab_core::syntax::parse_lenient;
+use layerlab_core::session::{Change, Options, Session, View};
 use yew::Reducible;
 
 use crate::share::{Snapshot, FORMAT_VERSION};
@@ -33,16 +31,8 @@ pub fn starter_files() -> Vec<(String, String)> {
     ]
 }
 
-/// One diagnostic for the gutter and the problems list.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub error: bool,
-    /// A build check's documentation page.
-    pub url: Option<String>,
-}
+/// One diagnostic for the gutter and the problems list (the session's).
+pub type Problem = layerlab_core::session::Diagnostic;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputTab {
@@ -53,20 +43,22 @@ pub enum OutputTab {
     Images,
     Inspect,
     Hints,
+    Terminal,
 }
 
-/// The app state.
+/// The app state: the session (where files, cache, images, containers and
+/// the registry live) and what it last showed, plus the UI's own state.
 pub struct AppState {
+    /// The session; moved from state to state (it outlives builds, so edits
+    /// show CACHED steps and the terminal's images stay).
+    pub session: RefCell<Option<Session>>,
+    /// What the session last showed.
+    pub view: Rc<View>,
+    /// The project's files (the view's), the Dockerfile first.
     pub files: Vec<(String, String)>,
     pub active: usize,
     pub builder: Builder,
     pub catalog_date: Option<String>,
-    /// The session's cache; it outlives builds so edits show CACHED steps.
-    pub cache: RefCell<CacheStore>,
-    /// The latest build (possibly failed).
-    pub result: Option<Rc<BuildResult>>,
-    /// The latest build that succeeded, shown greyed while the text is broken.
-    pub last_good: Option<Rc<BuildResult>>,
     pub problems: Vec<Problem>,
     pub selected_step: Option<usize>,
     pub tab: OutputTab,
@@ -78,7 +70,7 @@ pub struct AppState {
     /// Bumped by every action: components re-render when it changes.
     pub version: u64,
     /// Bumped by every action that changes what a share link or the autosave
-    /// holds (files, builder, catalog date): autosave runs when it changes.
+    /// holds (files, builder, catalog date, terminal): autosave runs when it changes.
     pub input_revision: u64,
     /// Wall time the last build took in this browser (for the debounce).
     pub last_build_ms: f64,
@@ -87,6 +79,8 @@ pub struct AppState {
     /// Where that lesson comes from, and its step (what a share link keeps;
     /// set before the lesson itself is fetched when a link resumes one).
     pub lesson_url: Option<(String, usize)>,
+    /// The fetched data the session was last given.
+    pub data_signature: [usize; 5],
 }
 
 /// Milliseconds from the browser's clock (0 off the web, where nothing is timed).
@@ -113,20 +107,37 @@ impl Default for AppState {
     }
 }
 
+fn builder_name(b: Builder) -> String {
+    if b == Builder::Classic {
+        "classic".into()
+    } else {
+        "buildkit".into()
+    }
+}
+
+fn builder_of(name: &str) -> Builder {
+    if name == "classic" {
+        Builder::Classic
+    } else {
+        Builder::BuildKit
+    }
+}
+
 impl AppState {
-    pub fn from_files(
-        files: Vec<(String, String)>,
-        builder: Builder,
-        catalog_date: Option<String>,
-    ) -> Self {
-        let mut state = AppState {
-            files,
+    fn blank(builder: Builder, catalog_date: Option<String>, journal: &[Change]) -> Self {
+        let options = Options {
+            date: catalog_date.clone(),
+            builder: Some(builder),
+        };
+        let session = Session::replay(options, crate::data::package_data(), journal);
+        let view = Rc::new(session.view());
+        AppState {
+            session: RefCell::new(Some(session)),
+            files: view.files.clone(),
+            view,
             active: 0,
             builder,
             catalog_date,
-            cache: RefCell::new(CacheStore::new()),
-            result: None,
-            last_good: None,
             problems: Vec::new(),
             selected_step: None,
             tab: OutputTab::Files,
@@ -138,52 +149,132 @@ impl AppState {
             last_build_ms: 0.0,
             lesson: None,
             lesson_url: None,
-        };
+            data_signature: crate::data::data_signature(),
+        }
+    }
+
+    pub fn from_files(
+        files: Vec<(String, String)>,
+        builder: Builder,
+        catalog_date: Option<String>,
+    ) -> Self {
+        let mut state = AppState::blank(builder, catalog_date, &[]);
+        state.set_files(files);
         state.run_build();
         state
     }
 
     pub fn from_snapshot(s: Snapshot) -> Self {
-        let builder = if s.builder == "classic" {
-            Builder::Classic
+        let builder = builder_of(&s.builder);
+        let mut state = if s.session.is_empty() {
+            AppState::from_files(s.files, builder, s.catalog_date)
         } else {
-            Builder::BuildKit
+            // The terminal's session too: replayed (images, tags, pushes).
+            let mut state = AppState::blank(builder, s.catalog_date, &s.session);
+            state.refresh();
+            state
         };
-        let mut state = AppState::from_files(s.files, builder, s.catalog_date);
         state.lesson_url = s.lesson;
         state
     }
 
     pub fn snapshot(&self) -> Snapshot {
+        let journal = self.with_session(|s| {
+            let used_terminal = s
+                .journal()
+                .iter()
+                .any(|c| matches!(c, Change::Terminal { .. }));
+            if used_terminal {
+                s.journal().to_vec()
+            } else {
+                Vec::new()
+            }
+        });
         Snapshot {
             v: FORMAT_VERSION,
             files: self.files.clone(),
-            builder: if self.builder == Builder::Classic {
-                "classic".into()
-            } else {
-                "buildkit".into()
-            },
+            builder: builder_name(self.builder),
             catalog_date: self.catalog_date.clone(),
             lesson: self.lesson_url.clone(),
+            session: journal,
         }
     }
 
+    fn with_session<R>(&self, f: impl FnOnce(&Session) -> R) -> R {
+        f(self
+            .session
+            .borrow()
+            .as_ref()
+            .expect("the state holds its session"))
+    }
+
+    /// Applies a change to the session (giving it any data fetched since)
+    /// and takes in what it shows.
+    fn apply(&mut self, change: Change) {
+        let signature = crate::data::data_signature();
+        let data_changed = signature != self.data_signature;
+        {
+            let mut session = self.session.borrow_mut();
+            let session = session.as_mut().expect("the state holds its session");
+            if data_changed {
+                session.set_data(crate::data::package_data());
+            }
+            session.apply(change);
+        }
+        self.data_signature = signature;
+        self.refresh();
+    }
+
+    /// Takes in the session's view.
+    fn refresh(&mut self) {
+        let view = Rc::new(self.with_session(Session::view));
+        // Tabs keep their order; new files come last.
+        let mut files = view.files.clone();
+        let rank = |name: &str| {
+            self.files
+                .iter()
+                .position(|(n, _)| n == name)
+                .unwrap_or(usize::MAX)
+        };
+        files.sort_by_key(|(n, _)| (n != "Dockerfile", rank(n)));
+        self.files = files;
+        self.active = self.active.min(self.files.len().saturating_sub(1));
+        self.problems = view.diagnostics.clone();
+        if let Some((r, _)) = &view.build {
+            if self.selected_step.is_some_and(|s| s >= r.steps.len()) {
+                self.selected_step = None;
+            }
+        }
+        self.view = view;
+    }
+
+    /// Replaces the project's files with these.
+    fn set_files(&mut self, files: Vec<(String, String)>) {
+        let old: Vec<String> = self.files.iter().map(|(n, _)| n.clone()).collect();
+        for name in old {
+            if !files.iter().any(|(n, _)| *n == name) {
+                self.apply(Change::RemoveFile { path: name });
+            }
+        }
+        for (path, text) in files {
+            self.apply(Change::SetFile { path, text });
+        }
+    }
+
+    /// The build shown in the panels and whether it is a stale last good
+    /// one (the latest does not parse).
+    pub fn shown(&self) -> Option<(&Arc<BuildResult>, bool)> {
+        self.view.build.as_ref().map(|(r, _)| (r, self.view.stale))
+    }
+
+    /// The Dockerfile of the build shown.
     pub fn dockerfile(&self) -> &str {
-        self.files.first().map(|(_, c)| c.as_str()).unwrap_or("")
-    }
-
-    /// What is shown in the panels: the latest build, or the last good one
-    /// while the text does not parse. A build that failed in a step is shown
-    /// itself: its log and failed step are the lesson ("scratch has no shell").
-    pub fn shown(&self) -> Option<(&Rc<BuildResult>, bool)> {
-        let failed_in_a_step =
-            |r: &BuildResult| r.steps.iter().any(|s| s.status == StepStatus::Failed);
-        match (&self.result, &self.last_good) {
-            (Some(r), _) if r.ok() || failed_in_a_step(r) => Some((r, false)),
-            (_, Some(good)) => Some((good, true)),
-            (Some(r), None) => Some((r, false)),
-            _ => None,
-        }
+        self.view
+            .build
+            .as_ref()
+            .map(|(_, d)| d.as_str())
+            .or_else(|| self.files.first().map(|(_, c)| c.as_str()))
+            .unwrap_or("")
     }
 
     /// The build context: every file but the Dockerfile.
@@ -204,31 +295,26 @@ impl AppState {
         }
     }
 
-    fn executor() -> ShellExecutor {
-        ShellExecutor {
-            pypi: crate::data::pypi(),
-            npm: crate::data::npm(),
-            alpine: crate::data::alpine(),
-            debian: crate::data::debian(),
-            wanted_debian: Some(crate::data::wanted_debian()),
-            ..ShellExecutor::default()
-        }
-    }
-
     /// Runs `f` over this session's build inputs and cache: what the core's
     /// what-if builds, hints and lesson goals start from.
     fn with_inputs<R>(&self, f: impl FnOnce(&what_if::Inputs<'_>, &CacheStore) -> R) -> R {
         let context = self.context();
         let options = self.options();
-        let executor = Self::executor();
-        let inputs = what_if::Inputs {
-            dockerfile: self.dockerfile().as_bytes(),
-            context: &context,
-            catalog: crate::data::catalog(),
-            options: &options,
-            executor: &executor,
-        };
-        f(&inputs, &self.cache.borrow())
+        let dockerfile = self
+            .files
+            .first()
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default();
+        self.with_session(|s| {
+            let inputs = what_if::Inputs {
+                dockerfile: dockerfile.as_bytes(),
+                context: &context,
+                catalog: &s.engine.data.catalog,
+                options: &options,
+                executor: &s.engine.data.executor,
+            };
+            f(&inputs, &s.engine.cache)
+        })
     }
 
     /// What editing context file `path` would rebuild (the core builds
@@ -240,7 +326,7 @@ impl AppState {
     /// layerlab's hints for the shown build, each measured by a what-if
     /// build over a scratch copy of the session cache.
     pub fn hints(&self) -> Vec<layerlab_core::hints::Hint> {
-        let Some(result) = &self.result else {
+        let Some(result) = &self.view.latest else {
             return Vec::new();
         };
         self.with_inputs(|inputs, cache| layerlab_core::hints::hints(inputs, cache, result))
@@ -249,7 +335,7 @@ impl AppState {
     /// The current lesson step's goals, each checked against the shown
     /// build (what-if builds over a scratch copy of the session cache).
     pub fn lesson_verdicts(&self) -> Vec<(lessons::Goal, lessons::Verdict)> {
-        let (Some((lesson, step)), Some(result)) = (&self.lesson, &self.result) else {
+        let (Some((lesson, step)), Some(result)) = (&self.lesson, &self.view.latest) else {
             return Vec::new();
         };
         let Some(step) = lesson.steps.get(*step) else {
@@ -258,86 +344,21 @@ impl AppState {
         self.with_inputs(|inputs, cache| lessons::check(step, inputs, cache, result))
     }
 
-    /// Builds the current files against the session cache.
+    /// Builds the project (the live build) over the session's cache.
     fn run_build(&mut self) {
         let started = now_ms();
-        let context = self.context();
-        let options = self.options();
-        let result = build(
-            self.dockerfile().as_bytes(),
-            &context,
-            crate::data::catalog(),
-            &options,
-            &mut self.cache.borrow_mut(),
-            &Self::executor(),
-        );
-        // Diagnostics: every parse problem (the lenient parse goes past the first),
-        // then the build's own error if it is not one of them.
-        let (parsed, errors) = parse_lenient(self.dockerfile().as_bytes());
-        let mut problems: Vec<Problem> = errors
-            .iter()
-            .map(|e| Problem {
-                line: e.start_line.max(1),
-                column: e.column,
-                message: e.message.clone(),
-                error: true,
-                url: None,
-            })
-            .collect();
-        problems.extend(parsed.warnings.iter().map(|w| Problem {
-            line: w.line,
-            column: 1,
-            message: w.message.clone(),
-            error: false,
-            url: None,
-        }));
-        if let Some(e) = &result.error {
-            if !problems.iter().any(|p| p.message == e.message) {
-                problems.push(Problem {
-                    line: e.line.unwrap_or(1),
-                    column: e.column,
-                    message: e.message.clone(),
-                    error: true,
-                    url: None,
-                });
-            }
-        }
-        problems.extend(
-            result
-                .warnings
-                .iter()
-                .filter(|w| !w.message.starts_with("Empty continuation"))
-                .map(|w| Problem {
-                    line: w.line.unwrap_or(1),
-                    column: 1,
-                    message: w.message.clone(),
-                    error: false,
-                    url: None,
-                }),
-        );
-        // Docker's build checks, each with its rule's page.
-        problems.extend(result.checks.iter().map(|c| Problem {
-            line: c.line.max(1),
-            column: 1,
-            message: format!("{}: {}", c.rule, c.message),
-            error: false,
-            url: Some(c.url.clone()),
-        }));
-        problems.sort_unstable_by(|a, b| {
-            (a.line, a.column, !a.error, &a.message).cmp(&(b.line, b.column, !b.error, &b.message))
-        });
-        self.problems = problems;
-        let result = Rc::new(result);
-        if result.ok() {
-            self.last_good = Some(result.clone());
-        }
-        if self.selected_step.is_some_and(|s| s >= result.steps.len()) {
-            self.selected_step = None;
-        }
-        self.result = Some(result);
+        self.apply(Change::Build);
         self.dirty = false;
         self.builds += 1;
         self.last_build_ms = now_ms() - started;
+    }
+
+    fn set_options(&mut self) {
+        let options = Options {
+            date: self.catalog_date.clone(),
+            builder: Some(self.builder),
+        };
+        self.apply(Change::SetOptions { options });
     }
 }
 
@@ -366,6 +387,14 @@ pub enum Action {
     /// Moves to a step of the lesson.
     LessonStep(usize),
     EndLesson,
+    /// A line (or paste) typed into the terminal.
+    Terminal(String),
+    /// Ctrl+C in the terminal.
+    Interrupt,
+    /// Ctrl+L / `clear`.
+    ClearTerminal,
+    /// Fetched data arrived: the session goes on with it.
+    DataArrived,
 }
 
 impl Reducible for AppState {
@@ -373,13 +402,12 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = AppState {
+            session: RefCell::new(self.session.borrow_mut().take()),
+            view: self.view.clone(),
             files: self.files.clone(),
             active: self.active,
             builder: self.builder,
             catalog_date: self.catalog_date.clone(),
-            cache: RefCell::new(std::mem::take(&mut *self.cache.borrow_mut())),
-            result: self.result.clone(),
-            last_good: self.last_good.clone(),
             problems: self.problems.clone(),
             selected_step: self.selected_step,
             tab: self.tab,
@@ -391,6 +419,7 @@ impl Reducible for AppState {
             last_build_ms: self.last_build_ms,
             lesson: self.lesson.clone(),
             lesson_url: self.lesson_url.clone(),
+            data_signature: self.data_signature,
         };
         let input_changes = matches!(
             action,
@@ -406,11 +435,12 @@ impl Reducible for AppState {
                 | Action::LessonStep(_)
                 | Action::EndLesson
                 | Action::WriteFile(..)
+                | Action::Terminal(_)
         );
         match action {
             Action::Edit(i, text) => {
-                if let Some(f) = next.files.get_mut(i) {
-                    f.1 = text;
+                if let Some(path) = next.files.get(i).map(|f| f.0.clone()) {
+                    next.apply(Change::SetFile { path, text });
                     next.dirty = true;
                 }
             }
@@ -418,30 +448,38 @@ impl Reducible for AppState {
             Action::AddFile(name) => {
                 let name = name.trim().trim_start_matches("./").to_owned();
                 if !name.is_empty() && !next.files.iter().any(|(n, _)| *n == name) {
-                    next.files.push((name, String::new()));
-                    next.active = next.files.len() - 1;
+                    next.apply(Change::SetFile {
+                        path: name.clone(),
+                        text: String::new(),
+                    });
+                    next.active = next.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
                     next.run_build();
                 }
             }
             Action::RenameFile(i, name) => {
                 let name = name.trim().trim_start_matches("./").to_owned();
                 if i > 0 && !name.is_empty() && !next.files.iter().any(|(n, _)| *n == name) {
-                    if let Some(f) = next.files.get_mut(i) {
-                        f.0 = name;
+                    if let Some(from) = next.files.get(i).map(|f| f.0.clone()) {
+                        next.apply(Change::RenameFile {
+                            from,
+                            to: name.clone(),
+                        });
+                        next.active = next.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
                         next.run_build();
                     }
                 }
             }
             Action::DeleteFile(i) => {
                 if i > 0 && i < next.files.len() {
-                    next.files.remove(i);
+                    let path = next.files[i].0.clone();
+                    next.apply(Change::RemoveFile { path });
                     next.active = next.active.min(next.files.len() - 1);
                     next.run_build();
                 }
             }
             Action::Build => next.run_build(),
             Action::ClearCache => {
-                next.cache.borrow_mut().clear();
+                next.apply(Change::ClearCache);
                 next.run_build();
             }
             Action::ResumeLesson(lesson, url, step) => {
@@ -451,14 +489,11 @@ impl Reducible for AppState {
             }
             Action::StartLesson(lesson, url) => {
                 next.lesson_url = Some((url, 0));
-                next.files = lesson.files.clone();
-                next.active = 0;
-                next.builder = if lesson.builder == "classic" {
-                    Builder::Classic
-                } else {
-                    Builder::BuildKit
-                };
+                next.builder = builder_of(&lesson.builder);
                 next.catalog_date = lesson.date.clone();
+                next.set_options();
+                next.set_files(lesson.files.clone());
+                next.active = 0;
                 next.selected_step = None;
                 next.lesson = Some((lesson, 0));
                 next.run_build();
@@ -476,30 +511,26 @@ impl Reducible for AppState {
                 next.lesson_url = None;
             }
             Action::WriteFile(name, text) => {
-                match next.files.iter_mut().find(|(n, _)| *n == name) {
-                    Some(f) => f.1 = text,
-                    None => next.files.push((name, text)),
-                }
+                next.apply(Change::SetFile { path: name, text });
                 next.run_build();
             }
             Action::SelectStep(s) => next.selected_step = s,
             Action::Tab(t) => next.tab = t,
             Action::SetBuilder(b) => {
                 next.builder = b;
+                next.set_options();
                 next.run_build();
             }
             Action::SetCatalogDate(d) => {
                 next.catalog_date = d.filter(|d| !d.is_empty());
+                next.set_options();
                 next.run_build();
             }
             Action::Load(s) => {
-                next.builder = if s.builder == "classic" {
-                    Builder::Classic
-                } else {
-                    Builder::BuildKit
-                };
-                next.files = s.files;
+                next.builder = builder_of(&s.builder);
                 next.catalog_date = s.catalog_date;
+                next.set_options();
+                next.set_files(s.files);
                 next.active = 0;
                 next.selected_step = None;
                 // Other files end the lesson being followed.
@@ -514,6 +545,24 @@ impl Reducible for AppState {
                 }
             }
             Action::Notice(n) => next.notice = n,
+            Action::Terminal(line) => {
+                let before = next.builds_seen();
+                next.apply(Change::Terminal { input: line });
+                if next.builds_seen() != before {
+                    next.builds += 1;
+                }
+                if let Some(path) = next.take_open() {
+                    if let Some(i) = next.files.iter().position(|(n, _)| *n == path) {
+                        next.active = i;
+                    }
+                }
+            }
+            Action::Interrupt => next.apply(Change::Interrupt),
+            Action::ClearTerminal => next.apply(Change::ClearTerminal),
+            Action::DataArrived => {
+                next.apply(Change::DataChanged);
+                next.builds += 1;
+            }
         }
         if input_changes {
             next.input_revision = self.input_revision + 1;
@@ -522,9 +571,26 @@ impl Reducible for AppState {
     }
 }
 
+impl AppState {
+    /// Identifies the build shown (a terminal build changes it).
+    fn builds_seen(&self) -> usize {
+        self.view
+            .latest
+            .as_ref()
+            .map_or(0, |r| Arc::as_ptr(r) as usize)
+    }
+
+    /// A file `vi`/`nano` asked to open, once.
+    fn take_open(&mut self) -> Option<String> {
+        let mut session = self.session.borrow_mut();
+        session.as_mut()?.engine.open.take()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use layerlab_core::build::StepStatus;
 
     fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
         state.reduce(action)
@@ -564,14 +630,14 @@ mod tests {
     fn starter_builds_and_an_edit_rebuilds_from_the_copy() {
         let state = Rc::new(AppState::default());
         assert!(
-            state.result.as_ref().unwrap().ok(),
+            state.view.latest.as_ref().unwrap().ok(),
             "{:?}",
-            state.result.as_ref().unwrap().error
+            state.view.latest.as_ref().unwrap().error
         );
         let app = state.files.iter().position(|(n, _)| n == "app.py").unwrap();
         let state = reduce(state, Action::Edit(app, "print('changed')\n".into()));
         let state = reduce(state, Action::Build);
-        let r = state.result.as_ref().unwrap();
+        let r = state.view.latest.as_ref().unwrap();
         let statuses: Vec<StepStatus> = r.steps.iter().map(|s| s.status).collect();
         assert_eq!(statuses[..4], [StepStatus::Cached; 4]);
         let copy_all = r
@@ -590,7 +656,7 @@ mod tests {
     fn clearing_the_cache_rebuilds_every_step_and_says_why() {
         let state = reduce(Rc::new(AppState::default()), Action::Build);
         let state = reduce(state, Action::ClearCache);
-        let r = state.result.as_ref().unwrap();
+        let r = state.view.latest.as_ref().unwrap();
         // The base image stays pulled; every step after FROM runs again.
         assert!(r.steps[0].instruction.starts_with("FROM"));
         assert!(
@@ -615,6 +681,32 @@ mod tests {
         assert_eq!(state.problems[0].line, 2);
         let (shown, stale) = state.shown().unwrap();
         assert!(stale && shown.ok());
+    }
+
+    #[test]
+    fn a_date_sets_the_session_clock_and_the_terminal_shares_the_cache() {
+        let state = Rc::new(AppState::default());
+        let state = state.reduce(Action::SetCatalogDate(Some("2017-06".into())));
+        let clock = state.with_session(|s| s.engine.clock);
+        assert!(
+            layerlab_core::report::time::format_rfc3339(clock).starts_with("2017-06-28"),
+            "{clock}"
+        );
+        // The terminal's build of the project hits the live build's cache.
+        let state = state.reduce(Action::Terminal("docker build -t app .".into()));
+        let text: Vec<String> = state.view.terminal.iter().map(|l| l.text.clone()).collect();
+        assert!(
+            text.iter()
+                .filter(|l| l.contains("CACHED") || l.contains("Using cache"))
+                .count()
+                >= 3,
+            "{text:#?}"
+        );
+        assert!(state
+            .view
+            .images
+            .iter()
+            .any(|i| i.tags.contains(&"app:latest".to_owned())));
     }
 
     #[test]

@@ -89,6 +89,8 @@ pub fn layers(props: &LayersProps) -> Html {
     let unlisted = result.steps.len().saturating_sub(MAX_ROWS);
     let rows = result.steps.iter().enumerate().filter(|(i, _)| *i < MAX_ROWS || state.selected_step == Some(*i)).map(|(i, s)| {
         let status = match (s.status, s.makes_layer) {
+            // The first FROM of an image in the session pulls it.
+            _ if s.pulled.is_some() => "PULLED",
             (StepStatus::Cached, _) => "CACHED",
             (StepStatus::Failed, _) => "FAILED",
             (StepStatus::Built, true) => "BUILT",
@@ -113,7 +115,11 @@ pub fn layers(props: &LayersProps) -> Html {
                 </td>
                 <td><span class={classes!("badge", status.to_ascii_lowercase())}>{ status }</span></td>
                 <td class="size">{ if s.makes_layer { human_size(s.layer_size) } else { "—".into() } }</td>
-                <td class="time">{ if s.status == StepStatus::Cached { "—".into() } else { seconds(s.duration_ms) } }</td>
+                <td class="time">{ match (&s.pulled, s.status) {
+                    (Some(p), _) => seconds(p.duration_ms),
+                    (None, StepStatus::Cached) => "—".into(),
+                    _ => seconds(s.duration_ms),
+                } }</td>
             </tr>
         }
     });

@@ -6,4 +6,5 @@ pub mod explorer;
 pub mod layers;
 pub mod lesson;
 pub mod output;
+pub mod terminal;
 pub mod toolbar;

@@ -5,6 +5,8 @@
 use layerlab_core::image::short_id;
 use layerlab_core::report::docker::{history, images, ImageRow};
 use layerlab_core::report::logs;
+use layerlab_core::report::size::human_size;
+use layerlab_core::session::View;
 use yew::prelude::*;
 
 use super::explorer::Explorer;
@@ -40,6 +42,7 @@ pub fn output(props: &OutputProps) -> Html {
         OutputTab::Images => "docker images",
         OutputTab::Inspect => "Inspect",
         OutputTab::Hints => "Hints",
+        OutputTab::Terminal => "Terminal",
     };
     let buttons = props.tabs.iter().map(|&t| {
         let state = state.clone();
@@ -57,29 +60,8 @@ pub fn output(props: &OutputProps) -> Html {
             Some(image) => text(history(&image.history_rows(), Some(now()))),
             None => text("No image: the build did not finish.".into()),
         },
-        OutputTab::Images => match &result.image {
-            Some(image) => {
-                let mut rows = vec![ImageRow {
-                    repository: "playground".into(),
-                    tag: "latest".into(),
-                    id: image.id.clone(),
-                    created: None,
-                    size: image.size,
-                }];
-                if !image.base_id.is_empty() {
-                    let (repo, tag) = layerlab_core::catalog::normalize_reference(&image.base);
-                    rows.push(ImageRow {
-                        repository: repo,
-                        tag,
-                        id: image.base_id.clone(),
-                        created: image.base_created.clone(),
-                        size: image.base_size,
-                    });
-                }
-                text(images(&rows, Some(now())))
-            }
-            None => text("No image: the build did not finish.".into()),
-        },
+        OutputTab::Images => images_view(&state.view),
+        OutputTab::Terminal => html! { <super::terminal::Terminal state={state.clone()} /> },
         OutputTab::Hints => html! {},
         OutputTab::Inspect => match &result.image {
             Some(image) => {
@@ -111,6 +93,59 @@ pub fn output(props: &OutputProps) -> Html {
             <div class="out-tabs" role="tablist">{ for buttons }</div>
             <div class="out-body">{ body }</div>
         </section>
+    }
+}
+
+/// The session's images: `docker images` as Docker prints it, then each
+/// image's layers as blocks, a layer held by several images drawn in the
+/// same colour with how many hold it.
+fn images_view(view: &View) -> Html {
+    let mut rows = Vec::new();
+    for i in &view.images {
+        let tags = if i.tags.is_empty() {
+            vec!["<none>:<none>".to_owned()]
+        } else {
+            i.tags.clone()
+        };
+        for t in tags {
+            let (repo, tag) = t.rsplit_once(':').unwrap_or((&t, "latest"));
+            rows.push(ImageRow {
+                repository: repo.to_owned(),
+                tag: tag.to_owned(),
+                id: i.id.clone(),
+                created: i.created.clone(),
+                size: i.size,
+            });
+        }
+    }
+    if rows.is_empty() {
+        return html! { <p class="hint-none" id="images">{ "No images yet: build one (the layers panel builds as you type; docker build in the terminal tags one)." }</p> };
+    }
+    let hue = |id: &str| u32::from_str_radix(id.get(..6).unwrap_or("0"), 16).unwrap_or(0) % 360;
+    html! {
+        <div id="images">
+            <pre class="out-text" id="out-text">{ images(&rows, Some(view.now)) }</pre>
+            <ul class="image-layers" aria-label="Layers of each image">
+                { for view.images.iter().map(|i| html! {
+                    <li>
+                        <span class="image-name">{ i.tags.first().cloned().unwrap_or_else(|| short_id(&i.id).to_owned()) }</span>
+                        <span class="layer-strip">
+                            { for i.layers.iter().map(|l| {
+                                let shared = l.shared_by > 1;
+                                let style = format!("background: hsl({} 55% 55%); flex-grow: {}", hue(&l.id), (l.size.max(1) as f64).log10().max(1.0));
+                                let title = format!("{} · {}{}{}", l.id, human_size(l.size),
+                                    if shared { format!(" · in {} images", l.shared_by) } else { String::new() },
+                                    l.origin.as_ref().map(|o| format!(" · from {o}")).unwrap_or_default());
+                                html! { <span class={classes!("layer-block", shared.then_some("shared"))} {style} title={title.clone()} aria-label={title}>
+                                    if shared { { format!("×{}", l.shared_by) } }
+                                </span> }
+                            }) }
+                        </span>
+                        if !i.pushed.is_empty() { <span class="pushed">{ format!("pushed: {}", i.pushed.join(", ")) }</span> }
+                    </li>
+                }) }
+            </ul>
+        </div>
     }
 }
 

@@ -38,6 +38,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                                 builder: ex.builder().into(),
                                 catalog_date: Some(ex.date.clone()),
                                 lesson: None,
+                                session: Vec::new(),
                             }));
                         }
                         Err(e) => state.dispatch(Action::Notice(Some(e))),

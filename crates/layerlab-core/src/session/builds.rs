@@ -37,6 +37,15 @@ impl Engine {
     ) -> BuildResult {
         options.catalog_date = self.options.date.clone();
         options.now = Some(self.now());
+        let wanted = || {
+            self.data
+                .executor
+                .wanted_debian
+                .as_ref()
+                .and_then(|w| w.lock().ok().map(|s| s.clone()))
+                .unwrap_or_default()
+        };
+        let wanted_before = wanted();
         let mut result = build(
             dockerfile,
             context,
@@ -49,6 +58,8 @@ impl Engine {
             self.wanted.extend(result.pending.iter().cloned());
             return result;
         }
+        // apt-get or apk asked for a release's data the page has not fetched.
+        self.built_without_data |= wanted() != wanted_before;
         let pulled_ms = self.pull_bases(&mut result);
         self.clock += ((result.duration_ms + pulled_ms) / 1000) as i64 + 1;
         if let Some(image) = &result.image {
@@ -202,5 +213,46 @@ impl Engine {
             .find(&crate::report::logs::full_tag(&image.base))
             .map(|b| b.layers.clone())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::session::{Change, Options, PackageData, Session};
+    use std::sync::Arc;
+
+    #[test]
+    fn package_data_arriving_rebuilds_the_steps_that_ran_without_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+        let full =
+            PackageData::from_source(Arc::new(crate::catalog::source::DirSource(dir))).unwrap();
+        let without = PackageData {
+            catalog: full.catalog.clone(),
+            executor: crate::shell::ShellExecutor {
+                wanted_debian: Some(Default::default()),
+                ..Default::default()
+            },
+        };
+        let mut s = Session::new(Options::default(), without);
+        s.apply(Change::SetFile {
+            path: "Dockerfile".into(),
+            text: "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y python3\n"
+                .into(),
+        });
+        let view = s.apply(Change::Build);
+        let (r, _) = view.build.unwrap();
+        assert!(r.steps[1].notes.iter().any(|n| n.contains("not simulated")));
+        s.set_data(full);
+        let view = s.apply(Change::DataChanged);
+        let (r, _) = view.build.unwrap();
+        assert!(
+            r.steps[1]
+                .notes
+                .iter()
+                .all(|n| !n.contains("not simulated")),
+            "{:?}",
+            r.steps[1].notes
+        );
+        assert!(r.steps[1].layer_size > 50_000_000);
     }
 }

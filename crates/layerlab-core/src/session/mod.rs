@@ -62,13 +62,15 @@ pub struct Options {
 /// data arrives; the CLI loads it all at once.
 #[derive(Clone, Debug, Default)]
 pub struct PackageData {
-    pub catalog: Catalog,
+    pub catalog: Arc<Catalog>,
     pub executor: ShellExecutor,
 }
 
 /// What can happen to a session.
+/// Serialized as serde's default (externally tagged) form: the internally
+/// tagged form's deserializer cost the page 14 kB of code.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "change", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Change {
     /// Writes a project file (path relative to the project).
     SetFile {
@@ -129,6 +131,9 @@ pub struct Engine {
     pub prompt: Option<docker::Prompt>,
     /// The image the live build last tagged (replaced by the next one).
     live_image: Option<String>,
+    /// A step ran a package manager whose data was not here yet: its cached
+    /// result is not the real one.
+    pub(crate) built_without_data: bool,
 }
 
 impl PackageData {
@@ -142,7 +147,10 @@ impl PackageData {
         if let Some(debian) = &executor.debian {
             catalog = catalog.with_debian(debian.clone());
         }
-        Ok(PackageData { catalog, executor })
+        Ok(PackageData {
+            catalog: Arc::new(catalog),
+            executor,
+        })
     }
 }
 
@@ -154,6 +162,9 @@ pub struct Session {
     pub engine: Engine,
     pub terminal: terminal::Terminal,
     journal: Vec<Change>,
+    /// Changes of a replay still to apply (they wait while a build waits
+    /// for package data, so they apply in order).
+    replaying: std::collections::VecDeque<Change>,
     revision: u64,
 }
 
@@ -181,17 +192,33 @@ impl Session {
             },
             terminal: terminal::Terminal::default(),
             journal: Vec::new(),
+            replaying: std::collections::VecDeque::new(),
             revision: 0,
         }
     }
 
-    /// A session made again from its journal.
+    /// A session made again from its journal. Where a build waits for
+    /// package data the replay pauses (the view's `wanted` says what for)
+    /// and goes on at `DataChanged`.
     pub fn replay(options: Options, data: PackageData, journal: &[Change]) -> Session {
         let mut s = Session::new(options, data);
-        for c in journal {
-            s.apply(c.clone());
-        }
+        s.replaying = journal.iter().cloned().collect();
+        s.continue_replay();
         s
+    }
+
+    fn continue_replay(&mut self) {
+        while self.engine.wanted.is_empty() && !self.terminal.waiting() {
+            let Some(change) = self.replaying.pop_front() else {
+                break;
+            };
+            self.apply_one(change);
+        }
+    }
+
+    /// Whether a replay is still going on.
+    pub fn replaying(&self) -> bool {
+        !self.replaying.is_empty()
     }
 
     /// The changes that made this session (what a state file, autosave or
@@ -201,11 +228,41 @@ impl Session {
     }
 
     /// New package data (the page fetched some); follow with `DataChanged`.
+    /// Steps that ran a package manager without its data leave the cache,
+    /// so the next build runs them with it.
     pub fn set_data(&mut self, data: PackageData) {
+        fn same<T>(a: &Option<Arc<T>>, b: &Option<Arc<T>>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        let old = &self.engine.data.executor;
+        let new = &data.executor;
+        let packages_changed = !same(&old.debian, &new.debian)
+            || !same(&old.alpine, &new.alpine)
+            || !same(&old.pypi, &new.pypi)
+            || !same(&old.npm, &new.npm);
+        if packages_changed && self.engine.built_without_data {
+            self.engine.cache.clear();
+            self.engine.built_without_data = false;
+        }
         self.engine.data = data;
     }
 
     pub fn apply(&mut self, change: Change) -> View {
+        if self.replaying() && change != Change::DataChanged {
+            // The user acts before the replay is done: it goes on after.
+            self.replaying.push_back(change);
+            return self.view();
+        }
+        self.apply_one(change);
+        self.continue_replay();
+        self.view()
+    }
+
+    fn apply_one(&mut self, change: Change) {
         self.revision += 1;
         self.record(&change);
         match change {
@@ -229,7 +286,7 @@ impl Session {
                 }
             }
             Change::SetOptions { options } => {
-                if options.date != self.engine.options.date && self.engine.images.all().is_empty() {
+                if options.date != self.engine.options.date {
                     self.engine.clock = start_of(options.date.as_deref());
                 }
                 self.engine.options = options;
@@ -242,10 +299,11 @@ impl Session {
             Change::DataChanged => {
                 self.engine.wanted.clear();
                 self.run_queue();
-                self.live_build();
+                if !self.replaying() {
+                    self.live_build();
+                }
             }
         }
-        self.view()
     }
 
     /// Keeps the journal short: a file's consecutive edits keep only the last.

@@ -37,6 +37,7 @@ pub struct LayerSummary {
 pub struct ImageSummary {
     pub id: String,
     pub tags: Vec<String>,
+    pub created: Option<String>,
     pub size: u64,
     /// Oldest first.
     pub layers: Vec<LayerSummary>,
@@ -69,6 +70,8 @@ pub struct View {
     pub wanted: Vec<String>,
     /// The terminal's working directory.
     pub cwd: String,
+    /// The session's clock (seconds), for "5 minutes ago".
+    pub now: i64,
 }
 
 pub(super) fn view(s: &Session) -> View {
@@ -94,6 +97,7 @@ pub(super) fn view(s: &Session) -> View {
         open: engine.open.clone(),
         wanted: engine.wanted.iter().cloned().collect(),
         cwd: s.cwd.clone(),
+        now: engine.clock,
     }
 }
 
@@ -120,6 +124,7 @@ fn images(s: &Session) -> Vec<ImageSummary> {
         .map(|i| ImageSummary {
             id: i.id.clone(),
             tags: i.tags.clone(),
+            created: i.created.clone(),
             size: i.size,
             layers: i
                 .layers

@@ -412,43 +412,91 @@ pub fn inspect(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, command: &st
         let container = (command != "image inspect")
             .then(|| super::containers::find(engine, name))
             .flatten();
-        if let Some(c) = container {
-            docs.push(serde_json::json!({
-                "Id": c.id,
-                "Created": crate::report::time::format_rfc3339(c.created),
-                "Path": c.process.argv.first(),
-                "Args": c.process.argv.get(1..),
-                "State": { "Status": if c.running() { "running" } else { "exited" }, "Running": c.running() },
-                "Image": c.image_id,
-                "Name": format!("/{}", c.name),
-                "Config": { "User": c.process.user, "Env": c.process.env, "WorkingDir": c.process.workdir, "Image": c.image },
-            }));
-            continue;
-        }
-        let Some(image) = engine.images.find(name) else {
-            return Out::error(format!("Error: No such object: {name}\n"), 1);
+        let doc = match container {
+            Some(c) => serde_json::to_value(ContainerDoc {
+                id: &c.id,
+                created: crate::report::time::format_rfc3339(c.created),
+                path: c
+                    .process
+                    .argv
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or_default(),
+                args: c.process.argv.get(1..).unwrap_or_default(),
+                running: c.running(),
+                image: &c.image_id,
+                name: format!("/{}", c.name),
+                user: &c.process.user,
+                env: &c.process.env,
+                working_dir: &c.process.workdir,
+            }),
+            None => {
+                let Some(image) = engine.images.find(name) else {
+                    return Out::error(format!("Error: No such object: {name}\n"), 1);
+                };
+                serde_json::to_value(ImageDoc {
+                    id: &image.id,
+                    repo_tags: &image.tags,
+                    repo_digests: &image.repo_digests,
+                    created: image.created.as_deref(),
+                    config: &image.config.config,
+                    architecture: &image.config.architecture,
+                    os: &image.config.os,
+                    size: image.size,
+                    root_fs: RootFs {
+                        kind: "layers",
+                        layers: image.layers.iter().map(|l| l.diff_id.as_str()).collect(),
+                    },
+                })
+            }
         };
-        let config = serde_json::to_value(&image.config.config).unwrap_or_default();
-        docs.push(serde_json::json!({
-            "Id": image.id,
-            "RepoTags": image.tags,
-            "RepoDigests": image.repo_digests,
-            "Created": image.created,
-            "Config": config,
-            "Architecture": image.config.architecture,
-            "Os": image.config.os,
-            "Size": image.size,
-            "RootFS": {
-                "Type": "layers",
-                "Layers": image.layers.iter().map(|l| l.diff_id.clone()).collect::<Vec<_>>(),
-            },
-        }));
+        docs.push(doc.unwrap_or_default());
     }
     if let Some(format) = p.value("format") {
         return Out::ok(format_template(format, &docs));
     }
     let text = serde_json::to_string_pretty(&docs).unwrap_or_default();
     Out::ok(format!("{}\n", text.replace("  ", "    ")))
+}
+
+/// `docker inspect` of an image: the fields a lab reads.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ImageDoc<'a> {
+    id: &'a str,
+    repo_tags: &'a [String],
+    repo_digests: &'a [String],
+    created: Option<&'a str>,
+    config: &'a crate::image::RunConfig,
+    architecture: &'a str,
+    os: &'a str,
+    size: u64,
+    #[serde(rename = "RootFS")]
+    root_fs: RootFs<'a>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RootFs<'a> {
+    #[serde(rename = "Type")]
+    kind: &'a str,
+    layers: Vec<&'a str>,
+}
+
+/// `docker inspect` of a container: what would have started.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContainerDoc<'a> {
+    id: &'a str,
+    created: String,
+    path: &'a str,
+    args: &'a [String],
+    running: bool,
+    image: &'a str,
+    name: String,
+    user: &'a str,
+    env: &'a [String],
+    working_dir: &'a str,
 }
 
 /// `--format '{{.Config.Cmd}}'`-style lookups of one field path (Go
