@@ -1,7 +1,8 @@
 //! Size floor, part 2 (measured by `scripts/size-floor.sh`, not a test): every
 //! layerlab-core call the playground makes — the compiled-in catalog, the
 //! package data readers, a build with the shell, the diagnostics, the reports,
-//! the share link's deflate and JSON — behind a one-element Yew view. What it
+//! the share link's deflate and JSON, the session with its terminal — behind
+//! a one-element Yew view. What it
 //! weighs is the download before any panel, style or editor is added.
 //! Its input is the URL fragment, so nothing is folded away at compile time.
 
@@ -55,6 +56,24 @@ fn simulate(input: &str) -> String {
         &mut cache,
         &shell,
     );
+    // The session: the live build and the terminal's docker over it.
+    let mut session = layerlab_core::session::Session::new(
+        layerlab_core::session::Options::default(),
+        layerlab_core::session::PackageData {
+            catalog: Arc::new(catalog.clone()),
+            executor: shell.clone(),
+        },
+    );
+    session.apply(layerlab_core::session::Change::SetFile {
+        path: "Dockerfile".into(),
+        text: input.into(),
+    });
+    session.apply(layerlab_core::session::Change::Build);
+    let view = session.apply(layerlab_core::session::Change::Terminal {
+        input: input.into(),
+    });
+    let journal = serde_json::to_string(session.journal()).unwrap_or_default();
+    let _: Vec<layerlab_core::session::Change> = serde_json::from_str(&journal).unwrap_or_default();
     let (_, errors) = layerlab_core::syntax::parse_lenient(input.as_bytes());
     let mut out = logs::plain(&result, input.as_bytes()) + &logs::classic(&result);
     if let Some(image) = &result.image {
@@ -64,6 +83,8 @@ fn simulate(input: &str) -> String {
     out += &human_size(files::wasted_space(&result).len() as u64);
     out += &json::summary(&result).to_string();
     out += &errors.len().to_string();
+    out += &view.terminal.len().to_string();
+    out += &view.diagnostics.len().to_string();
     let packed = miniz_oxide::deflate::compress_to_vec(out.as_bytes(), 9);
     let unpacked = miniz_oxide::inflate::decompress_to_vec(&packed).unwrap_or_default();
     serde_json::from_slice::<serde_json::Value>(&unpacked)
