@@ -106,26 +106,10 @@ impl Store {
 
 /// `docker images` rows: one per tag, `<none>` for untagged images.
 pub fn image_rows(images: &Images) -> Vec<ImageRow> {
-    let mut rows = Vec::new();
-    for image in images.images.iter().rev() {
-        let tags = if image.tags.is_empty() {
-            vec!["<none>:<none>".to_owned()]
-        } else {
-            image.tags.clone()
-        };
-        for t in tags {
-            let (repo, tag) = t
-                .rsplit_once(':')
-                .map(|(r, t)| (r.to_owned(), t.to_owned()))
-                .unwrap_or((t.clone(), "latest".into()));
-            rows.push(ImageRow {
-                repository: repo,
-                tag,
-                id: image.id.clone(),
-                created: image.created.clone(),
-                size: image.size,
-            });
-        }
-    }
-    rows
+    images
+        .images
+        .iter()
+        .rev()
+        .flat_map(|i| ImageRow::for_tags(&i.tags, &i.id, i.created.as_deref(), i.size))
+        .collect()
 }

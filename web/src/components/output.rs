@@ -100,24 +100,11 @@ pub fn output(props: &OutputProps) -> Html {
 /// image's layers as blocks, a layer held by several images drawn in the
 /// same colour with how many hold it.
 fn images_view(view: &View) -> Html {
-    let mut rows = Vec::new();
-    for i in &view.images {
-        let tags = if i.tags.is_empty() {
-            vec!["<none>:<none>".to_owned()]
-        } else {
-            i.tags.clone()
-        };
-        for t in tags {
-            let (repo, tag) = t.rsplit_once(':').unwrap_or((&t, "latest"));
-            rows.push(ImageRow {
-                repository: repo.to_owned(),
-                tag: tag.to_owned(),
-                id: i.id.clone(),
-                created: i.created.clone(),
-                size: i.size,
-            });
-        }
-    }
+    let rows: Vec<ImageRow> = view
+        .images
+        .iter()
+        .flat_map(|i| ImageRow::for_tags(&i.tags, &i.id, i.created.as_deref(), i.size))
+        .collect();
     if rows.is_empty() {
         return html! { <p class="hint-none" id="images">{ "No images yet: build one (the layers panel builds as you type; docker build in the terminal tags one)." }</p> };
     }

@@ -157,13 +157,7 @@ impl Runner<'_> {
                 let base = self
                     .catalog
                     .base_image(&r, self.options.catalog_date.as_deref());
-                let layer_digest = base
-                    .config
-                    .rootfs
-                    .diff_ids
-                    .front()
-                    .cloned()
-                    .unwrap_or_default();
+                let layer_digest = base.layer_digest();
                 let layers: crate::chain::Chain<ImageLayer> = std::iter::once(ImageLayer {
                     digest: layer_digest,
                     size: base.size,

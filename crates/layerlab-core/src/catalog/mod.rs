@@ -217,6 +217,18 @@ pub struct BaseImage {
     pub pending: Option<String>,
 }
 
+impl BaseImage {
+    /// The digest of the one layer that stands for the base (its first diff ID).
+    pub fn layer_digest(&self) -> String {
+        self.config
+            .rootfs
+            .diff_ids
+            .front()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 /// The set of known base images.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {

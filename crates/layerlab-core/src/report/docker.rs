@@ -47,6 +47,11 @@ pub fn history_rows(
 
 /// `docker history IMAGE`.
 pub fn history(rows: &[HistoryRow], now: Option<i64>) -> String {
+    history_table(rows, now, true)
+}
+
+/// `docker history`, cut as Docker cuts it (`trunc`) or with `--no-trunc`.
+pub fn history_table(rows: &[HistoryRow], now: Option<i64>, trunc: bool) -> String {
     let mut table = vec![vec![
         "IMAGE".into(),
         "CREATED".into(),
@@ -56,14 +61,15 @@ pub fn history(rows: &[HistoryRow], now: Option<i64>) -> String {
     ]];
     for r in rows {
         let created_by = r.created_by.replace(['\t', '\n'], " ");
+        let id = r.image_id.as_deref().unwrap_or("<missing>");
         table.push(vec![
-            r.image_id
-                .as_deref()
-                .map(short_id)
-                .unwrap_or("<missing>")
-                .to_owned(),
+            if trunc { short_id(id) } else { id }.to_owned(),
             since(r.created.as_deref(), now),
-            ellipsis(&created_by, 45),
+            if trunc {
+                ellipsis(&created_by, 45)
+            } else {
+                r.created_by.clone()
+            },
             human_size(r.size),
             r.comment.clone(),
         ]);
@@ -79,6 +85,27 @@ pub struct ImageRow {
     pub id: String,
     pub created: Option<String>,
     pub size: u64,
+}
+
+impl ImageRow {
+    /// An image's rows: one per `repo:tag` reference, or `<none>` for an
+    /// untagged image.
+    pub fn for_tags(tags: &[String], id: &str, created: Option<&str>, size: u64) -> Vec<ImageRow> {
+        let none = ["<none>:<none>".to_owned()];
+        let tags = if tags.is_empty() { &none[..] } else { tags };
+        tags.iter()
+            .map(|t| {
+                let (repository, tag) = t.rsplit_once(':').unwrap_or((t, "latest"));
+                ImageRow {
+                    repository: repository.to_owned(),
+                    tag: tag.to_owned(),
+                    id: id.to_owned(),
+                    created: created.map(str::to_owned),
+                    size,
+                }
+            })
+            .collect()
+    }
 }
 
 /// `docker images`.

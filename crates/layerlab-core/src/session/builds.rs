@@ -176,13 +176,7 @@ impl Engine {
             .map(|e| e.layers.clone())
             .unwrap_or_default();
         if listed.is_empty() {
-            let diff_id = base
-                .config
-                .rootfs
-                .diff_ids
-                .front()
-                .cloned()
-                .unwrap_or_default();
+            let diff_id = base.layer_digest();
             return vec![Layer {
                 blob: super::registry::blob_digest(&diff_id),
                 diff_id,

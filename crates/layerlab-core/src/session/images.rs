@@ -330,40 +330,23 @@ impl ImageStore {
     /// `docker images` rows, newest first: one per tag, `<none>` for an
     /// untagged image; `repository` filters by name.
     pub fn rows(&self, repository: Option<&str>, all: bool) -> Vec<ImageRow> {
-        let mut rows = Vec::new();
-        for image in self.images.iter().rev() {
-            if image.tags.is_empty() && !all && repository.is_some() {
-                continue;
+        let wanted = |row: &ImageRow| match repository {
+            None => true,
+            Some(want) => {
+                let (want_repo, want_tag) = match want.rsplit_once(':') {
+                    Some((r, t)) if !t.contains('/') => (r, Some(t)),
+                    _ => (want, None),
+                };
+                row.repository == want_repo && want_tag.is_none_or(|w| w == row.tag)
             }
-            let tags = if image.tags.is_empty() {
-                vec!["<none>:<none>".to_owned()]
-            } else {
-                image.tags.clone()
-            };
-            for t in tags {
-                let (repo, tag) = t
-                    .rsplit_once(':')
-                    .map(|(r, t)| (r.to_owned(), t.to_owned()))
-                    .unwrap_or((t.clone(), "latest".into()));
-                if let Some(want) = repository {
-                    let (want_repo, want_tag) = match want.rsplit_once(':') {
-                        Some((r, t)) if !t.contains('/') => (r, Some(t)),
-                        _ => (want, None),
-                    };
-                    if repo != want_repo || want_tag.is_some_and(|w| w != tag) {
-                        continue;
-                    }
-                }
-                rows.push(ImageRow {
-                    repository: repo,
-                    tag,
-                    id: image.id.clone(),
-                    created: image.created.clone(),
-                    size: image.size,
-                });
-            }
-        }
-        rows
+        };
+        self.images
+            .iter()
+            .rev()
+            .filter(|i| !i.tags.is_empty() || all || repository.is_none())
+            .flat_map(|i| ImageRow::for_tags(&i.tags, &i.id, i.created.as_deref(), i.size))
+            .filter(wanted)
+            .collect()
     }
 
     /// Records a registry digest for an image.

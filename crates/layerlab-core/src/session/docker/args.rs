@@ -15,8 +15,32 @@ pub struct Spec {
     pub bools: &'static [(char, &'static str)],
     /// Flags with a value.
     pub values: &'static [(char, &'static str)],
+    /// How many arguments it takes.
+    pub args: Args,
     /// Flags end at the first argument (`run`: the rest is the command).
     pub stop_at_arg: bool,
+}
+
+/// How many arguments a command takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Args {
+    Any,
+    Exactly(usize),
+    AtLeast(usize),
+    AtMost(usize),
+}
+
+impl Args {
+    /// `None` when `n` fits, else Docker's words for what is wanted.
+    fn wrong(self, n: usize) -> Option<String> {
+        let plural = |k: usize| if k == 1 { "argument" } else { "arguments" };
+        match self {
+            Args::Exactly(k) if n != k => Some(format!("exactly {k} {}", plural(k))),
+            Args::AtLeast(k) if n < k => Some(format!("at least {k} {}", plural(k))),
+            Args::AtMost(k) if n > k => Some(format!("at most {k} {}", plural(k))),
+            _ => None,
+        }
+    }
 }
 
 /// Flags and arguments as given.
@@ -160,6 +184,9 @@ impl Spec {
                 }
             }
         }
+        if let Some(want) = self.args.wrong(parsed.args.len()) {
+            return Err(self.count_error(&want, modern));
+        }
         Ok(parsed)
     }
 }
@@ -173,6 +200,7 @@ mod tests {
         usage: "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
         bools: &[('d', "detach"), ('i', "interactive"), ('t', "tty")],
         values: &[('p', "publish"), ('e', "env"), (' ', "name")],
+        args: Args::AtLeast(1),
         stop_at_arg: true,
     };
 

@@ -5,7 +5,7 @@
 use crate::build::{BuildOptions, Builder};
 use crate::fs::Tree;
 
-use super::{Ctx, Out, Spec};
+use super::{Args, Ctx, Out, Spec};
 use crate::session::Engine;
 
 const SPEC: Spec = Spec {
@@ -30,6 +30,7 @@ const SPEC: Spec = Spec {
         (' ', "no-cache-filter"),
         (' ', "label"),
     ],
+    args: Args::Exactly(1),
     stop_at_arg: false,
 };
 
@@ -38,9 +39,6 @@ pub fn build(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, files: &mut Tr
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.len() != 1 {
-        return SPEC.count_error("exactly 1 argument", ctx.modern);
-    }
     let builder = engine.builder(ctx.env.get("DOCKER_BUILDKIT"));
     // `docker build - < Dockerfile`: the Dockerfile from standard input, no context.
     let from_stdin = p.args[0] == "-";

@@ -1,7 +1,7 @@
 //! The container commands: `run` (the preflight: everything up to the
 //! process start, with Docker's errors), `ps`, `logs`, `stop`, `rm`.
 
-use super::{Ctx, Out, Spec};
+use super::{Args, Ctx, Out, Spec};
 use crate::report::table::render;
 use crate::report::time::{format_rfc3339, since};
 use crate::session::containers::{
@@ -53,6 +53,7 @@ const RUN: Spec = Spec {
         (' ', "mount"),
         (' ', "cpus"),
     ],
+    args: Args::AtLeast(1),
     stop_at_arg: true,
 };
 
@@ -261,6 +262,7 @@ pub fn ps(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
             ('s', "size"),
         ],
         values: &[('f', "filter"), (' ', "format"), ('n', "last")],
+        args: Args::Any,
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
@@ -320,15 +322,13 @@ pub fn logs(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         usage: "docker logs [OPTIONS] CONTAINER",
         bools: &[('f', "follow"), ('t', "timestamps"), (' ', "details")],
         values: &[('n', "tail"), (' ', "since"), (' ', "until")],
+        args: Args::Exactly(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.len() != 1 {
-        return SPEC.count_error("exactly 1 argument", ctx.modern);
-    }
     match find(engine, &p.args[0]) {
         Some(c) => Out::ok(c.logs()),
         None => Out::error(no_such_container(engine, &p.args[0], true), 1),
@@ -349,15 +349,13 @@ pub fn stop(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, command: &str) 
         usage: "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
         bools: &[],
         values: &[('t', "time"), ('s', "signal")],
+        args: Args::AtLeast(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.is_empty() {
-        return SPEC.count_error("at least 1 argument", ctx.modern);
-    }
     let code = if command.ends_with("kill") { 137 } else { 0 };
     let mut out = Out::ok("");
     for name in &p.args {
@@ -384,15 +382,13 @@ pub fn rm(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         usage: "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
         bools: &[('f', "force"), ('v', "volumes"), ('l', "link")],
         values: &[],
+        args: Args::AtLeast(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.is_empty() {
-        return SPEC.count_error("at least 1 argument", ctx.modern);
-    }
     let mut out = Out::ok("");
     for name in &p.args {
         let Some(c) = find(engine, name).cloned() else {

@@ -2,8 +2,8 @@
 //! `system df` (shared and unique sizes: layer sharing in numbers) and
 //! `inspect`.
 
-use super::{Ctx, Out, Prompt, Prune, Spec};
-use crate::report::docker;
+use super::{Args, Ctx, Out, Prompt, Prune, Spec};
+use crate::report::docker::{self, ImageRow};
 use crate::report::size::human_size;
 use crate::report::table::render;
 use crate::report::time::since;
@@ -20,15 +20,13 @@ pub fn images(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
             (' ', "digests"),
         ],
         values: &[('f', "filter"), (' ', "format")],
+        args: Args::AtMost(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.len() > 1 {
-        return SPEC.count_error("at most 1 argument", ctx.modern);
-    }
     let rows = engine
         .images
         .rows(p.args.first().map(String::as_str), p.has("all"));
@@ -51,15 +49,13 @@ pub fn history(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         usage: "docker history [OPTIONS] IMAGE",
         bools: &[('q', "quiet"), (' ', "no-trunc"), ('H', "human")],
         values: &[(' ', "format")],
+        args: Args::Exactly(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.len() != 1 {
-        return SPEC.count_error("exactly 1 argument", ctx.modern);
-    }
     let Some(image) = engine.images.find(&p.args[0]) else {
         return Out::error(
             format!("Error response from daemon: No such image: {}\n", p.args[0]),
@@ -81,26 +77,11 @@ pub fn history(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
                 .collect::<String>(),
         );
     }
-    if p.has("no-trunc") {
-        let mut table = vec![vec![
-            "IMAGE".into(),
-            "CREATED".into(),
-            "CREATED BY".into(),
-            "SIZE".into(),
-            "COMMENT".into(),
-        ]];
-        for r in &image.history {
-            table.push(vec![
-                r.image_id.clone().unwrap_or_else(|| "<missing>".into()),
-                since(r.created.as_deref(), Some(engine.clock)),
-                r.created_by.clone(),
-                human_size(r.size),
-                r.comment.clone(),
-            ]);
-        }
-        return Out::ok(render(&table));
-    }
-    Out::ok(docker::history(&image.history, Some(engine.clock)))
+    Out::ok(docker::history_table(
+        &image.history,
+        Some(engine.clock),
+        !p.has("no-trunc"),
+    ))
 }
 
 pub fn tag(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
@@ -109,15 +90,13 @@ pub fn tag(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         usage: "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
         bools: &[],
         values: &[],
+        args: Args::Exactly(2),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.len() != 2 {
-        return SPEC.count_error("exactly 2 arguments", ctx.modern);
-    }
     if let Err(e) = super::build::check_reference(&p.args[1]) {
         return Out::error(
             format!(
@@ -139,15 +118,13 @@ pub fn rmi(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         usage: "docker rmi [OPTIONS] IMAGE [IMAGE...]",
         bools: &[('f', "force"), (' ', "no-prune")],
         values: &[],
+        args: Args::AtLeast(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.is_empty() {
-        return SPEC.count_error("at least 1 argument", ctx.modern);
-    }
     let mut out = Out::ok("");
     for reference in &p.args {
         let containers = engine.containers.clone();
@@ -182,6 +159,7 @@ pub fn prune_command(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, what: 
         usage: "docker system prune [OPTIONS]",
         bools: &[('f', "force"), ('a', "all"), (' ', "volumes")],
         values: &[(' ', "filter")],
+        args: Args::Any,
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
@@ -289,6 +267,7 @@ pub fn system_df(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         usage: "docker system df [OPTIONS]",
         bools: &[('v', "verbose")],
         values: &[(' ', "format")],
+        args: Args::Any,
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
@@ -364,27 +343,22 @@ pub fn system_df(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
     ]];
     for image in all.iter().rev() {
         let (shared, unique) = engine.images.shared_and_unique(image);
-        let tags = if image.tags.is_empty() {
-            vec!["<none>:<none>".to_owned()]
-        } else {
-            image.tags.clone()
-        };
-        for t in tags {
-            let (repo, tag) = t.rsplit_once(':').unwrap_or((&t, "latest"));
+        let containers = engine
+            .containers
+            .iter()
+            .filter(|c| c.image_id == image.id)
+            .count();
+        for row in ImageRow::for_tags(&image.tags, &image.id, image.created.as_deref(), image.size)
+        {
             rows.push(vec![
-                repo.to_owned(),
-                tag.to_owned(),
+                row.repository,
+                row.tag,
                 image.short_id().to_owned(),
                 since(image.created.as_deref(), Some(engine.clock)),
                 human_size(image.size),
                 human_size(shared),
                 human_size(unique),
-                engine
-                    .containers
-                    .iter()
-                    .filter(|c| c.image_id == image.id)
-                    .count()
-                    .to_string(),
+                containers.to_string(),
             ]);
         }
     }
@@ -398,15 +372,13 @@ pub fn inspect(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, command: &st
         usage: "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
         bools: &[('s', "size")],
         values: &[('f', "format"), (' ', "type")],
+        args: Args::AtLeast(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.is_empty() {
-        return SPEC.count_error("at least 1 argument", ctx.modern);
-    }
     let mut docs = Vec::new();
     for name in &p.args {
         let container = (command != "image inspect")

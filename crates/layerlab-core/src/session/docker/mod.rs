@@ -15,7 +15,7 @@ use crate::shell::{HostCommands, HostOutput};
 
 use super::Engine;
 
-pub use args::Spec;
+pub use args::{Args, Spec};
 
 /// What a command printed, and its exit status.
 pub type Out = HostOutput;
@@ -81,7 +81,15 @@ impl HostCommands for Engine {
         files: &mut Tree,
     ) -> Option<HostOutput> {
         match argv[0].as_str() {
-            "docker" => Some(self.docker(&argv[1..], stdin, cwd, env, files)),
+            "docker" => {
+                let ctx = Ctx {
+                    stdin,
+                    cwd,
+                    env,
+                    modern: self.era().modern_exec_error,
+                };
+                Some(self.docker(&argv[1..], &ctx, files))
+            }
             "vi" | "vim" | "nano" | "code" | "edit" => {
                 let Some(file) = argv.get(1) else {
                     return Some(Out::error(format!("{}: name a file to edit\n", argv[0]), 1));
@@ -111,15 +119,8 @@ impl HostCommands for Engine {
 }
 
 impl Engine {
-    fn docker(
-        &mut self,
-        argv: &[String],
-        stdin: &str,
-        cwd: &str,
-        env: &Env,
-        files: &mut Tree,
-    ) -> Out {
-        let modern = self.era().modern_exec_error;
+    fn docker(&mut self, argv: &[String], ctx: &Ctx<'_>, files: &mut Tree) -> Out {
+        let modern = ctx.modern;
         let Some(first) = argv.first() else {
             return Out::ok(USAGE);
         };
@@ -130,40 +131,34 @@ impl Engine {
             }
             _ => (first.clone(), &argv[1..]),
         };
-        let ctx = Ctx {
-            stdin,
-            cwd,
-            env,
-            modern,
-        };
         match command.as_str() {
             "build" | "image build" | "builder build" | "buildx build" => {
-                build::build(self, rest, &ctx, files)
+                build::build(self, rest, ctx, files)
             }
-            "images" | "image ls" | "image list" => images::images(self, rest, &ctx),
-            "history" | "image history" => images::history(self, rest, &ctx),
-            "tag" | "image tag" => images::tag(self, rest, &ctx),
-            "rmi" | "image rm" | "image remove" => images::rmi(self, rest, &ctx),
-            "image prune" => images::prune_command(self, rest, &ctx, Prune::Images),
-            "container prune" => images::prune_command(self, rest, &ctx, Prune::Containers),
-            "system prune" => images::prune_command(self, rest, &ctx, Prune::System),
-            "system df" => images::system_df(self, rest, &ctx),
+            "images" | "image ls" | "image list" => images::images(self, rest, ctx),
+            "history" | "image history" => images::history(self, rest, ctx),
+            "tag" | "image tag" => images::tag(self, rest, ctx),
+            "rmi" | "image rm" | "image remove" => images::rmi(self, rest, ctx),
+            "image prune" => images::prune_command(self, rest, ctx, Prune::Images),
+            "container prune" => images::prune_command(self, rest, ctx, Prune::Containers),
+            "system prune" => images::prune_command(self, rest, ctx, Prune::System),
+            "system df" => images::system_df(self, rest, ctx),
             "inspect" | "image inspect" | "container inspect" => {
-                images::inspect(self, rest, &ctx, &command)
+                images::inspect(self, rest, ctx, &command)
             }
-            "run" | "container run" => containers::run(self, rest, &ctx),
+            "run" | "container run" => containers::run(self, rest, ctx),
             "ps" | "container ls" | "container list" | "container ps" => {
-                containers::ps(self, rest, &ctx)
+                containers::ps(self, rest, ctx)
             }
-            "logs" | "container logs" => containers::logs(self, rest, &ctx),
+            "logs" | "container logs" => containers::logs(self, rest, ctx),
             "stop" | "container stop" | "kill" | "container kill" => {
-                containers::stop(self, rest, &ctx, &command)
+                containers::stop(self, rest, ctx, &command)
             }
-            "rm" | "container rm" => containers::rm(self, rest, &ctx),
-            "login" => registry::login(self, rest, &ctx),
-            "logout" => registry::logout(self, rest, &ctx),
-            "push" | "image push" => registry::push(self, rest, &ctx),
-            "pull" | "image pull" => registry::pull_command(self, rest, &ctx),
+            "rm" | "container rm" => containers::rm(self, rest, ctx),
+            "login" => registry::login(self, rest, ctx),
+            "logout" => registry::logout(self, rest, ctx),
+            "push" | "image push" => registry::push(self, rest, ctx),
+            "pull" | "image pull" => registry::pull_command(self, rest, ctx),
             "version" => Out::ok(self.version()),
             "--version" | "-v" => Out::ok(format!(
                 "Docker version {}, build layerlab\n",

@@ -3,7 +3,7 @@
 //! repository lacks; official base layers mounted) and `pull` (of pushed
 //! repositories and of catalog images).
 
-use super::{Ctx, Out, Prompt, Spec};
+use super::{Args, Ctx, Out, Prompt, Spec};
 use crate::session::Engine;
 
 const INDEX: &str = "https://index.docker.io/v1/";
@@ -14,6 +14,7 @@ pub fn login(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         usage: "docker login [OPTIONS] [SERVER]",
         bools: &[(' ', "password-stdin")],
         values: &[('u', "username"), ('p', "password")],
+        args: Args::Any,
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
@@ -121,15 +122,13 @@ pub fn push(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
             (' ', "disable-content-trust"),
         ],
         values: &[],
+        args: Args::Exactly(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.len() != 1 {
-        return SPEC.count_error("exactly 1 argument", ctx.modern);
-    }
     let (path, tag, _) = repository_of(&p.args[0]);
     let local = format!("{}:{tag}", familiar(&path));
     let Some(image) = engine.images.find(&local).cloned() else {
@@ -203,15 +202,13 @@ pub fn pull_command(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out 
             (' ', "disable-content-trust"),
         ],
         values: &[(' ', "platform")],
+        args: Args::Exactly(1),
         stop_at_arg: false,
     };
     let p = match SPEC.parse(argv, ctx.modern) {
         Ok(p) => p,
         Err(e) => return e,
     };
-    if p.args.len() != 1 {
-        return SPEC.count_error("exactly 1 argument", ctx.modern);
-    }
     let (_, _, given) = repository_of(&p.args[0]);
     let mut out = if given || p.args[0].contains('@') {
         Out::ok("")
@@ -243,14 +240,10 @@ pub fn pull(engine: &mut Engine, reference: &str) -> Out {
             .images
             .find(&full)
             .is_some_and(|i| i.id == manifest.image.id);
-        let mut out = format!("{tag}: Pulling from {path}\n");
         if present {
-            out.push_str(&format!(
-                "Digest: {}\nStatus: Image is up to date for {full}\n{closing}",
-                manifest.digest
-            ));
-            return Out::ok(out);
+            return Out::ok(up_to_date(&tag, &path, &manifest.digest, &full, &closing));
         }
+        let mut out = format!("{tag}: Pulling from {path}\n");
         for l in &manifest.image.layers {
             let status = if engine.images.has_layer(&l.diff_id) {
                 "Already exists"
@@ -298,9 +291,12 @@ pub fn pull(engine: &mut Engine, reference: &str) -> Out {
                 .and_then(|d| d.split_once('@'))
                 .map(|(_, d)| d.to_owned())
                 .unwrap_or_default();
-            Out::ok(format!(
-                "{tag}: Pulling from {path}\nDigest: {digest}\nStatus: Image is up to date for {full}\n{closing}"
-            ))
+            Out::ok(up_to_date(&tag, &path, &digest, &full, &closing))
         }
     }
+}
+
+/// `docker pull` of an image already here.
+fn up_to_date(tag: &str, path: &str, digest: &str, full: &str, closing: &str) -> String {
+    format!("{tag}: Pulling from {path}\nDigest: {digest}\nStatus: Image is up to date for {full}\n{closing}")
 }
