@@ -439,8 +439,14 @@ impl Reducible for AppState {
         );
         match action {
             Action::Edit(i, text) => {
-                if let Some(path) = next.files.get(i).map(|f| f.0.clone()) {
-                    next.apply(Change::SetFile { path, text });
+                // The editor shows the text already: the session takes it,
+                // and the view comes with the build.
+                if let Some(f) = next.files.get_mut(i) {
+                    f.1 = text.clone();
+                    let path = f.0.clone();
+                    if let Some(session) = next.session.get_mut().as_mut() {
+                        session.change(Change::SetFile { path, text });
+                    }
                     next.dirty = true;
                 }
             }

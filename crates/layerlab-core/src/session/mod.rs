@@ -122,6 +122,8 @@ pub struct Engine {
     pub shown: Option<(Arc<BuildResult>, String)>,
     /// The last build that succeeded (shown while the text does not parse).
     pub last_good: Option<(Arc<BuildResult>, String)>,
+    /// The shown build's diagnostics (made once per build, not per view).
+    pub diagnostics: Vec<view::Diagnostic>,
     /// A file `vi`/`nano` asked to open in the editor.
     pub open: Option<String>,
     /// Catalog entries a build waited for.
@@ -252,14 +254,20 @@ impl Session {
     }
 
     pub fn apply(&mut self, change: Change) -> View {
+        self.change(change);
+        self.view()
+    }
+
+    /// Applies a change without making a view (a keystroke in the editor:
+    /// the front end already shows the text).
+    pub fn change(&mut self, change: Change) {
         if self.replaying() && change != Change::DataChanged {
             // The user acts before the replay is done: it goes on after.
             self.replaying.push_back(change);
-            return self.view();
+            return;
         }
         self.apply_one(change);
         self.continue_replay();
-        self.view()
     }
 
     fn apply_one(&mut self, change: Change) {
@@ -400,6 +408,7 @@ impl Engine {
 
     /// Makes a build the one the panels show.
     pub fn show(&mut self, result: BuildResult, dockerfile: String) {
+        self.diagnostics = view::diagnostics(dockerfile.as_bytes(), &result);
         let result = Arc::new(result);
         if result.ok() {
             self.last_good = Some((result.clone(), dockerfile.clone()));

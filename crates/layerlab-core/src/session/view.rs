@@ -77,18 +77,13 @@ pub struct View {
 pub(super) fn view(s: &Session) -> View {
     let engine = &s.engine;
     let (build, stale) = shown(engine.shown.as_ref(), engine.last_good.as_ref());
-    let diagnostics = engine
-        .shown
-        .as_ref()
-        .map(|(r, text)| diagnostics(text.as_bytes(), r))
-        .unwrap_or_default();
     View {
         revision: s.revision,
         files: s.project_files(),
         build,
         stale,
         latest: engine.shown.as_ref().map(|(r, _)| r.clone()),
-        diagnostics,
+        diagnostics: engine.diagnostics.clone(),
         terminal: s.terminal.lines.clone(),
         prompt: s.prompt(),
         secret: engine.prompt.as_ref().is_some_and(|p| p.secret()),
@@ -119,6 +114,16 @@ fn shown(
 
 fn images(s: &Session) -> Vec<ImageSummary> {
     let all = s.engine.images.all();
+    // How many images hold each layer, counted once.
+    let mut holders: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for i in all {
+        let mut seen = std::collections::HashSet::new();
+        for l in &i.layers {
+            if seen.insert(l.diff_id.as_str()) {
+                *holders.entry(l.diff_id.as_str()).or_default() += 1;
+            }
+        }
+    }
     all.iter()
         .rev()
         .map(|i| ImageSummary {
@@ -132,10 +137,7 @@ fn images(s: &Session) -> Vec<ImageSummary> {
                 .map(|l| LayerSummary {
                     id: crate::image::short_id(&l.diff_id).to_owned(),
                     size: l.size,
-                    shared_by: all
-                        .iter()
-                        .filter(|o| o.layers.iter().any(|m| m.diff_id == l.diff_id))
-                        .count(),
+                    shared_by: holders.get(l.diff_id.as_str()).copied().unwrap_or(1),
                     origin: l.origin.clone(),
                 })
                 .collect(),
