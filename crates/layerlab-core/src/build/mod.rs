@@ -199,23 +199,24 @@ pub fn build(
     let ignore = context.ignore_for(&dockerfile_path);
     result.context_size = context.tar_size(&ignore);
 
-    let parsed = match crate::syntax::parse(dockerfile) {
-        Ok(p) => p,
-        Err(e) => {
-            result.error = Some(BuildError {
-                message: e.message,
-                line: Some(e.start_line.max(1)),
-                column: e.column,
-            });
-            return result;
-        }
-    };
+    // One lenient parse: its first error is BuildKit's, and every error
+    // and warning is kept for editors (the session's diagnostics).
+    let (parsed, errors) = crate::syntax::parse_lenient(dockerfile);
     for w in &parsed.warnings {
         result.warnings.push(BuildError {
             message: w.message.clone(),
             line: Some(w.line),
             column: 1,
         });
+    }
+    if let Some(e) = errors.first() {
+        result.error = Some(BuildError {
+            message: e.message.clone(),
+            line: Some(e.start_line.max(1)),
+            column: e.column,
+        });
+        result.parse_errors = errors;
+        return result;
     }
     let escape = parsed.escape;
     let mut instructions = Vec::new();

@@ -154,6 +154,10 @@ pub struct BuildResult {
     /// Simulated time of the steps that ran, and of the ones the cache saved.
     pub duration_ms: u64,
     pub saved_ms: u64,
+    /// Every parse error of the Dockerfile (the first is `error`), from the
+    /// build's one lenient parse, for editors.
+    #[serde(skip)]
+    pub parse_errors: Vec<crate::syntax::ParseError>,
 }
 
 impl BuildResult {

@@ -408,7 +408,7 @@ impl Engine {
 
     /// Makes a build the one the panels show.
     pub fn show(&mut self, result: BuildResult, dockerfile: String) {
-        self.diagnostics = view::diagnostics(dockerfile.as_bytes(), &result);
+        self.diagnostics = view::diagnostics(&result);
         let result = Arc::new(result);
         if result.ok() {
             self.last_good = Some((result.clone(), dockerfile.clone()));

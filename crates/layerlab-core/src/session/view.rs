@@ -146,12 +146,12 @@ fn images(s: &Session) -> Vec<ImageSummary> {
         .collect()
 }
 
-/// Every parse problem (the lenient parse goes past the first), the build's
-/// own error when it is not one of them, its warnings and Docker's build
-/// checks, sorted by place.
-pub fn diagnostics(dockerfile: &[u8], result: &BuildResult) -> Vec<Diagnostic> {
-    let (parsed, errors) = crate::syntax::parse_lenient(dockerfile);
-    let mut out: Vec<Diagnostic> = errors
+/// The build's diagnostics: every parse error (its one lenient parse goes
+/// past the first), its own error when it is not a parse error, its
+/// warnings (the parser's among them) and Docker's build checks, by place.
+pub fn diagnostics(result: &BuildResult) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = result
+        .parse_errors
         .iter()
         .map(|e| Diagnostic {
             line: e.start_line.max(1),
@@ -161,37 +161,22 @@ pub fn diagnostics(dockerfile: &[u8], result: &BuildResult) -> Vec<Diagnostic> {
             url: None,
         })
         .collect();
-    out.extend(parsed.warnings.iter().map(|w| Diagnostic {
-        line: w.line,
+    if let (Some(e), true) = (&result.error, result.parse_errors.is_empty()) {
+        out.push(Diagnostic {
+            line: e.line.unwrap_or(1),
+            column: e.column,
+            message: e.message.clone(),
+            error: true,
+            url: None,
+        });
+    }
+    out.extend(result.warnings.iter().map(|w| Diagnostic {
+        line: w.line.unwrap_or(1),
         column: 1,
         message: w.message.clone(),
         error: false,
         url: None,
     }));
-    if let Some(e) = &result.error {
-        if !out.iter().any(|p| p.message == e.message) {
-            out.push(Diagnostic {
-                line: e.line.unwrap_or(1),
-                column: e.column,
-                message: e.message.clone(),
-                error: true,
-                url: None,
-            });
-        }
-    }
-    out.extend(
-        result
-            .warnings
-            .iter()
-            .filter(|w| !w.message.starts_with("Empty continuation"))
-            .map(|w| Diagnostic {
-                line: w.line.unwrap_or(1),
-                column: 1,
-                message: w.message.clone(),
-                error: false,
-                url: None,
-            }),
-    );
     out.extend(result.checks.iter().map(|c| Diagnostic {
         line: c.line.max(1),
         column: 1,
