@@ -12,6 +12,7 @@
 //! assert_eq!(parsed.dump(), "(from \"alpine\")\n(run \"echo hi\")\n");
 //! ```
 
+pub mod accounts;
 pub mod build;
 pub mod catalog;
 pub mod chain;

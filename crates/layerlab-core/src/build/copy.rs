@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
+use crate::fs::glob::{expand_wildcard, has_wildcard};
+use crate::fs::mode::apply_chmod;
 use crate::fs::{path, Content, Meta, Node, Tree};
 
 /// One entry to write: where, and what.
@@ -35,106 +37,6 @@ pub(crate) struct CopyPlan {
     /// The files came from a stage or image whose files layerlab does not
     /// fully know: the destination may now hold files it does not know of.
     pub source_incomplete: bool,
-}
-
-/// Whether a source has wildcard characters.
-pub(crate) fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?', '['])
-}
-
-/// Go's `filepath.Match` for one path component.
-pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    // Each (pattern position, name position) is decided once: `*` tries every
-    // split, and without the table `****x` against a long name is exponential.
-    let mut memo = vec![None; (p.len() + 1) * (n.len() + 1)];
-    Glob {
-        p: &p,
-        n: &n,
-        memo: &mut memo,
-    }
-    .at(0, 0)
-}
-
-struct Glob<'a> {
-    p: &'a [char],
-    n: &'a [char],
-    memo: &'a mut Vec<Option<bool>>,
-}
-
-impl Glob<'_> {
-    fn at(&mut self, pi: usize, ni: usize) -> bool {
-        let slot = pi * (self.n.len() + 1) + ni;
-        if let Some(known) = self.memo[slot] {
-            return known;
-        }
-        let result = self.step(pi, ni);
-        self.memo[slot] = Some(result);
-        result
-    }
-
-    fn step(&mut self, pi: usize, ni: usize) -> bool {
-        let (p, n) = (&self.p[pi..], &self.n[ni..]);
-        match p.first() {
-            None => n.is_empty(),
-            Some('*') => (ni..=self.n.len()).any(|i| self.at(pi + 1, i)),
-            Some('?') => !n.is_empty() && self.at(pi + 1, ni + 1),
-            Some('[') => {
-                let Some(c) = n.first() else { return false };
-                let mut i = 1;
-                let negate = matches!(p.get(1), Some('^') | Some('!'));
-                if negate {
-                    i += 1;
-                }
-                let mut matched = false;
-                let mut first = true;
-                while i < p.len() && (p[i] != ']' || first) {
-                    first = false;
-                    let mut lo = p[i];
-                    if lo == '\\' && i + 1 < p.len() {
-                        i += 1;
-                        lo = p[i];
-                    }
-                    let mut hi = lo;
-                    if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|c| *c != ']') {
-                        hi = p[i + 2];
-                        i += 2;
-                    }
-                    if lo <= *c && *c <= hi {
-                        matched = true;
-                    }
-                    i += 1;
-                }
-                if i >= p.len() {
-                    return false; // unterminated class: Go reports ErrBadPattern, i.e. no match
-                }
-                matched != negate && self.at(pi + i + 1, ni + 1)
-            }
-            Some('\\') if p.len() > 1 => n.first() == Some(&p[1]) && self.at(pi + 2, ni + 1),
-            Some(c) => n.first() == Some(c) && self.at(pi + 1, ni + 1),
-        }
-    }
-}
-
-/// Paths in `tree` matching a cleaned absolute pattern, component by component.
-pub(crate) fn expand_wildcard(tree: &Tree, pattern: &str) -> Vec<String> {
-    let mut current = vec![String::from("/")];
-    for comp in path::components(pattern) {
-        let mut next = Vec::new();
-        for dir in &current {
-            if let Some(Node::Dir { entries, .. }) = tree.get(dir) {
-                for name in entries.keys() {
-                    if glob_match(comp, name) {
-                        next.push(path::child(dir, name));
-                    }
-                }
-            }
-        }
-        current = next;
-    }
-    current.retain(|p| p != "/");
-    current
 }
 
 /// The checksum of one entry for the cache key.
@@ -327,13 +229,13 @@ pub(crate) fn plan_copy(req: &CopyRequest<'_>) -> Result<CopyPlan, String> {
                 ..
             } if req.keyword == "ADD"
                 && req.from_context
-                && super::archive::extract(bytes).is_some() =>
+                && crate::fs::archive::extract(bytes).is_some() =>
             {
                 // ADD unpacks a local archive into the destination directory.
                 kinds.push('d');
                 plan.files.insert(rel_display.clone(), entry_checksum(node));
                 plan.dirs.push(dest_abs.clone());
-                for (rel, mut entry) in super::archive::extract(bytes).unwrap_or_default() {
+                for (rel, mut entry) in crate::fs::archive::extract(bytes).unwrap_or_default() {
                     // Archive entries keep their own owners unless --chown is given.
                     let mut meta = entry.meta();
                     if let Some(c) = req.chmod {
@@ -382,93 +284,4 @@ pub(crate) fn plan_copy(req: &CopyRequest<'_>) -> Result<CopyPlan, String> {
     };
     plan.label = format!("{kind}:{}", crate::fs::hex(&h.finalize()));
     Ok(plan)
-}
-
-/// `--chmod`: an octal mode (≤ 07777) or a symbolic one (`u+x,go-w`).
-pub(crate) fn apply_chmod(spec: &str, current: u32, is_dir: bool) -> Result<u32, String> {
-    if !spec.is_empty() && spec.chars().all(|c| c.is_ascii_digit()) {
-        let mode =
-            u32::from_str_radix(spec, 8).map_err(|_| format!("invalid chmod parameter: {spec}"))?;
-        if mode > 0o7777 {
-            return Err(format!("invalid chmod parameter: {spec}"));
-        }
-        return Ok(mode);
-    }
-    let mut mode = current;
-    for clause in spec.split(',') {
-        let op_at = clause
-            .find(['+', '-', '='])
-            .ok_or_else(|| format!("invalid chmod parameter: {spec}"))?;
-        let (who, rest) = clause.split_at(op_at);
-        let op = rest.chars().next().unwrap_or('+');
-        let mut mask = 0;
-        for c in who.chars() {
-            mask |= match c {
-                'u' => 0o4700,
-                'g' => 0o2070,
-                'o' => 0o1007,
-                'a' => 0o7777,
-                _ => return Err(format!("invalid chmod parameter: {spec}")),
-            };
-        }
-        if who.is_empty() {
-            mask = 0o7777;
-        }
-        let mut bits = 0;
-        for c in rest[1..].chars() {
-            bits |= match c {
-                'r' => 0o444,
-                'w' => 0o222,
-                'x' => 0o111,
-                'X' if is_dir || current & 0o111 != 0 => 0o111,
-                'X' => 0,
-                's' => 0o6000,
-                't' => 0o1000,
-                _ => return Err(format!("invalid chmod parameter: {spec}")),
-            };
-        }
-        let bits = bits & mask;
-        mode = match op {
-            '+' => mode | bits,
-            '-' => mode & !bits,
-            _ => (mode & !(mask & 0o777)) | bits,
-        };
-    }
-    Ok(mode)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filepath_match() {
-        assert!(glob_match("*.py", "app.py"));
-        assert!(!glob_match("*.py", "app.pyc"));
-        assert!(glob_match("a?c", "abc"));
-        assert!(glob_match("[a-c]x", "bx"));
-        assert!(!glob_match("[^a-c]x", "bx"));
-        assert!(glob_match("\\*", "*"));
-        assert!(glob_match("**a*b", "xxaxxb"));
-        assert!(!glob_match("**a*b", "xxaxxc"));
-    }
-
-    #[test]
-    fn many_stars_do_not_backtrack_exponentially() {
-        // Found by the shell fuzzer: each `*` used to retry every split.
-        let pattern = format!("{}x", "*".repeat(40));
-        let name = "a".repeat(200);
-        assert!(!glob_match(&pattern, &name));
-        assert!(glob_match(&pattern, &format!("{name}x")));
-    }
-
-    #[test]
-    fn chmod_modes() {
-        assert_eq!(apply_chmod("755", 0o644, false), Ok(0o755));
-        assert!(apply_chmod("10000", 0o644, false).is_err());
-        assert_eq!(apply_chmod("u+x", 0o644, false), Ok(0o744));
-        assert_eq!(apply_chmod("go-r", 0o644, false), Ok(0o600));
-        assert_eq!(apply_chmod("a+X", 0o644, true), Ok(0o755));
-        assert!(apply_chmod("q+x", 0o644, false).is_err());
-    }
 }

@@ -11,7 +11,8 @@ use super::cache::StepInputs;
 use super::copy::{plan_copy, CopyPlan, CopyRequest};
 use super::executor::{RunContext, RunExecutor, RunOutcome};
 use super::history::{self, go_list, go_plain_list, Builder};
-use super::state::{resolve_owner, StageState};
+use super::state::StageState;
+use crate::accounts::resolve_owner;
 use crate::expand::{Env, Lexer};
 use crate::fs::{path, Meta, Node, Tree};
 use crate::image::{Empty, HealthConfig};
@@ -579,7 +580,7 @@ fn home_of(tree: &crate::fs::Tree, user: &str) -> String {
     if name.is_empty() || name == "root" || name == "0" {
         return "/root".into();
     }
-    super::state::account_entry(tree, "/etc/passwd", name)
+    crate::accounts::account_entry(tree, "/etc/passwd", name)
         .and_then(|fields| fields.get(5).cloned())
         .unwrap_or_else(|| "/".into())
 }

@@ -20,7 +20,6 @@
 //! assert!(second.steps.iter().skip(1).all(|s| s.status == layerlab_core::build::StepStatus::Cached));
 //! ```
 
-pub(crate) mod archive;
 pub mod cache;
 mod context;
 pub(crate) mod copy;

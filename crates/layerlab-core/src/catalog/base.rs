@@ -4,7 +4,8 @@
 //! the language runtime, and bulk content adding up to the real size, a block
 //! per package in each directory its files are in.
 
-use super::{accounts, debian, placement, resolve, BaseImage, CatalogEntry, EntryPackage};
+use super::{debian, placement, resolve, BaseImage, CatalogEntry, EntryPackage};
+use crate::accounts;
 use crate::fs::{Content, Meta, Node, Tree};
 use crate::image::{HistoryEntry, ImageConfig, RunConfig, DEFAULT_PATH};
 

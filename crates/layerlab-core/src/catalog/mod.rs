@@ -12,7 +12,6 @@
 //! the entry: key paths (`/bin/sh`, `/etc/os-release`, `/etc/passwd`) plus bulk
 //! content, adding up to the image's real size.
 
-mod accounts;
 pub mod alpine;
 mod base;
 pub mod debian;

@@ -14,7 +14,10 @@
 //! assert_eq!(union, next);
 //! ```
 
+pub(crate) mod archive;
 mod diff;
+pub mod glob;
+pub mod mode;
 pub mod path;
 mod tree;
 

@@ -81,7 +81,7 @@ fn an_edit_at_step_n_reuses_everything_before_n() {
 #[test]
 fn add_extracts_local_archives_and_copy_does_not() {
     let archive =
-        super::archive::tests::tar(&[("pkg/", b'5', b""), ("pkg/bin.sh", b'0', b"echo hi\n")]);
+        crate::fs::archive::tests::tar(&[("pkg/", b'5', b""), ("pkg/bin.sh", b'0', b"echo hi\n")]);
     let mut lab = Lab::new();
     lab.context.insert("pkg.tar", archive, 0o644);
     let r = lab.build("FROM scratch\nADD pkg.tar /opt/\nCOPY pkg.tar /copied.tar\n");

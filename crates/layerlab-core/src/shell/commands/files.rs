@@ -10,7 +10,7 @@ pub(super) fn owner(sh: &Interp<'_>) -> Meta {
     let (uid, gid) = if sh.user.is_empty() {
         (0, 0)
     } else {
-        crate::build::state::resolve_owner(sh.tree, &sh.user).unwrap_or((0, 0))
+        crate::accounts::resolve_owner(sh.tree, &sh.user).unwrap_or((0, 0))
     };
     Meta {
         mode: 0o755,
@@ -268,7 +268,7 @@ pub(super) fn chmod(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         each_path(sh, &p, flags.contains('R'), &mut |sh, q| {
             if let Some(node) = sh.tree.get(q) {
                 let meta = node.meta();
-                match crate::build::copy::apply_chmod(mode, meta.mode, node.is_dir()) {
+                match crate::fs::mode::apply_chmod(mode, meta.mode, node.is_dir()) {
                     Ok(m) => {
                         let _ = sh.tree.set_meta(q, Meta { mode: m, ..meta });
                     }
@@ -288,7 +288,7 @@ pub(super) fn chown(sh: &mut Interp<'_>, args: &[String]) -> i32 {
     let Some((spec, files)) = operands.split_first() else {
         return fail(sh, "chown: missing operand".into(), 1);
     };
-    let (uid, gid) = match crate::build::state::resolve_owner(sh.tree, spec) {
+    let (uid, gid) = match crate::accounts::resolve_owner(sh.tree, spec) {
         Ok(o) => o,
         Err(_) => {
             // An account an unsimulated command may have made: noted, owner left as is.
@@ -370,7 +370,7 @@ pub(super) fn tar(sh: &mut Interp<'_>, args: &[String]) -> i32 {
                 }) => Some(b.clone()),
                 _ => None,
             };
-            if let Some(entries) = bytes.and_then(|b| crate::build::archive::extract(&b)) {
+            if let Some(entries) = bytes.and_then(|b| crate::fs::archive::extract(&b)) {
                 let root = sh.abs(&dest);
                 for (rel, node) in entries {
                     let _ = sh

@@ -9,7 +9,7 @@
 //! deepest first, as `-delete` does. A test it does not know (`-newer`,
 //! `-size`, `-perm`…) makes the whole command a noted, not simulated one.
 
-use crate::build::copy::glob_match;
+use crate::fs::glob::glob_match;
 use crate::fs::{path, Node};
 
 use super::{fail, missing, out};

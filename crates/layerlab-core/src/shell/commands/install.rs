@@ -136,7 +136,7 @@ pub(super) fn install(sh: &mut Interp<'_>, args: &[String]) -> i32 {
     };
     let mode = match o.mode.as_deref() {
         // A symbolic mode applies to 0, as install's does.
-        Some(m) => match crate::build::copy::apply_chmod(m, 0, o.directories) {
+        Some(m) => match crate::fs::mode::apply_chmod(m, 0, o.directories) {
             Ok(mode) => mode,
             Err(_) => return fail(sh, format!("install: invalid mode '{m}'"), 1),
         },
@@ -164,13 +164,13 @@ pub(super) fn install(sh: &mut Interp<'_>, args: &[String]) -> i32 {
 fn ownership(sh: &mut Interp<'_>, o: &Options, mode: u32) -> Result<Meta, i32> {
     let mut meta = Meta { mode, ..owner(sh) };
     if let Some(user) = &o.owner {
-        match crate::build::state::resolve_owner(sh.tree, user) {
+        match crate::accounts::resolve_owner(sh.tree, user) {
             Ok((uid, _)) => meta.uid = uid,
             Err(_) => unknown_account(sh, format!("install: invalid user '{user}'"))?,
         }
     }
     if let Some(group) = &o.group {
-        let gid = crate::build::state::account_entry(sh.tree, "/etc/group", group)
+        let gid = crate::accounts::account_entry(sh.tree, "/etc/group", group)
             .and_then(|fields| fields[2].parse().ok())
             .or_else(|| group.parse().ok());
         match gid {

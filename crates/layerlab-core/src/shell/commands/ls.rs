@@ -198,7 +198,7 @@ fn links(node: &Node) -> usize {
 /// The name of uid/gid `id` in /etc/passwd or /etc/group, else the number.
 fn account(sh: &Interp<'_>, file: &str, id: u32) -> String {
     let id = id.to_string();
-    crate::build::state::account_entry(sh.tree, file, &id)
+    crate::accounts::account_entry(sh.tree, file, &id)
         .filter(|fields| fields[2] == id)
         .map_or(id, |fields| fields[0].clone())
 }

@@ -80,7 +80,7 @@ pub(super) fn add_user(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         .unwrap_or_else(|| next_id(sh, "/etc/passwd", if system { 100 } else { 1000 }));
     let group = option_value(args, &["-g", "--gid", "-G", "--ingroup"]);
     let gid = match group {
-        Some(g) => crate::build::state::resolve_owner(sh.tree, &format!("0:{g}"))
+        Some(g) => crate::accounts::resolve_owner(sh.tree, &format!("0:{g}"))
             .map(|(_, gid)| gid)
             .unwrap_or(uid),
         None => {

@@ -331,7 +331,7 @@ impl<'a> Interp<'a> {
                 for (patterns, body) in arms {
                     let hit = patterns.iter().any(|p| {
                         let p = self.expand_single(p);
-                        p == "*" || crate::build::copy::glob_match(&p, &value)
+                        p == "*" || crate::fs::glob::glob_match(&p, &value)
                     });
                     if hit {
                         self.run_list(body);

@@ -44,7 +44,7 @@ impl Interp<'_> {
         let mut out = Vec::new();
         for f in fields {
             let pattern = path::join(&self.cwd, &f);
-            let mut matches = crate::build::copy::expand_wildcard(self.tree, &pattern);
+            let mut matches = crate::fs::glob::expand_wildcard(self.tree, &pattern);
             if matches.is_empty() {
                 out.push(f);
                 continue;

@@ -1,14 +1,85 @@
-//! The system accounts a base image starts with (`/etc/passwd`, `/etc/group`),
-//! by distribution family: Debian and Ubuntu ship base-passwd's fixed list,
-//! Alpine its alpine-baselayout list. Builds `chown` to these (`nobody`,
+//! System accounts: the ones a base image starts with (`/etc/passwd`,
+//! `/etc/group`, by distribution family: Debian and Ubuntu ship
+//! base-passwd's fixed list, Alpine its alpine-baselayout list), and
+//! `user[:group]` looked up in an image's files, as USER, `COPY --chown`,
+//! `chown` and `install -o` do. Builds `chown` to these (`nobody`,
 //! `www-data`…) and `useradd` appends to them.
 
+use crate::fs::Tree;
+
 /// `(passwd, group)` for an image of `distro` (an os-release ID).
-pub(super) fn for_distro(distro: &str) -> (&'static str, &'static str) {
+pub(crate) fn for_distro(distro: &str) -> (&'static str, &'static str) {
     match distro {
         "alpine" => (ALPINE_PASSWD, ALPINE_GROUP),
         _ => (DEBIAN_PASSWD, DEBIAN_GROUP),
     }
+}
+
+/// The fields of the first line of `/etc/passwd` or `/etc/group` (`file`)
+/// whose name or numeric id is `key`.
+pub fn account_entry(tree: &Tree, file: &str, key: &str) -> Option<Vec<String>> {
+    tree.text(file)?
+        .lines()
+        .map(|l| l.split(':').map(str::to_owned).collect::<Vec<_>>())
+        .find(|f| f.len() > 2 && (f[0] == key || f[2] == key))
+}
+
+/// Resolves `user[:group]` (names or numbers) against the tree's
+/// `/etc/passwd` and `/etc/group`.
+pub fn resolve_owner(tree: &Tree, spec: &str) -> Result<(u32, u32), String> {
+    let (user, group) = match spec.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (spec, None),
+    };
+    let read = |path: &str| tree.text(path).unwrap_or_default();
+    let passwd = read("/etc/passwd");
+    let (uid, primary_gid) = match user.parse::<u32>() {
+        Ok(n) => (
+            n,
+            passwd
+                .lines()
+                .find_map(|l| {
+                    let f: Vec<&str> = l.split(':').collect();
+                    (f.get(2)?.parse::<u32>().ok()? == n)
+                        .then(|| f.get(3)?.parse::<u32>().ok())
+                        .flatten()
+                })
+                .unwrap_or(n),
+        ),
+        Err(_) => passwd
+            .lines()
+            .find_map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                if f.first() == Some(&user) {
+                    Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?))
+                } else {
+                    None
+                }
+            })
+            .ok_or_else(|| {
+                format!("unable to find user {user}: no matching entries in passwd file")
+            })?,
+    };
+    let gid = match group {
+        None => primary_gid,
+        Some(g) => match g.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => read("/etc/group")
+                .lines()
+                .find_map(|l| {
+                    let f: Vec<&str> = l.split(':').collect();
+                    if f.first() == Some(&g) {
+                        f.get(2)?.parse().ok()
+                    } else {
+                        None
+                    }
+                })
+                .ok_or_else(|| {
+                    format!("unable to find group {g}: no matching entries in group file")
+                })?,
+        },
+    };
+    Ok((uid, gid))
 }
 
 const DEBIAN_PASSWD: &str = "\

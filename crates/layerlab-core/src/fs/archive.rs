@@ -1,5 +1,6 @@
-//! ADD's archive extraction: a local tar (plain or gzip-compressed) is
-//! unpacked into the destination instead of being copied as a file.
+//! Tar archives (plain or gzip-compressed) unpacked into entries: ADD
+//! unpacks a local archive into its destination instead of copying it, and
+//! RUN's `tar -x` unpacks one whose bytes are known.
 //!
 //! Reads ustar/GNU/pax tar headers: regular files, directories, symlinks and
 //! hard links (copied), with pax and GNU long names.
