@@ -130,11 +130,8 @@ fn realworld_run_instructions_simulated_share() {
             })
             .unwrap_or(0);
         for step in result.steps.iter().filter(|s| s.keyword == "RUN") {
-            let not_simulated: Vec<&String> = step
-                .notes
-                .iter()
-                .filter(|n| n.starts_with("not simulated: "))
-                .collect();
+            let not_simulated: Vec<&layerlab_core::build::Note> =
+                step.notes.iter().filter(|n| n.is_unsimulated()).collect();
             for (k, n) in not_simulated.iter().enumerate() {
                 let program = n["not simulated: ".len()..]
                     .split_whitespace()

@@ -107,7 +107,7 @@ pub fn layers(props: &LayersProps) -> Html {
                 <td class="num">{ s.number }</td>
                 <td class="ins"><code>{ &s.instruction }</code>
                     if let Some(why) = &s.miss_text { <div class="why">{ why }</div> }
-                    { for s.notes.iter().map(|n| html! { <div class="note">{ n }</div> }) }
+                    { for s.notes.iter().map(|n| html! { <div class={classes!("note", n.is_unsimulated().then_some("unsimulated"))}>{ &n.text }</div> }) }
                     // A failed step's last output lines say why (the full log is in the Build log tab).
                     if s.status == StepStatus::Failed {
                         { for s.output.iter().skip(s.output.len().saturating_sub(3)).map(|l| html! { <div class="failure">{ l }</div> }) }

@@ -33,7 +33,7 @@ pub(crate) struct CopyPlan {
     pub files: BTreeMap<String, String>,
     /// `file:<sha>`, `dir:<sha>` or `multi:<sha>`.
     pub label: String,
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::build::Note>,
     /// The files came from a stage or image whose files layerlab does not
     /// fully know: the destination may now hold files it does not know of.
     pub source_incomplete: bool,
@@ -123,9 +123,9 @@ pub(crate) fn plan_copy(req: &CopyRequest<'_>) -> Result<CopyPlan, String> {
                 .unwrap_or("download")
                 .to_owned();
             let size = 1_000_000;
-            plan.notes.push(format!(
+            plan.notes.push(crate::build::Note::info(format!(
                 "ADD {src}: remote content is not fetched; assumed a {size}-byte file named {name}"
-            ));
+            )));
             matched.push((
                 format!("/{name}"),
                 Node::file(
@@ -158,10 +158,10 @@ pub(crate) fn plan_copy(req: &CopyRequest<'_>) -> Result<CopyPlan, String> {
             return Err(format!("failed to compute cache key: failed to calculate checksum of ref: \"{first}\": not found"));
         }
         let from = req.from.unwrap_or("the source");
-        plan.notes.push(format!(
-            "not simulated: {} is not in {from}'s files as layerlab knows them (a command it could not simulate, or the image's own files, may hold it); copied nothing for it",
+        plan.notes.push(crate::build::Note::unsimulated(format!(
+            "{} is not in {from}'s files as layerlab knows them (a command it could not simulate, or the image's own files, may hold it); copied nothing for it",
             missing.join(", ")
-        ));
+        )));
         if matched.is_empty() {
             plan.label = format!("dir:{}", crate::fs::hex(&Sha256::digest(b"")));
             return Ok(plan);

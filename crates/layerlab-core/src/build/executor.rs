@@ -35,7 +35,7 @@ pub struct RunOutcome {
     /// Output lines, as the build log shows them.
     pub output: Vec<String>,
     /// Things the simulation could not do exactly ("not simulated: …").
-    pub notes: Vec<String>,
+    pub notes: Vec<super::Note>,
     /// Simulated duration.
     pub duration_ms: u64,
     /// The container runtime could not start the step's program (no
@@ -64,9 +64,9 @@ impl RunExecutor for NoopExecutor {
         RunOutcome {
             exit_code: 0,
             output: Vec::new(),
-            notes: vec![format!(
-                "not simulated: {command}, assumed to change no files"
-            )],
+            notes: vec![super::Note::unsimulated(format!(
+                "{command}, assumed to change no files"
+            ))],
             duration_ms: 0,
             start_error: None,
         }

@@ -27,6 +27,7 @@ mod dispatch;
 pub mod executor;
 pub mod history;
 pub mod ignore;
+mod note;
 mod result;
 mod runner;
 pub mod stages;
@@ -39,6 +40,7 @@ pub use cache::{CacheRecord, CacheStore, MissReason, StepInputs, StepOutput};
 pub use context::{Context, ContextFile};
 pub use executor::{NoopExecutor, RunContext, RunExecutor, RunOutcome};
 pub use history::Builder;
+pub use note::{Note, NoteKind};
 pub use result::{BuildError, BuildResult, FinalImage, Pull, StageSummary, StepResult, StepStatus};
 pub use state::{ImageLayer, StageState};
 

@@ -55,7 +55,7 @@ pub struct StepResult {
     /// The miss reason in plain words.
     pub miss_text: Option<String>,
     pub history: Option<HistoryEntry>,
-    pub notes: Vec<String>,
+    pub notes: Vec<super::Note>,
     pub output: Vec<String>,
     /// Simulated time this step takes when it runs.
     pub duration_ms: u64,

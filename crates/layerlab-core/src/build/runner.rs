@@ -74,7 +74,7 @@ struct StepAt<'a> {
 struct Failed {
     message: String,
     key: String,
-    notes: Vec<String>,
+    notes: Vec<crate::build::Note>,
     output: Vec<String>,
     duration_ms: u64,
 }
@@ -275,7 +275,7 @@ impl Runner<'_> {
             miss_text: from_miss.as_ref().map(|m| m.explain("FROM")),
             miss: from_miss,
             history: None,
-            notes: note.into_iter().collect(),
+            notes: note.into_iter().map(crate::build::Note::info).collect(),
             output: Vec::new(),
             duration_ms: from_size / 50_000,
             changes: Vec::new(),
@@ -446,11 +446,7 @@ impl Runner<'_> {
                     notes.extend(outcome.notes.iter().cloned());
                     // After a command layerlab could not simulate, the image may hold
                     // programs it does not know of: later steps must not call them missing.
-                    if outcome
-                        .notes
-                        .iter()
-                        .any(|n| n.starts_with("not simulated:"))
-                    {
+                    if outcome.notes.iter().any(crate::build::Note::is_unsimulated) {
                         Arc::make_mut(&mut done.state).programs_known = false;
                     }
                     output = outcome.output.clone();

@@ -235,15 +235,12 @@ mod tests {
         });
         let view = s.apply(Change::Build);
         let (r, _) = view.build.unwrap();
-        assert!(r.steps[1].notes.iter().any(|n| n.contains("not simulated")));
+        assert!(r.steps[1].notes.iter().any(|n| n.is_unsimulated()));
         s.set_data(full);
         let view = s.apply(Change::DataChanged);
         let (r, _) = view.build.unwrap();
         assert!(
-            r.steps[1]
-                .notes
-                .iter()
-                .all(|n| !n.contains("not simulated")),
+            r.steps[1].notes.iter().all(|n| !n.is_unsimulated()),
             "{:?}",
             r.steps[1].notes
         );

@@ -29,7 +29,7 @@ mod interp;
 pub mod parse;
 mod scan;
 
-use crate::build::{RunContext, RunExecutor, RunOutcome};
+use crate::build::{Note, RunContext, RunExecutor, RunOutcome};
 use crate::expand::Env;
 
 /// What a host command printed and returned.
@@ -258,9 +258,9 @@ impl RunExecutor for ShellExecutor {
             return RunOutcome {
                 exit_code: 0,
                 output: Vec::new(),
-                notes: vec![format!(
-                    "not simulated: {what} (not a POSIX shell), assumed to change no files"
-                )],
+                notes: vec![Note::unsimulated(format!(
+                    "{what} (not a POSIX shell), assumed to change no files"
+                ))],
                 duration_ms: 50,
                 start_error: None,
             };
@@ -309,32 +309,30 @@ const MAX_NOTES: usize = 100;
 
 /// The step's notes without repeats, at most [`MAX_NOTES`] of them plus one
 /// saying how many more there were.
-fn summarise_notes(notes: Vec<String>) -> Vec<String> {
+fn summarise_notes(notes: Vec<Note>) -> Vec<Note> {
     let mut seen = std::collections::HashSet::new();
     let mut kept = Vec::new();
     let (mut more, mut more_unsimulated) = (0usize, false);
     for n in notes {
-        if !seen.insert(n.clone()) {
+        if !seen.insert(n.text.clone()) {
             continue;
         }
         if kept.len() == MAX_NOTES {
             more += 1;
-            more_unsimulated |= n.starts_with("not simulated: ");
+            more_unsimulated |= n.is_unsimulated();
         } else {
             kept.push(n);
         }
     }
     if more > 0 {
-        // Still marked as such, so the build knows the step ran something
-        // it could not simulate even if only hidden notes said so.
-        let prefix = if more_unsimulated {
-            "not simulated: "
+        // Still of that kind, so the build knows the step ran something it
+        // could not simulate even if only hidden notes said so.
+        let text = format!("… and {more} more notes like these, not shown");
+        kept.push(if more_unsimulated {
+            Note::unsimulated(text)
         } else {
-            ""
-        };
-        kept.push(format!(
-            "{prefix}… and {more} more notes like these, not shown"
-        ));
+            Note::info(text)
+        });
     }
     kept
 }

@@ -2,6 +2,7 @@
 //! Dockerfile read from the host's files, built over the session's cache,
 //! printed as the classic builder or BuildKit's plain progress prints it.
 
+use crate::build::Note;
 use crate::build::{BuildOptions, Builder};
 use crate::fs::Tree;
 
@@ -153,7 +154,7 @@ fn notes_of(result: &crate::build::BuildResult) -> String {
     let unsimulated = result
         .steps
         .iter()
-        .filter(|s| s.notes.iter().any(|n| n.starts_with("not simulated")))
+        .filter(|s| s.notes.iter().any(Note::is_unsimulated))
         .count();
     if unsimulated == 0 {
         return String::new();

@@ -6,6 +6,7 @@
 //! world and removes every package nothing in the world still needs, as apk
 //! does. Each package is its programs plus one block of its installed size.
 
+use crate::build::Note;
 use std::collections::BTreeSet;
 
 use crate::catalog::alpine::{ApkPackage, Branch};
@@ -116,7 +117,7 @@ fn update(sh: &mut Interp<'_>, branch: &Branch, keep: bool) {
         sh.duration_ms += bytes / DOWNLOAD_BYTES_PER_MS;
     }
     if keep {
-        sh.notes.push(format!(
+        sh.notes.push(Note::info(format!(
             "apk update: the {} indexes ({}; sizes estimated)",
             branch.name,
             branch
@@ -125,7 +126,7 @@ fn update(sh: &mut Interp<'_>, branch: &Branch, keep: bool) {
                 .map(|(r, b)| format!("{r} {}", crate::report::human_size(*b)))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ));
+        )));
     }
 }
 
@@ -201,13 +202,13 @@ fn add(
     ));
     sh.duration_ms += bytes / 3 / DOWNLOAD_BYTES_PER_MS + total as u64 * 50;
     if !set.is_empty() {
-        sh.notes.push(format!(
+        sh.notes.push(Note::info(format!(
             "apk add: {} packages, {} installed ({} data: {})",
             total,
             crate::report::human_size(bytes),
             branch.name,
             sources(&set)
-        ));
+        )));
     }
     0
 }

@@ -10,6 +10,7 @@
 //! Installed-Size shared out by file count, see
 //! [`crate::catalog::placement`]); download time uses a stated bandwidth.
 
+use crate::build::Note;
 use std::collections::BTreeSet;
 
 use crate::catalog::debian::Release;
@@ -145,12 +146,12 @@ fn update(sh: &mut Interp<'_>, rel: &Release) -> i32 {
         "Get:1 [Debian mirror] {} InRelease\nReading package lists...\n",
         rel.name
     ));
-    sh.notes.push(format!(
+    sh.notes.push(Note::info(format!(
         "apt-get update: {} of package lists for {} main (the real index size, {} bytes; updates and security suites not counted)",
         crate::report::human_size(rel.lists_bytes),
         rel.name,
         rel.lists_bytes
-    ));
+    )));
     sh.duration_ms += rel.lists_bytes / DOWNLOAD_BYTES_PER_MS;
     0
 }
@@ -229,12 +230,12 @@ fn install(sh: &mut Interp<'_>, rel: &Release, roots: &[String], recommends: boo
         .map(|p| p.name.clone())
         .collect();
     dpkg_state::record(sh, &set, &auto, &BTreeSet::new());
-    sh.notes.push(format!(
+    sh.notes.push(Note::info(format!(
         "apt-get install: {} packages, {} installed (Installed-Size from {}; files other than programs are summarised per package and directory)",
         set.len(),
         crate::report::human_size(total),
         index_source(&rel.name)
-    ));
+    )));
     // Downloads are about a third of the installed size; installing takes time too.
     sh.duration_ms += total / 3 / DOWNLOAD_BYTES_PER_MS + set.len() as u64 * 150;
     0

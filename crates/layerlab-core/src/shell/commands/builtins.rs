@@ -1,5 +1,6 @@
 //! Shell builtins: `echo`, `printf`, `cd`, `test`/`[`.
 
+use crate::build::Note;
 use crate::fs::{path, Node};
 
 use super::out;
@@ -65,10 +66,10 @@ pub(super) fn cd(sh: &mut Interp<'_>, args: &[String]) -> i32 {
 pub(super) fn test(sh: &mut Interp<'_>, args: &[String]) -> i32 {
     // A test of what an unsimulated command printed cannot be decided here.
     if sh.unknown_output {
-        sh.notes.push(format!(
-            "not simulated: test {}: it reads the output of a command layerlab could not simulate, assumed true",
+        sh.notes.push(Note::unsimulated(format!(
+            "test {}: it reads the output of a command layerlab could not simulate, assumed true",
             args.join(" ")
-        ));
+        )));
         return 0;
     }
     let whole = args.join(" ");
@@ -85,9 +86,9 @@ pub(super) fn test(sh: &mut Interp<'_>, args: &[String]) -> i32 {
             // step) may have made: the files are not fully known then.
             let file_test = matches!(op.as_str(), "-e" | "-f" | "-d" | "-s" | "-x" | "-r" | "-w");
             if file_test && node.is_none() && !sh.strict_path {
-                sh.notes.push(format!(
-                    "not simulated: test {whole}: an earlier command layerlab could not simulate may have made {f}, assumed true"
-                ));
+                sh.notes.push(Note::unsimulated(format!(
+                    "test {whole}: an earlier command layerlab could not simulate may have made {f}, assumed true"
+                )));
                 return 0;
             }
             match op.as_str() {

@@ -1,6 +1,7 @@
 //! File utilities over the tree: `mkdir`, `rm`, `touch`, `cp`, `mv`, `ln`,
 //! `chmod`, `chown`, `cat`, `tar -x`.
 
+use crate::build::Note;
 use crate::fs::{path, Content, Meta, Node};
 
 use super::{fail, flags_and_operands, missing, option_value, out};
@@ -330,10 +331,10 @@ pub(super) fn cat(sh: &mut Interp<'_>, args: &[String]) -> i32 {
                     let text = String::from_utf8_lossy(b).into_owned();
                     out(sh, &text);
                 }
-                None => sh.notes.push(format!(
+                None => sh.notes.push(Note::info(format!(
                     "cat {f}: contents not known to layerlab ({} bytes)",
                     content.size()
-                )),
+                ))),
             },
             Some(_) => return fail(sh, format!("cat: {f}: Is a directory"), 1),
             None => {
@@ -382,9 +383,9 @@ pub(super) fn tar(sh: &mut Interp<'_>, args: &[String]) -> i32 {
             }
         }
     }
-    sh.notes.push(format!(
-        "not simulated: tar {}, assumed to change no files",
+    sh.notes.push(Note::unsimulated(format!(
+        "tar {}, assumed to change no files",
         args.join(" ")
-    ));
+    )));
     0
 }

@@ -9,6 +9,7 @@
 //! deepest first, as `-delete` does. A test it does not know (`-newer`,
 //! `-size`, `-perm`…) makes the whole command a noted, not simulated one.
 
+use crate::build::Note;
 use crate::fs::glob::glob_match;
 use crate::fs::{path, Node};
 
@@ -352,14 +353,15 @@ pub(super) fn find(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
         // A command layerlab does not simulate is noted once, not per file.
         let program = argv.first().map_or("", String::as_str);
         if sh.notes[notes_before..].iter().any(|note| {
-            note.starts_with(&format!("not simulated: {program}"))
-                && note.ends_with("assumed to change no files")
+            note.is_unsimulated()
+                && note.text.starts_with(&format!("not simulated: {program}"))
+                && note.text.ends_with("assumed to change no files")
         }) {
             if each > n + 1 {
-                sh.notes.push(format!(
-                    "not simulated: {program} for {} more files found, assumed to change no files",
+                sh.notes.push(Note::unsimulated(format!(
+                    "{program} for {} more files found, assumed to change no files",
                     each - n - 1
-                ));
+                )));
             }
             break;
         }

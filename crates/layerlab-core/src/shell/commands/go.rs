@@ -4,6 +4,7 @@
 //! (Docker's multi-stage example: `go build -o /bin/hello`, then
 //! `COPY --from=0 /bin/hello`). Other `go` commands are not simulated.
 
+use crate::build::Note;
 use crate::fs::{path, Content, Meta};
 
 use super::files::owner;
@@ -89,9 +90,9 @@ pub(super) fn go(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         Content::sized(&label, ASSUMED_BINARY),
     );
     sh.duration_ms += BUILD_MS;
-    sh.notes.push(format!(
+    sh.notes.push(Note::info(format!(
         "{label}: not compiled; assumed a {ASSUMED_BINARY}-byte binary {target} (about a hello-world's size)"
-    ));
+    )));
     Some(0)
 }
 

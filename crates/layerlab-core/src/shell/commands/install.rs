@@ -4,6 +4,7 @@
 //! Its options are parsed as getopt does (`-Dm644`, `--mode=0755`); files
 //! and directories get mode 0755 unless `-m` says otherwise.
 
+use crate::build::Note;
 use crate::fs::{path, Meta, Node};
 
 use super::files::owner;
@@ -147,10 +148,9 @@ pub(super) fn install(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         Err(code) => return code,
     };
     if o.strip {
-        sh.notes.push(
-            "not simulated: install -s, the stripped size is unknown (the file keeps its size)"
-                .into(),
-        );
+        sh.notes.push(Note::unsimulated(
+            "install -s, the stripped size is unknown (the file keeps its size)",
+        ));
     }
     if o.directories {
         return directories(sh, &o, meta);

@@ -4,6 +4,7 @@
 //! ls's powers of 1024), and `-> target` for links. File times are not
 //! simulated: `-l` shows the epoch and the step says so.
 
+use crate::build::Note;
 use crate::fs::{path, Node};
 
 use super::{flags_and_operands, missing, out};
@@ -86,9 +87,9 @@ pub(super) fn ls(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         text.push_str(&lines(sh, &entries, &o));
     }
     if o.long && !(files.is_empty() && dirs.is_empty()) {
-        sh.notes.push(format!(
-            "not simulated: ls -l file times (shown as {NO_TIME}); modes, owners and sizes are the image's"
-        ));
+        sh.notes.push(Note::unsimulated(format!(
+            "ls -l file times (shown as {NO_TIME}); modes, owners and sizes are the image's"
+        )));
     }
     out(sh, &text);
     status

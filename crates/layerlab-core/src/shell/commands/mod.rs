@@ -11,6 +11,7 @@
 //! Anything else is noted as not simulated, or, when the image's files are
 //! fully known, fails with `not found` (exit 127) if it is not on PATH.
 
+use crate::build::Note;
 use crate::fs::{Content, Meta, Node};
 
 use super::interp::Interp;
@@ -262,9 +263,9 @@ pub(super) fn missing(sh: &mut Interp<'_>, msg: String, code: i32) -> i32 {
     if sh.strict_path {
         return fail(sh, msg, code);
     }
-    sh.notes.push(format!(
-        "not simulated: {msg}; the image's files are not fully known (an earlier command layerlab could not simulate may have made it), assumed to succeed"
-    ));
+    sh.notes.push(Note::unsimulated(format!(
+        "{msg}; the image's files are not fully known (an earlier command layerlab could not simulate may have made it), assumed to succeed"
+    )));
     0
 }
 
@@ -338,20 +339,20 @@ pub(crate) fn home(sh: &Interp<'_>) -> String {
 /// a command it could not simulate, or a file of unknown content); the
 /// command is assumed to succeed. Returns its exit status, 0.
 pub(super) fn unknown_input(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
-    sh.notes.push(format!(
-        "not simulated: {}: its input is not known to layerlab",
+    sh.notes.push(Note::unsimulated(format!(
+        "{}: its input is not known to layerlab",
         argv.join(" ")
-    ));
+    )));
     0
 }
 
 /// Notes the requested packages a package manager has no data for.
 pub(super) fn note_unknown(sh: &mut Interp<'_>, command: &str, unknown: &[String]) {
     if !unknown.is_empty() {
-        sh.notes.push(format!(
-            "not simulated: {command} {}, no package data (assumed to change no files)",
+        sh.notes.push(Note::unsimulated(format!(
+            "{command} {}, no package data (assumed to change no files)",
             unknown.join(" ")
-        ));
+        )));
     }
 }
 
@@ -361,10 +362,10 @@ fn other(sh: &mut Interp<'_>, argv: &[String]) -> i32 {
     if sh.strict_path && !on_path(sh, name) {
         return fail(sh, format!("/bin/sh: 1: {name}: not found"), 127);
     }
-    sh.notes.push(format!(
-        "not simulated: {}, assumed to change no files",
+    sh.notes.push(Note::unsimulated(format!(
+        "{}, assumed to change no files",
         argv.join(" ")
-    ));
+    )));
     // What that command installed is unknown now: stop treating missing programs as errors.
     sh.strict_path = false;
     0

@@ -1,6 +1,7 @@
 //! Downloads: `curl`, `wget` and `git clone` write files of an assumed size
 //! (the content is not fetched) and say so.
 
+use crate::build::Note;
 use crate::fs::{Content, Meta};
 
 use super::{fail, option_value};
@@ -44,13 +45,13 @@ pub(super) fn download(sh: &mut Interp<'_>, name: &str, args: &[String]) -> i32 
             let _ = sh
                 .tree
                 .write_file(&p, Meta::FILE, Content::sized(&url, ASSUMED_DOWNLOAD));
-            sh.notes.push(format!(
+            sh.notes.push(Note::info(format!(
                 "{name} {url}: not fetched; assumed a {ASSUMED_DOWNLOAD}-byte file {t}"
-            ));
+            )));
         }
-        None => sh
-            .notes
-            .push(format!("{name} {url}: output not known to layerlab")),
+        None => sh.notes.push(Note::info(format!(
+            "{name} {url}: output not known to layerlab"
+        ))),
     }
     0
 }
@@ -79,8 +80,8 @@ pub(super) fn git_clone(sh: &mut Interp<'_>, args: &[String]) -> i32 {
         Meta::FILE,
         Content::sized(url, ASSUMED_DOWNLOAD),
     );
-    sh.notes.push(format!(
+    sh.notes.push(Note::info(format!(
         "git clone {url}: not fetched; assumed {ASSUMED_DOWNLOAD} bytes in {dir}/.git"
-    ));
+    )));
     0
 }

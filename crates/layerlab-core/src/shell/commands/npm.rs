@@ -5,6 +5,7 @@
 //! size, its tarball in npm's cache (`/root/.npm/_cacache`) until
 //! `npm cache clean --force`.
 
+use crate::build::Note;
 use crate::fs::Node;
 
 use super::{fail, note_unknown, put_sized, DOWNLOAD_BYTES_PER_MS};
@@ -101,11 +102,11 @@ pub(super) fn run(sh: &mut Interp<'_>, args: &[String]) -> Option<i32> {
         crate::report::time::seconds(sh.duration_ms)
     ));
     if !set.is_empty() {
-        sh.notes.push(format!(
+        sh.notes.push(Note::info(format!(
             "npm install: {} packages, {} with npm's cache (sizes measured with npm pack)",
             set.len(),
             crate::report::human_size(total)
-        ));
+        )));
     }
     Some(0)
 }

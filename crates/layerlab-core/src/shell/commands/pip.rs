@@ -6,6 +6,7 @@
 //! `~/.cache/pip` (downloads, and wheels built from sdists) unless
 //! `--no-cache-dir` or `PIP_NO_CACHE_DIR`.
 
+use crate::build::Note;
 use crate::catalog::pypi::normalize;
 use crate::fs::Node;
 
@@ -275,19 +276,19 @@ pub(super) fn run(sh: &mut Interp<'_>, command: &str, args: &[String]) -> Option
             })
             .collect();
         if !stand_ins.is_empty() {
-            sh.notes.push(format!(
+            sh.notes.push(Note::info(format!(
                 "pip install: no sizes for the pinned {}; the version layerlab has data for stands in",
                 stand_ins.join(", ")
-            ));
+            )));
         }
-        sh.notes.push(format!(
+        sh.notes.push(Note::info(format!(
             "pip install: {} packages, {} ({} era; sizes measured from the distributions, bytecode factor {}: {})",
             set.len(),
             crate::report::human_size(total),
             era.name,
             era.pyc_factor,
             era.source
-        ));
+        )));
     }
     Some(0)
 }

@@ -10,6 +10,7 @@
 //! This module runs lists, pipelines and commands; `words` expands words,
 //! `redirect` writes `>` and `>>`, `limits` holds the bounds and stops.
 
+use crate::build::Note;
 use crate::expand::Env;
 use crate::fs::{path, Node, Tree};
 
@@ -33,7 +34,7 @@ pub(crate) struct Interp<'a> {
     /// Inside an `if` condition or left of `&&`/`||`: failures do not exit.
     conditional: usize,
     pub output: Vec<String>,
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::build::Note>,
     pub strict_path: bool,
     steps: usize,
     /// Nesting of function calls, `sh -c` and `$(…)`.
@@ -250,9 +251,7 @@ impl<'a> Interp<'a> {
 
     /// Whether a note since the first `before` says something was not simulated.
     pub(crate) fn unsimulated_since(&self, before: usize) -> bool {
-        self.notes[before..]
-            .iter()
-            .any(|n| n.starts_with("not simulated: "))
+        self.notes[before..].iter().any(Note::is_unsimulated)
     }
 
     fn run_command(&mut self, c: &Command) {

@@ -2,6 +2,7 @@
 //! (no missing directories created), and a script appending line by line
 //! writes its file once, from a buffer, instead of copying it each time.
 
+use crate::build::Note;
 use crate::fs::{path, Node};
 
 use super::Interp;
@@ -39,9 +40,9 @@ impl Interp<'_> {
                 self.status = 2;
                 return;
             }
-            self.notes.push(format!(
-                "not simulated: {message}; the image's files are not fully known, assumed to exist"
-            ));
+            self.notes.push(Note::unsimulated(format!(
+                "{message}; the image's files are not fully known, assumed to exist"
+            )));
         }
         let mut data = Vec::new();
         if append {
