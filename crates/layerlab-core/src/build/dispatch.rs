@@ -184,38 +184,7 @@ pub(crate) fn prepare(
             };
             (action, meta(&text), false, text)
         }
-        Command::Arg { args } => {
-            let mut out = Vec::new();
-            for (name, default) in args {
-                let value = if let Some((_, v)) =
-                    sources.build_args.iter().rev().find(|(k, _)| k == name)
-                {
-                    // A build-arg wins, and the default is not even evaluated (rule 11).
-                    Some(v.clone())
-                } else if let Some(d) = default {
-                    Some(ex.word(d)?)
-                } else {
-                    sources.global.get(name).map(str::to_owned)
-                };
-                // Later defaults in the same ARG see earlier ones.
-                if let Some(v) = &value {
-                    ex.env.set(name, v);
-                }
-                out.push((name.clone(), value));
-            }
-            let shown: Vec<String> = out
-                .iter()
-                .map(|(k, v)| match v {
-                    Some(v) => format!("{k}={v}"),
-                    None => k.clone(),
-                })
-                .collect();
-            let text = format!("ARG {}", shown.join(" "));
-            for (k, v) in &out {
-                inputs.args.insert(k.clone(), v.clone().unwrap_or_default());
-            }
-            (Action::Arg(out), meta(&text), false, text)
-        }
+        Command::Arg { args } => prepare_arg(args, sources, &mut ex, &mut inputs, &meta)?,
         Command::Workdir { path: p } => {
             let expanded = ex.word(p)?;
             let abs = path::join(&state.workdir(), &expanded);
@@ -273,68 +242,14 @@ pub(crate) fn prepare(
             (Action::Entrypoint(argv), meta(&text), false, text)
         }
         Command::Healthcheck(h) => {
-            let config = HealthConfig {
-                test: h.test.clone(),
-                interval: h.interval.clone(),
-                timeout: h.timeout.clone(),
-                start_period: h.start_period.clone(),
-                start_interval: h.start_interval.clone(),
-                retries: h.retries,
-            };
-            let text = format!(
-                "HEALTHCHECK {{Test:{} Interval:{} Timeout:{} StartPeriod:{} StartInterval:{} Retries:{}}}",
-                go_plain_list(&config.test),
-                config.interval.as_deref().unwrap_or("0s"),
-                config.timeout.as_deref().unwrap_or("0s"),
-                config.start_period.as_deref().unwrap_or("0s"),
-                config.start_interval.as_deref().unwrap_or("0s"),
-                config.retries.unwrap_or(0)
-            );
+            let (config, text) = healthcheck(h);
             (Action::Healthcheck(config), meta(&text), false, text)
         }
         Command::Onbuild { trigger } => {
             let text = format!("ONBUILD {trigger}");
             (Action::Onbuild(trigger.clone()), meta(&text), false, text)
         }
-        Command::Run(run) => {
-            let argv = run.command.with_shell(&shell);
-            let shell_form = matches!(run.command, crate::instructions::CommandLine::Shell(_));
-            let args = state.args_in_effect();
-            // The same environment the instruction's words expand with.
-            let env_list: Vec<(String, String)> = ex
-                .env
-                .iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect();
-            let text = format!("RUN {}", argv.join(" "));
-            for (k, v) in &args {
-                inputs.args.insert(k.clone(), v.clone());
-            }
-            for doc in &run.heredocs {
-                inputs.files.insert(
-                    format!("<<{}", doc.name),
-                    crate::fs::hex(&sha2_digest(&doc.content)),
-                );
-            }
-            let created = history::run(builder, &argv, &args);
-            let mut run = run.clone();
-            run.mounts = run
-                .mounts
-                .iter()
-                .map(|m| ex.word(m))
-                .collect::<Result<_, _>>()?;
-            (
-                Action::Run {
-                    argv,
-                    shell_form,
-                    env: env_list,
-                    run,
-                },
-                created,
-                true,
-                text,
-            )
-        }
+        Command::Run(run) => prepare_run(run, state, &mut ex, &mut inputs, builder, &shell)?,
         Command::Copy(c) | Command::Add(c) => {
             let keyword = if matches!(ins.command, Command::Copy(_)) {
                 "COPY"
@@ -357,6 +272,119 @@ pub(crate) fn prepare(
     })
 }
 
+/// What a prepared instruction is: its action, `created_by`, whether it
+/// makes a layer, and its text for the cache key.
+type Step = (Action, String, bool, String);
+
+/// ARG: a build-arg wins over the default, later defaults see earlier ones.
+fn prepare_arg(
+    args: &[(String, Option<String>)],
+    sources: &Sources<'_>,
+    ex: &mut Expander<'_>,
+    inputs: &mut StepInputs,
+    meta: &dyn Fn(&str) -> String,
+) -> Result<Step, String> {
+    let mut out = Vec::new();
+    for (name, default) in args {
+        let value = if let Some((_, v)) = sources.build_args.iter().rev().find(|(k, _)| k == name) {
+            // A build-arg wins, and the default is not even evaluated (rule 11).
+            Some(v.clone())
+        } else if let Some(d) = default {
+            Some(ex.word(d)?)
+        } else {
+            sources.global.get(name).map(str::to_owned)
+        };
+        // Later defaults in the same ARG see earlier ones.
+        if let Some(v) = &value {
+            ex.env.set(name, v);
+        }
+        out.push((name.clone(), value));
+    }
+    let shown: Vec<String> = out
+        .iter()
+        .map(|(k, v)| match v {
+            Some(v) => format!("{k}={v}"),
+            None => k.clone(),
+        })
+        .collect();
+    let text = format!("ARG {}", shown.join(" "));
+    for (k, v) in &out {
+        inputs.args.insert(k.clone(), v.clone().unwrap_or_default());
+    }
+    Ok((Action::Arg(out), meta(&text), false, text))
+}
+
+/// RUN: the argv with the SHELL, the environment it expands with, the
+/// ARGs in effect and heredoc bodies in its key, mounts expanded.
+fn prepare_run(
+    run: &Run,
+    state: &StageState,
+    ex: &mut Expander<'_>,
+    inputs: &mut StepInputs,
+    builder: Builder,
+    shell: &[String],
+) -> Result<Step, String> {
+    let argv = run.command.with_shell(shell);
+    let shell_form = matches!(run.command, crate::instructions::CommandLine::Shell(_));
+    let args = state.args_in_effect();
+    // The same environment the instruction's words expand with.
+    let env_list: Vec<(String, String)> = ex
+        .env
+        .iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let text = format!("RUN {}", argv.join(" "));
+    for (k, v) in &args {
+        inputs.args.insert(k.clone(), v.clone());
+    }
+    for doc in &run.heredocs {
+        inputs.files.insert(
+            format!("<<{}", doc.name),
+            crate::fs::hex(&sha2_digest(&doc.content)),
+        );
+    }
+    let created = history::run(builder, &argv, &args);
+    let mut run = run.clone();
+    run.mounts = run
+        .mounts
+        .iter()
+        .map(|m| ex.word(m))
+        .collect::<Result<_, _>>()?;
+    Ok((
+        Action::Run {
+            argv,
+            shell_form,
+            env: env_list,
+            run,
+        },
+        created,
+        true,
+        text,
+    ))
+}
+
+/// HEALTHCHECK: the config and its text as Docker prints the struct.
+fn healthcheck(h: &crate::instructions::Healthcheck) -> (HealthConfig, String) {
+    let config = HealthConfig {
+        test: h.test.clone(),
+        interval: h.interval.clone(),
+        timeout: h.timeout.clone(),
+        start_period: h.start_period.clone(),
+        start_interval: h.start_interval.clone(),
+        retries: h.retries,
+    };
+    let text = format!(
+        "HEALTHCHECK {{Test:{} Interval:{} Timeout:{} StartPeriod:{} StartInterval:{} Retries:{}}}",
+        go_plain_list(&config.test),
+        config.interval.as_deref().unwrap_or("0s"),
+        config.timeout.as_deref().unwrap_or("0s"),
+        config.start_period.as_deref().unwrap_or("0s"),
+        config.start_interval.as_deref().unwrap_or("0s"),
+        config.retries.unwrap_or(0)
+    );
+    (config, text)
+}
+
 fn sha2_digest(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).into()
@@ -370,7 +398,7 @@ fn prepare_copy(
     ex: &mut Expander<'_>,
     inputs: &mut StepInputs,
     shell: &[String],
-) -> Result<(Action, String, bool, String), String> {
+) -> Result<Step, String> {
     let srcs = c
         .sources
         .iter()

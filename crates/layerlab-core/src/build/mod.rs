@@ -25,6 +25,7 @@ mod context;
 pub(crate) mod copy;
 mod dispatch;
 pub mod executor;
+mod from;
 pub mod history;
 pub mod ignore;
 mod note;

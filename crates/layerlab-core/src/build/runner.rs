@@ -16,7 +16,7 @@ use super::{fail, BuildOptions};
 use crate::catalog::Catalog;
 use crate::expand::Env;
 use crate::fs::{diff, Tree};
-use crate::image::{HistoryEntry, ImageConfig};
+use crate::image::HistoryEntry;
 use crate::instructions::{parse_instruction, Command, Instruction};
 
 /// A finished stage.
@@ -79,6 +79,13 @@ struct Failed {
     duration_ms: u64,
 }
 
+/// What a step that ran left besides its state.
+struct Ran {
+    notes: Vec<crate::build::Note>,
+    output: Vec<String>,
+    duration_ms: u64,
+}
+
 impl Failed {
     fn new(message: String, key: String) -> Self {
         Failed {
@@ -94,7 +101,7 @@ impl Failed {
 impl Runner<'_> {
     /// What the cache keys say of the builder: the classic builder's cache is
     /// not BuildKit's (see [`StepInputs::builder`]).
-    fn builder_name(&self) -> String {
+    pub(super) fn builder_name(&self) -> String {
         match self.options.builder {
             Builder::Classic => "classic".into(),
             Builder::BuildKit => String::new(),
@@ -114,176 +121,15 @@ impl Runner<'_> {
                 .no_cache_stages
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case(&stage_name));
-        let (done_base, from_size, from_id, note) = match reference {
-            SourceRef::Stage(i) => {
-                let Some(parent) = self.built.get(&i) else {
-                    fail(
-                        self.result,
-                        format!("stage {i} was not built"),
-                        Some(def.from_line),
-                    );
-                    return Err(());
-                };
-                let mut done = parent.clone();
-                // Rule 8: the stage's ARGs do not carry over; its config does.
-                let state = Arc::make_mut(&mut done.state);
-                state.args.clear();
-                state.cmd_set = false;
-                let id = done.state.config.id();
-                (done, 0, id, None)
-            }
-            SourceRef::Image(r) if r == "scratch" => {
-                let state = StageState {
-                    tree: Tree::new(),
-                    config: ImageConfig::scratch(),
-                    args: Vec::new(),
-                    cmd_set: false,
-                    layers: crate::chain::Chain::new(),
-                    history_ids: crate::chain::Chain::new(),
-                    // Empty, so fully known: a RUN finds no shell there.
-                    programs_known: true,
-                };
-                let done = StageDone {
-                    state: Arc::new(state),
-                    base_ref: "scratch".into(),
-                    base_id: String::new(),
-                    base_size: 0,
-                    base_created: None,
-                    base_tree: Tree::new(),
-                };
-                (done, 0, String::new(), None)
-            }
-            SourceRef::Image(r) => {
-                let base = self
-                    .catalog
-                    .base_image(&r, self.options.catalog_date.as_deref());
-                let layer_digest = base.layer_digest();
-                let layers: crate::chain::Chain<ImageLayer> = std::iter::once(ImageLayer {
-                    digest: layer_digest,
-                    size: base.size,
-                    created_by: base
-                        .config
-                        .history
-                        .front()
-                        .map(|h| h.created_by.clone())
-                        .unwrap_or_default(),
-                    step: None,
-                })
-                .collect();
-                // What the FROM step says of its base: unknown, stood in for,
-                // an alias followed, or still loading.
-                use crate::catalog::resolve::Match;
-                let note = match (&base.matched, &base.pending) {
-                    (_, Some(key)) => {
-                        self.result.pending.push(key.clone());
-                        Some(base.note.clone())
-                    }
-                    (None, _) | (Some(Match::StandIn(_)), _) | (Some(Match::Alias), _) => {
-                        Some(base.note.clone())
-                    }
-                    (Some(Match::Exact), _) => None,
-                };
-                let warn = !base.known || matches!(base.matched, Some(Match::StandIn(_)));
-                let note = note.map(|n| (n, warn));
-                // An image the catalog does not know has no layers to show.
-                let layers = if base.known {
-                    layers
-                } else {
-                    crate::chain::Chain::new()
-                };
-                // Only the base image's own ID is known (its history is one entry per layer).
-                let n = base.config.history.len();
-                let history_ids: crate::chain::Chain<Option<String>> = (0..n)
-                    .map(|i| (i + 1 == n).then(|| base.id.clone()))
-                    .collect();
-                let state = StageState {
-                    tree: base.tree.clone(),
-                    config: base.config.clone(),
-                    args: Vec::new(),
-                    cmd_set: false,
-                    layers,
-                    history_ids,
-                    programs_known: base.programs_known,
-                };
-                let done = StageDone {
-                    state: Arc::new(state),
-                    base_ref: base.reference.clone(),
-                    base_id: base.id.clone(),
-                    base_size: base.size,
-                    base_created: base.created.clone(),
-                    base_tree: base.tree,
-                };
-                (done, base.size, base.id, note)
-            }
-        };
-        if let Some((n, true)) = &note {
+        let base = self.stage_base(reference, def.from_line)?;
+        if let Some((n, true)) = &base.note {
             self.result.warnings.push(BuildError {
                 message: n.clone(),
                 line: Some(def.from_line),
                 column: 1,
             });
         }
-        let note = note.map(|(n, _)| n);
-        let mut done = done_base;
-        // The FROM step.
-        let inputs = StepInputs {
-            position: format!("{stage_name}#0"),
-            text: format!("FROM {base_ref}"),
-            base: Some(format!("{base_ref}@{from_id}")),
-            builder: self.builder_name(),
-            ..Default::default()
-        };
-        let key = inputs.key("");
-        // The base the previous build had here: the same (CACHED), or the
-        // FROM is why every later step of the stage sits on a new parent.
-        let number = self.result.steps.len() + 1;
-        let previous = self.cache.previous_inputs(&inputs.position);
-        let same_base =
-            previous.is_some_and(|p| p.base == inputs.base && p.builder == inputs.builder);
-        let from_miss = (!same_base).then(|| MissReason::between(previous, &inputs));
-        let new_base = previous
-            .filter(|p| p.base != inputs.base)
-            .map(|_| (number, def.from_text.clone()));
-        let from_step = StepResult {
-            number,
-            stage: index,
-            stage_name: stage_name.clone(),
-            keyword: "FROM".into(),
-            instruction: def.from_text.clone(),
-            line: def.from_line,
-            end_line: def.from_line,
-            onbuild: false,
-            status: if same_base {
-                StepStatus::Cached
-            } else {
-                StepStatus::Built
-            },
-            makes_layer: from_size > 0,
-            layer_size: from_size,
-            layer_digest: done
-                .state
-                .layers
-                .front()
-                .map(|l| l.digest.clone())
-                .filter(|_| from_size > 0),
-            image_id: if from_id.is_empty() {
-                done.state.config.id()
-            } else {
-                from_id
-            },
-            cache_key: key.clone(),
-            miss_text: from_miss.as_ref().map(|m| m.explain("FROM")),
-            miss: from_miss,
-            history: None,
-            notes: note.into_iter().map(crate::build::Note::info).collect(),
-            output: Vec::new(),
-            duration_ms: from_size / 50_000,
-            changes: Vec::new(),
-            tree: done.state.tree.clone(),
-            pulled: None,
-        };
-        self.result.steps.push(from_step);
-        self.remembered.push(inputs);
+        let (mut done, key, new_base) = self.record_from(index, &stage_name, &base_ref, base);
         let mut chain = Chain {
             key,
             no_cache,
@@ -419,81 +265,13 @@ impl Runner<'_> {
                 );
             }
         } else {
-            // The classic builder runs RUN/COPY/ADD in a container over the image's
-            // layers; overlayfs refuses to stack them past its depth limit.
-            if self.options.builder == Builder::Classic
-                && done.state.layers.len() >= MAX_CLASSIC_DEPTH
-                && matches!(
-                    prepared.action,
-                    dispatch::Action::Run { .. } | dispatch::Action::Copy { .. }
-                )
-            {
-                let failed = Failed {
-                    notes,
-                    output,
-                    ..Failed::new("max depth exceeded".into(), key)
-                };
-                return self.fail_step(&at, failed);
-            }
-            let strict_path = done.state.programs_known;
-            match dispatch::apply(
-                &prepared.action,
-                Arc::make_mut(&mut done.state),
-                self.executor,
-                strict_path,
-            ) {
-                Ok(Some(outcome)) => {
-                    notes.extend(outcome.notes.iter().cloned());
-                    // After a command layerlab could not simulate, the image may hold
-                    // programs it does not know of: later steps must not call them missing.
-                    if outcome.notes.iter().any(crate::build::Note::is_unsimulated) {
-                        Arc::make_mut(&mut done.state).programs_known = false;
-                    }
-                    output = outcome.output.clone();
-                    duration_ms = outcome.duration_ms.max(1);
-                    if outcome.exit_code != 0 {
-                        let cmd = match &prepared.action {
-                            dispatch::Action::Run { argv, .. } => argv.join(" "),
-                            _ => String::new(),
-                        };
-                        let builder = self.options.builder;
-                        if let (Builder::BuildKit, Some(e)) = (builder, &outcome.start_error) {
-                            // BuildKit logs runc's failure as the step's output.
-                            output.push(format!("runc run failed: {e}"));
-                        }
-                        let message = match (builder, &outcome.start_error) {
-                            // The classic builder reports the daemon's error.
-                            (Builder::Classic, Some(e)) => format!(
-                                "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: {e}: unknown"
-                            ),
-                            (Builder::Classic, None) => format!(
-                                "The command '{cmd}' returned a non-zero code: {}",
-                                outcome.exit_code
-                            ),
-                            (Builder::BuildKit, _) => format!(
-                                "process \"{cmd}\" did not complete successfully: exit code: {}",
-                                outcome.exit_code
-                            ),
-                        };
-                        let failed = Failed {
-                            notes,
-                            output,
-                            // The log's times are taken from how long the step ran.
-                            duration_ms: outcome.duration_ms,
-                            ..Failed::new(message, key)
-                        };
-                        return self.fail_step(&at, failed);
-                    }
+            match self.execute(&prepared.action, done, &key) {
+                Ok(ran) => {
+                    notes = ran.notes;
+                    output = ran.output;
+                    duration_ms = ran.duration_ms;
                 }
-                Ok(None) => {}
-                Err(message) => {
-                    let failed = Failed {
-                        notes,
-                        output,
-                        ..Failed::new(message, key)
-                    };
-                    return self.fail_step(&at, failed);
-                }
+                Err(failed) => return self.fail_step(&at, failed),
             }
         }
         if let dispatch::Action::Copy { plan, .. } = &prepared.action {
@@ -572,30 +350,7 @@ impl Runner<'_> {
                 duration_ms = r.duration_ms.max(1);
             }
             None => {
-                let reason = if chain.no_cache {
-                    MissReason::NoCache
-                } else if let Some((step, instruction)) = &chain.first_miss {
-                    MissReason::ParentRebuilt {
-                        step: *step,
-                        instruction: instruction.clone(),
-                    }
-                } else {
-                    // Only a step that ran on the same parent says what
-                    // changed; on a new parent, the parent is the reason.
-                    let previous = self.cache.previous_inputs(&prepared.inputs.position);
-                    match (previous, &chain.new_base) {
-                        (Some(p), _)
-                            if p.parent == chain.key || p.builder != prepared.inputs.builder =>
-                        {
-                            MissReason::between(Some(p), &prepared.inputs)
-                        }
-                        (Some(_), Some((step, instruction))) => MissReason::ParentRebuilt {
-                            step: *step,
-                            instruction: instruction.clone(),
-                        },
-                        _ => MissReason::NotBuiltBefore,
-                    }
-                };
+                let reason = self.miss_reason(chain, &prepared.inputs);
                 if chain.first_miss.is_none() {
                     chain.first_miss = Some((number, ins.original.clone()));
                 }
@@ -654,6 +409,113 @@ impl Runner<'_> {
             pulled: None,
         });
         Ok(())
+    }
+
+    /// Runs a step that missed the cache over the stage's state; a failure
+    /// comes back as what the failed step shows.
+    fn execute(
+        &mut self,
+        action: &dispatch::Action,
+        done: &mut StageDone,
+        key: &str,
+    ) -> Result<Ran, Failed> {
+        let builder = self.options.builder;
+        // The classic builder runs RUN/COPY/ADD in a container over the image's
+        // layers; overlayfs refuses to stack them past its depth limit.
+        if builder == Builder::Classic
+            && done.state.layers.len() >= MAX_CLASSIC_DEPTH
+            && matches!(
+                action,
+                dispatch::Action::Run { .. } | dispatch::Action::Copy { .. }
+            )
+        {
+            return Err(Failed::new("max depth exceeded".into(), key.to_owned()));
+        }
+        let strict_path = done.state.programs_known;
+        let outcome = match dispatch::apply(
+            action,
+            Arc::make_mut(&mut done.state),
+            self.executor,
+            strict_path,
+        ) {
+            Ok(Some(outcome)) => outcome,
+            Ok(None) => {
+                return Ok(Ran {
+                    notes: Vec::new(),
+                    output: Vec::new(),
+                    duration_ms: 1,
+                })
+            }
+            Err(message) => return Err(Failed::new(message, key.to_owned())),
+        };
+        // After a command layerlab could not simulate, the image may hold
+        // programs it does not know of: later steps must not call them missing.
+        if outcome.notes.iter().any(crate::build::Note::is_unsimulated) {
+            Arc::make_mut(&mut done.state).programs_known = false;
+        }
+        let mut output = outcome.output.clone();
+        if outcome.exit_code == 0 {
+            return Ok(Ran {
+                notes: outcome.notes,
+                output,
+                duration_ms: outcome.duration_ms.max(1),
+            });
+        }
+        let cmd = match action {
+            dispatch::Action::Run { argv, .. } => argv.join(" "),
+            _ => String::new(),
+        };
+        if let (Builder::BuildKit, Some(e)) = (builder, &outcome.start_error) {
+            // BuildKit logs runc's failure as the step's output.
+            output.push(format!("runc run failed: {e}"));
+        }
+        let message = match (builder, &outcome.start_error) {
+            // The classic builder reports the daemon's error.
+            (Builder::Classic, Some(e)) => format!(
+                "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: {e}: unknown"
+            ),
+            (Builder::Classic, None) => format!(
+                "The command '{cmd}' returned a non-zero code: {}",
+                outcome.exit_code
+            ),
+            (Builder::BuildKit, _) => format!(
+                "process \"{cmd}\" did not complete successfully: exit code: {}",
+                outcome.exit_code
+            ),
+        };
+        Err(Failed {
+            notes: outcome.notes,
+            output,
+            // The log's times are taken from how long the step ran.
+            duration_ms: outcome.duration_ms,
+            ..Failed::new(message, key.to_owned())
+        })
+    }
+
+    /// Why a step missed: no cache asked for, an earlier step of the stage
+    /// rebuilt, or what changed against the previous build's step on the
+    /// same parent (on a new parent, the parent is the reason).
+    fn miss_reason(&self, chain: &Chain, inputs: &StepInputs) -> MissReason {
+        if chain.no_cache {
+            return MissReason::NoCache;
+        }
+        if let Some((step, instruction)) = &chain.first_miss {
+            return MissReason::ParentRebuilt {
+                step: *step,
+                instruction: instruction.clone(),
+            };
+        }
+        let previous = self.cache.previous_inputs(&inputs.position);
+        match (previous, &chain.new_base) {
+            (Some(p), _) if p.parent == chain.key || p.builder != inputs.builder => {
+                MissReason::between(Some(p), inputs)
+            }
+            (Some(_), Some((step, instruction))) => MissReason::ParentRebuilt {
+                step: *step,
+                instruction: instruction.clone(),
+            },
+            _ => MissReason::NotBuiltBefore,
+        }
     }
 
     /// Ends the build at a failed step: the step as the result shows it,
