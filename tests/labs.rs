@@ -546,3 +546,62 @@ fn seed_001_lab_replays_as_far_as_it_goes() {
     );
     assert!(multi < single, "{multi} {single}");
 }
+
+/// `docker run`'s preflight fails as Docker does: a program not on PATH
+/// (status 127, the runtime's words for the era), a port a running
+/// container holds, a name in use, an image no registry has; a typo in a
+/// command or a flag gets Docker's own error.
+#[test]
+fn run_preflight_and_cli_errors_read_as_docker_prints_them() {
+    let mut lab = Lab::new("2024-06");
+    write(
+        &mut lab,
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY app.py /app/\nCMD [\"pyhton\", \"/app/app.py\"]\n",
+    );
+    write(&mut lab, "app.py", "print('hi')\n");
+    assert!(lab.run("docker build -q -t app .").starts_with("sha256:"));
+    let out = lab.run("docker run -d app; echo \"status $?\"");
+    assert!(out.contains("docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"pyhton\": executable file not found in $PATH: unknown.\n"), "{out}");
+    assert!(out.ends_with("status 127\n"), "{out}");
+    // With the right program, it starts; its port is then taken.
+    assert_eq!(
+        normal(&lab.run("docker run -d --name web -p 8000:8000 app python /app/app.py")),
+        ["<id>"]
+    );
+    let taken = lab.run("docker run -d -p 8000:8000 app python /app/app.py");
+    assert!(
+        taken.contains("Bind for 0.0.0.0:8000 failed: port is already allocated."),
+        "{taken}"
+    );
+    let named = lab.run("docker run -d --name web app python /app/app.py");
+    assert!(
+        named.contains("Conflict. The container name \"/web\" is already in use by container \""),
+        "{named}"
+    );
+    let missing = lab.run("docker run nosuchimage");
+    assert!(missing.starts_with("Unable to find image 'nosuchimage:latest' locally\ndocker: Error response from daemon: pull access denied for nosuchimage, repository does not exist or may require 'docker login': denied: requested access to the resource is denied.\n"), "{missing}");
+    let ps = normal(&lab.run("docker ps -a"));
+    assert_eq!(
+        ps[0],
+        "CONTAINER ID | IMAGE | COMMAND | CREATED | STATUS | PORTS | NAMES"
+    );
+    assert!(ps.iter().any(|r| r.contains("| Created |")), "{ps:?}");
+    assert!(lab
+        .run("docker imagse")
+        .starts_with("docker: unknown command: docker imagse\n"));
+    assert!(lab
+        .run("docker images --bogus")
+        .starts_with("unknown flag: --bogus\n"));
+    assert!(lab
+        .run("docker tag")
+        .starts_with("docker: 'docker tag' requires exactly 2 arguments"));
+    // `docker system df -v`: what the images share.
+    let df = normal(&lab.run("docker system df -v"));
+    let row = df.iter().find(|r| r.starts_with("app | latest")).unwrap();
+    let cells: Vec<&str> = row.split(" | ").collect();
+    assert_eq!(
+        cells[5], "119MB",
+        "the base is shared with python:3.12-slim: {row}"
+    );
+}

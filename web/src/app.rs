@@ -213,10 +213,14 @@ pub fn app() -> Html {
                 )));
                 wasm_bindgen_futures::spawn_local(async move {
                     match crate::data::load_entries(&pending).await {
-                        Ok(_) => {
+                        // Only what is new resumes the session: entries asked
+                        // for before arrive once, and a wait on them already
+                        // went on when they did.
+                        Ok(true) => {
                             dispatcher.dispatch(Action::Notice(None));
                             dispatcher.dispatch(Action::DataArrived);
                         }
+                        Ok(false) => {}
                         Err(e) => dispatcher.dispatch(Action::Notice(Some(e))),
                     }
                 });

@@ -716,6 +716,18 @@ mod tests {
     }
 
     #[test]
+    fn the_terminal_writes_files_the_editor_shows_and_vi_opens_one() {
+        let state = Rc::new(AppState::default());
+        let state = state.reduce(Action::Terminal("echo 'print(2)' > extra.py".into()));
+        assert!(state
+            .files
+            .iter()
+            .any(|(n, t)| n == "extra.py" && t == "print(2)\n"));
+        let state = state.reduce(Action::Terminal("vi app.py".into()));
+        assert_eq!(state.files[state.active].0, "app.py");
+    }
+
+    #[test]
     fn files_can_be_added_renamed_and_deleted_but_not_the_dockerfile() {
         let state = Rc::new(AppState::default());
         let n = state.files.len();
