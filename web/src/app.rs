@@ -370,9 +370,9 @@ pub fn app() -> Html {
             <main class="panes">
                 <Editor state={state.clone()} readonly={config.readonly} {on_edit} />
                 <div class="right">
-                    <LessonPanel state={state.clone()} />
-                    if config.show_layers { <Layers state={state.clone()} /> }
-                    if !config.tabs.is_empty() { <Output state={state.clone()} tabs={config.tabs.clone()} /> }
+                    <LessonPanel state={state.clone()} panels={state.panels_key()} />
+                    if config.show_layers { <Layers state={state.clone()} panels={state.panels_key()} /> }
+                    if !config.tabs.is_empty() { <Output state={state.clone()} panels={state.panels_key()} tabs={config.tabs.clone()} /> }
                 </div>
             </main>
             if !config.embed {

@@ -577,7 +577,34 @@ impl Reducible for AppState {
     }
 }
 
+/// What the panels beside the editor render from: a keystroke in the
+/// editor changes none of it, so they are not rendered again until the
+/// build (or the selection, the tab, the lesson) changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PanelsKey {
+    view: usize,
+    selected_step: Option<usize>,
+    tab: OutputTab,
+    builds: u64,
+    build_ms: u64,
+    lesson: Option<(usize, usize)>,
+}
+
 impl AppState {
+    pub fn panels_key(&self) -> PanelsKey {
+        PanelsKey {
+            view: Rc::as_ptr(&self.view) as usize,
+            selected_step: self.selected_step,
+            tab: self.tab,
+            builds: self.builds,
+            build_ms: self.last_build_ms.to_bits(),
+            lesson: self
+                .lesson
+                .as_ref()
+                .map(|(l, step)| (Rc::as_ptr(l) as usize, *step)),
+        }
+    }
+
     /// Identifies the build shown (a terminal build changes it).
     fn builds_seen(&self) -> usize {
         self.view

@@ -20,9 +20,19 @@ const MAX_NAMED: usize = 20;
 /// percent) are drawn as one "smaller layers" segment.
 const MIN_SEGMENT: u64 = 20;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct LayersProps {
     pub state: UseReducerHandle<AppState>,
+    /// What it renders from, taken when the page renders (the handle
+    /// itself reads the latest state).
+    pub panels: crate::state::PanelsKey,
+}
+
+/// Rendered again only when what it shows changes (not on a keystroke).
+impl PartialEq for LayersProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.panels == other.panels
+    }
 }
 
 #[function_component(Layers)]

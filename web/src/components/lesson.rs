@@ -6,9 +6,19 @@ use yew::prelude::*;
 
 use crate::state::{Action, AppState};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct LessonProps {
     pub state: UseReducerHandle<AppState>,
+    /// What it renders from, taken when the page renders (the handle
+    /// itself reads the latest state).
+    pub panels: crate::state::PanelsKey,
+}
+
+/// Rendered again only when what it shows changes (not on a keystroke).
+impl PartialEq for LessonProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.panels == other.panels
+    }
 }
 
 #[function_component(LessonPanel)]

@@ -12,11 +12,21 @@ use yew::prelude::*;
 use super::explorer::Explorer;
 use crate::state::{Action, AppState, OutputTab};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct OutputProps {
     pub state: UseReducerHandle<AppState>,
+    /// What it renders from, taken when the page renders (the handle
+    /// itself reads the latest state).
+    pub panels: crate::state::PanelsKey,
     /// Tabs to offer (embed mode can limit them).
     pub tabs: Vec<OutputTab>,
+}
+
+/// Rendered again only when what it shows changes (not on a keystroke).
+impl PartialEq for OutputProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.panels == other.panels && self.tabs == other.tabs
+    }
 }
 
 fn now() -> i64 {
