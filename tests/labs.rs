@@ -605,3 +605,60 @@ fn run_preflight_and_cli_errors_read_as_docker_prints_them() {
         "the base is shared with python:3.12-slim: {row}"
     );
 }
+
+/// Seed 004's step 6 idea: common lines in a base image of the session,
+/// then `FROM` it. The base is this session's image (no pull, no unknown
+/// image), its layers are shared, and a push mounts nothing new for them.
+#[test]
+fn from_names_an_image_the_session_built() {
+    let mut lab = Lab::new("2017-06");
+    assert_eq!(lab.run("mkdir base app"), "");
+    write(
+        &mut lab,
+        "base/Dockerfile",
+        "FROM python:3.6.1-alpine\nRUN pip install flask\n",
+    );
+    let out = lab.run("docker build -t me/flask-base base");
+    assert!(
+        out.contains("Successfully tagged me/flask-base:latest"),
+        "{out}"
+    );
+    write(
+        &mut lab,
+        "app/Dockerfile",
+        "FROM me/flask-base\nCMD [\"python\",\"app.py\"]\nCOPY app.py /app.py\n",
+    );
+    write(&mut lab, "app/app.py", "print('hi')\n");
+    let out = lab.run("docker build -t me/app app");
+    assert!(!out.contains("Pulling from"), "{out}");
+    assert!(out.contains("Successfully tagged me/app:latest"), "{out}");
+    assert!(
+        lab.notes
+            .iter()
+            .all(|n| !n.contains("not in layerlab's catalog")),
+        "{:?}",
+        lab.notes
+    );
+    let rows = image_rows(&lab.run("docker images"));
+    let size = |repo: &str| rows.iter().find(|r| r.0 == repo).unwrap().2;
+    assert!(size("me/app") >= size("me/flask-base"), "{rows:?}");
+    let history = normal(&lab.run("docker history me/app"));
+    assert!(
+        history.iter().any(|r| r.contains("pip install flask")),
+        "{history:?}"
+    );
+    lab.run("docker login -u me --password-stdin");
+    let first = lab.run("docker push me/flask-base");
+    assert!(first.contains(": Pushed"), "{first}");
+    let second = normal(&lab.run("docker push me/app"));
+    let statuses: Vec<&str> = second
+        .iter()
+        .filter_map(|l| l.strip_prefix("<id>: "))
+        .collect();
+    // The app's own layer is new; the base's layers come from me/flask-base.
+    assert_eq!(statuses[0], "Pushed", "{second:?}");
+    assert!(
+        statuses[1..].iter().all(|s| s.starts_with("Mounted from")),
+        "{second:?}"
+    );
+}

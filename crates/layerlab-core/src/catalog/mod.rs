@@ -240,7 +240,14 @@ pub struct Catalog {
     debian: Option<std::sync::Arc<debian::Releases>>,
     /// Base images made so far.
     made: MadeBases,
+    /// Images a session built, by `name:tag`: a FROM names them before the
+    /// catalog (shared by the catalog's clones).
+    local: LocalImages,
 }
+
+/// A session's own images, usable as bases.
+#[derive(Clone, Debug, Default)]
+struct LocalImages(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, BaseImage>>>);
 
 /// Base images already made, by entry. Making one writes a block per
 /// installed package (a few ms for a Debian base), and every build's FROM
@@ -437,6 +444,9 @@ impl Catalog {
     /// an empty filesystem and the default config, with a note saying so.
     pub fn base_image(&self, reference: &str, date: Option<&str>) -> BaseImage {
         let (name, tag) = normalize_reference(reference);
+        if let Some(local) = self.local(&format!("{name}:{tag}")) {
+            return local;
+        }
         let Some((entry, matched)) = self.resolve(reference, date) else {
             return self.unknown_base(&name, &tag);
         };
@@ -496,6 +506,18 @@ impl Catalog {
 
     /// An image the catalog does not know: empty, with the tags it has of
     /// the same image, if any.
+    /// An image a session built, by `name:tag`.
+    pub fn local(&self, reference: &str) -> Option<BaseImage> {
+        self.local.0.lock().ok()?.get(reference).cloned()
+    }
+
+    /// Replaces the session's own images a FROM can name.
+    pub fn set_local(&self, images: std::collections::HashMap<String, BaseImage>) {
+        if let Ok(mut m) = self.local.0.lock() {
+            *m = images;
+        }
+    }
+
     fn unknown_base(&self, name: &str, tag: &str) -> BaseImage {
         let mut tags: Vec<&str> = self
             .entries

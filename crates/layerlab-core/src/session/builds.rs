@@ -74,8 +74,15 @@ impl Engine {
                 self.replace_live_image(&stored.id);
             }
             self.images.add(stored);
+            self.sync_local();
         }
         result
+    }
+
+    /// Tells the catalog which images this session made, so a later FROM
+    /// names them (`FROM mybase` after `docker build -t mybase .`).
+    pub fn sync_local(&self) {
+        self.data.catalog.set_local(self.images.local_bases());
     }
 
     /// The previous live image goes when the new one takes its tag, unless

@@ -44,6 +44,9 @@ pub struct Image {
     pub programs_known: bool,
     /// Notes on where the image's figures come from.
     pub notes: Vec<String>,
+    /// Made in this session (built, or pulled from its registry), not a
+    /// catalog image: a FROM names it before the catalog.
+    pub own: bool,
 }
 
 impl Image {
@@ -82,6 +85,24 @@ impl Image {
             repo_digests: Vec::new(),
             programs_known,
             notes: Vec::new(),
+            own: true,
+        }
+    }
+
+    /// The image as a base for a FROM.
+    pub fn as_base(&self, reference: &str) -> BaseImage {
+        BaseImage {
+            reference: reference.to_owned(),
+            id: self.id.clone(),
+            created: self.created.clone(),
+            config: self.config.clone(),
+            tree: self.tree.clone(),
+            size: self.size,
+            note: format!("{reference} is an image of this session"),
+            known: true,
+            programs_known: self.programs_known,
+            matched: Some(crate::catalog::resolve::Match::Exact),
+            pending: None,
         }
     }
 
@@ -109,6 +130,7 @@ impl Image {
             repo_digests: Vec::new(),
             programs_known: base.programs_known,
             notes: vec![base.note.clone()],
+            own: false,
         }
     }
 
@@ -349,6 +371,15 @@ impl ImageStore {
             .collect()
     }
 
+    /// The session's own images by `name:tag`, as bases a FROM can name.
+    pub fn local_bases(&self) -> std::collections::HashMap<String, BaseImage> {
+        self.images
+            .iter()
+            .filter(|i| i.own)
+            .flat_map(|i| i.tags.iter().map(move |t| (t.clone(), i.as_base(t))))
+            .collect()
+    }
+
     /// Records a registry digest for an image.
     pub fn add_repo_digest(&mut self, id: &str, digest: String) {
         if let Some(image) = self.images.iter_mut().find(|i| i.id == id) {
@@ -387,6 +418,7 @@ mod tests {
             repo_digests: Vec::new(),
             programs_known: false,
             notes: Vec::new(),
+            own: true,
         }
     }
 

@@ -175,6 +175,13 @@ impl Session {
         let mut files = Tree::new();
         let _ = files.mkdir_all(PROJECT, Meta::DIR);
         let _ = files.mkdir_all("/usr/bin", Meta::DIR);
+        // The host's accounts, so `ls -l` shows names.
+        for (path, text) in [
+            ("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nlearner:x:1000:1000:learner:/home/learner:/bin/bash\n"),
+            ("/etc/group", "root:x:0:\nlearner:x:1000:\n"),
+        ] {
+            let _ = files.write_file(path, Meta::FILE, crate::fs::Content::bytes(text.as_bytes().to_vec()));
+        }
         for program in terminal::HOST_PROGRAMS {
             let _ = files.write_file(
                 &format!("/usr/bin/{program}"),

@@ -208,6 +208,7 @@ mod tests {
             repo_digests: vec![],
             programs_known: false,
             notes: vec![],
+            own: true,
         }
     }
 

@@ -88,7 +88,10 @@ impl HostCommands for Engine {
                     env,
                     modern: self.era().modern_exec_error,
                 };
-                Some(self.docker(&argv[1..], &ctx, files))
+                let out = self.docker(&argv[1..], &ctx, files);
+                // Tags and removals change what a FROM can name.
+                self.sync_local();
+                Some(out)
             }
             "vi" | "vim" | "nano" | "code" | "edit" => {
                 let Some(file) = argv.get(1) else {
