@@ -56,3 +56,4 @@ export async function steps(page) {
     why: r.querySelector('.why')?.textContent || null,
   })));
 }
+

@@ -1,25 +1,15 @@
 // The terminal in the page: seed 004's lab pasted as a learner pastes it,
 // against the session the editor and the panels share.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, launch, shots } from './harness.mjs';
+import { shots } from './harness.mjs';
+import { pageSession } from './served.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-let server, url, browser;
-
-before(async () => {
-  ({ server, url } = await serve());
-  browser = await launch();
-  fs.mkdirSync(shots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const served = pageSession();
 
 /// The tutorial's commands: `$ ` lines of its code blocks, and the blocks a
 /// learner pastes whole (`echo '…' > file`), as tests/lib.rs reads them.
@@ -61,11 +51,11 @@ async function paste(page, text) {
 }
 
 test('seed 004 pasted into the terminal: build, Using cache, image ls, run, login, tag, push, Layer already exists', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await served.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url + '?editor=plain');
+  await page.goto(served.url + '?editor=plain');
   await page.waitForSelector('#steps tbody tr');
   // The lab's era: June 2017, the classic builder.
   await page.fill('#catalog-date', '2017-06');

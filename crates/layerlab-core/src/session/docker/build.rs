@@ -36,10 +36,7 @@ const SPEC: Spec = Spec {
 };
 
 pub fn build(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, files: &mut Tree) -> Out {
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let builder = engine.builder(ctx.env.get("DOCKER_BUILDKIT"));
     // `docker build - < Dockerfile`: the Dockerfile from standard input, no context.
     let from_stdin = p.args[0] == "-";

@@ -58,10 +58,7 @@ const RUN: Spec = Spec {
 };
 
 pub fn run(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
-    let p = match RUN.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(RUN, argv, ctx);
     let Some(image_ref) = p.args.first().cloned() else {
         return RUN.count_error("at least 1 argument", ctx.modern);
     };
@@ -265,10 +262,7 @@ pub fn ps(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::Any,
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let era = engine.era();
     let shown: Vec<&Container> = engine
         .containers
@@ -325,10 +319,7 @@ pub fn logs(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::Exactly(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     match find(engine, &p.args[0]) {
         Some(c) => Out::ok(c.logs()),
         None => Out::error(no_such_container(engine, &p.args[0], true), 1),
@@ -352,10 +343,7 @@ pub fn stop(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, command: &str) 
         args: Args::AtLeast(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let code = if command.ends_with("kill") { 137 } else { 0 };
     let mut out = Out::ok("");
     for name in &p.args {
@@ -385,10 +373,7 @@ pub fn rm(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::AtLeast(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let mut out = Out::ok("");
     for name in &p.args {
         let Some(c) = find(engine, name).cloned() else {

@@ -23,10 +23,7 @@ pub fn images(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::AtMost(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let rows = engine
         .images
         .rows(p.args.first().map(String::as_str), p.has("all"));
@@ -52,10 +49,7 @@ pub fn history(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::Exactly(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let Some(image) = engine.images.find(&p.args[0]) else {
         return Out::error(
             format!("Error response from daemon: No such image: {}\n", p.args[0]),
@@ -93,10 +87,7 @@ pub fn tag(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::Exactly(2),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     if let Err(e) = super::build::check_reference(&p.args[1]) {
         return Out::error(
             format!(
@@ -121,10 +112,7 @@ pub fn rmi(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::AtLeast(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let mut out = Out::ok("");
     for reference in &p.args {
         let containers = engine.containers.clone();
@@ -162,10 +150,7 @@ pub fn prune_command(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, what: 
         args: Args::Any,
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     if p.has("force") {
         return prune(engine, what);
     }
@@ -270,10 +255,7 @@ pub fn system_df(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::Any,
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let all = engine.images.all();
     let used = |id: &str| engine.containers.iter().any(|c| c.image_id == id);
     let active = all.iter().filter(|i| used(&i.id)).count();
@@ -375,10 +357,7 @@ pub fn inspect(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, command: &st
         args: Args::AtLeast(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let mut docs = Vec::new();
     for name in &p.args {
         let container = (command != "image inspect")

@@ -3,6 +3,16 @@
 //! store, containers and registry. An unknown command or flag gets Docker's
 //! own error text.
 
+/// Reads a command's flags, or returns Docker's error for them.
+macro_rules! flags {
+    ($spec:expr, $argv:expr, $ctx:expr) => {
+        match $spec.parse($argv, $ctx.modern) {
+            Ok(parsed) => parsed,
+            Err(error) => return error,
+        }
+    };
+}
+
 mod args;
 mod build;
 mod containers;

@@ -17,10 +17,7 @@ pub fn login(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::Any,
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     if let Some(server) = p.args.first() {
         if !server.contains("docker.io") {
             return Out::error(
@@ -125,10 +122,7 @@ pub fn push(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out {
         args: Args::Exactly(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let (path, tag, _) = repository_of(&p.args[0]);
     let local = format!("{}:{tag}", familiar(&path));
     let Some(image) = engine.images.find(&local).cloned() else {
@@ -205,10 +199,7 @@ pub fn pull_command(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>) -> Out 
         args: Args::Exactly(1),
         stop_at_arg: false,
     };
-    let p = match SPEC.parse(argv, ctx.modern) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
+    let p = flags!(SPEC, argv, ctx);
     let (_, _, given) = repository_of(&p.args[0]);
     let mut out = if given || p.args[0].contains('@') {
         Out::ok("")
