@@ -98,6 +98,10 @@ pub struct CatalogEntry {
     /// The registry's compressed layer blobs, where a remote scan lists them.
     #[serde(default)]
     pub layers: Vec<EntryLayer>,
+    /// The manifest digest of the remote scan those layers come from
+    /// (`sha256:…`), empty where there is none.
+    #[serde(default)]
+    pub repo_digest: String,
 }
 
 /// One compressed layer blob of a catalog image (a remote scan's list).
@@ -144,6 +148,16 @@ struct EntryDetails {
     packages_from: Option<String>,
     #[serde(default)]
     layers: Vec<EntryLayer>,
+    #[serde(default)]
+    layers_source: Option<LayersSource>,
+}
+
+/// Where an entry's layer list comes from (`data/catalog/entries/…`).
+#[derive(Clone, Debug, Default, Deserialize)]
+struct LayersSource {
+    /// `nginx@sha256:…`.
+    #[serde(default)]
+    repo_digest: String,
 }
 
 /// The key of the entry whose package list an entry's details file borrows
@@ -369,6 +383,10 @@ impl Catalog {
         full.source = details.source;
         full.packages = details.packages;
         full.layers = details.layers;
+        full.repo_digest = details
+            .layers_source
+            .and_then(|l| l.repo_digest.split_once('@').map(|(_, d)| d.to_owned()))
+            .unwrap_or_default();
         if let Some(other) = details.packages_from {
             let base = read(&other)?;
             let label = self

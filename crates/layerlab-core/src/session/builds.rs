@@ -149,7 +149,7 @@ impl Engine {
         } else {
             format!("library/{name}")
         };
-        let layers = self.catalog_layers(&base, &repository);
+        let (layers, repo_digest) = self.catalog_layers(&base, &repository);
         let image = Image::pulled(&base, layers.clone());
         let manifest = super::registry::manifest(&image);
         let compressed: u64 = layers.iter().map(|l| l.blob_size).sum();
@@ -161,7 +161,13 @@ impl Engine {
                 .iter()
                 .map(|l| (l.blob.clone(), l.blob_size))
                 .collect(),
-            digest: super::registry::digest_of(&manifest),
+            // Docker Hub's digest where the catalog's remote scan gives it
+            // (with its layer list), else the digest of the manifest made here.
+            digest: if repo_digest.is_empty() {
+                super::registry::digest_of(&manifest)
+            } else {
+                repo_digest
+            },
             duration_ms: compressed * 1000 / PULL_RATE + 200,
         };
         let mut image = image;
@@ -173,27 +179,32 @@ impl Engine {
     /// A base image's layers: the catalog's list of compressed blobs where
     /// a remote scan gives one (sizes on disk in proportion), else one layer
     /// standing for the whole base, with the builder's digest for it.
-    fn catalog_layers(&self, base: &crate::catalog::BaseImage, repository: &str) -> Vec<Layer> {
+    fn catalog_layers(
+        &self,
+        base: &crate::catalog::BaseImage,
+        repository: &str,
+    ) -> (Vec<Layer>, String) {
         let origin = Some(repository.to_owned());
-        let listed = self
+        let (listed, repo_digest) = self
             .data
             .catalog
             .resolve(&base.reference, self.options.date.as_deref())
             .and_then(|(entry, _)| self.data.catalog.detailed(entry))
-            .map(|e| e.layers.clone())
+            .map(|e| (e.layers.clone(), e.repo_digest.clone()))
             .unwrap_or_default();
         if listed.is_empty() {
             let diff_id = base.layer_digest();
-            return vec![Layer {
+            let layer = Layer {
                 blob: super::registry::blob_digest(&diff_id),
                 diff_id,
                 size: base.size,
                 blob_size: super::registry::compressed_size(base.size),
                 origin,
-            }];
+            };
+            return (vec![layer], String::new());
         }
         let compressed: u64 = listed.iter().map(|l| l.size).sum::<u64>().max(1);
-        listed
+        let layers = listed
             .iter()
             .map(|l| Layer {
                 diff_id: l.digest.clone(),
@@ -202,7 +213,8 @@ impl Engine {
                 blob_size: l.size,
                 origin: origin.clone(),
             })
-            .collect()
+            .collect();
+        (layers, repo_digest)
     }
 
     /// The layers that stand for the final image's base in the store.
