@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use layerlab_core::build::{what_if, BuildOptions, BuildResult, Builder, CacheStore, Context};
+use layerlab_core::build::{what_if, BuildResult, Builder, CacheStore};
 use layerlab_core::lessons::{self, Lesson};
 use layerlab_core::session::{Change, Options, Session, View};
 use yew::Reducible;
@@ -277,44 +277,10 @@ impl AppState {
             .unwrap_or("")
     }
 
-    /// The build context: every file but the Dockerfile.
-    fn context(&self) -> Context {
-        let mut context = Context::new();
-        for (name, content) in self.files.iter().skip(1) {
-            context.add(name, content.as_bytes());
-        }
-        context
-    }
-
-    fn options(&self) -> BuildOptions {
-        BuildOptions {
-            builder: self.builder,
-            catalog_date: self.catalog_date.clone(),
-            tags: vec!["playground:latest".into()],
-            ..BuildOptions::default()
-        }
-    }
-
-    /// Runs `f` over this session's build inputs and cache: what the core's
-    /// what-if builds, hints and lesson goals start from.
+    /// Runs `f` over the live build's inputs and the session's cache (the
+    /// core's: what-if builds, hints and lesson goals start from them).
     fn with_inputs<R>(&self, f: impl FnOnce(&what_if::Inputs<'_>, &CacheStore) -> R) -> R {
-        let context = self.context();
-        let options = self.options();
-        let dockerfile = self
-            .files
-            .first()
-            .map(|(_, c)| c.clone())
-            .unwrap_or_default();
-        self.with_session(|s| {
-            let inputs = what_if::Inputs {
-                dockerfile: dockerfile.as_bytes(),
-                context: &context,
-                catalog: &s.engine.data.catalog,
-                options: &options,
-                executor: &s.engine.data.executor,
-            };
-            f(&inputs, &s.engine.cache)
-        })
+        self.with_session(|s| s.with_project(f))
     }
 
     /// What editing context file `path` would rebuild (the core builds

@@ -362,24 +362,48 @@ impl Session {
         files
     }
 
-    /// Builds the project as the editor shows it; its image is tagged
-    /// `playground:latest` (replacing the previous live image).
-    fn live_build(&mut self) {
+    /// The project's Dockerfile, context and build options, as the live
+    /// build uses them.
+    fn project_inputs(&self) -> (String, crate::build::Context, crate::build::BuildOptions) {
         let dockerfile = self
             .files
             .text(&format!("{PROJECT}/Dockerfile"))
             .unwrap_or_default();
         let context = builds::context_of(&self.files, PROJECT);
-        let builder = self.engine.builder(None);
         let options = crate::build::BuildOptions {
-            builder,
+            builder: self.engine.builder(None),
+            catalog_date: self.engine.options.date.clone(),
             tags: vec!["playground:latest".into()],
             ..crate::build::BuildOptions::default()
         };
+        (dockerfile, context, options)
+    }
+
+    /// Builds the project as the editor shows it; its image is tagged
+    /// `playground:latest` (replacing the previous live image).
+    fn live_build(&mut self) {
+        let (dockerfile, context, options) = self.project_inputs();
         let result = self
             .engine
             .build(dockerfile.as_bytes(), &context, options, true);
         self.engine.show(result, dockerfile);
+    }
+
+    /// Runs `f` over the live build's inputs and the session's cache: what
+    /// what-if builds, hints and lesson goals start from.
+    pub fn with_project<R>(
+        &self,
+        f: impl FnOnce(&crate::build::what_if::Inputs<'_>, &CacheStore) -> R,
+    ) -> R {
+        let (dockerfile, context, options) = self.project_inputs();
+        let inputs = crate::build::what_if::Inputs {
+            dockerfile: dockerfile.as_bytes(),
+            context: &context,
+            catalog: &self.engine.data.catalog,
+            options: &options,
+            executor: &self.engine.data.executor,
+        };
+        f(&inputs, &self.engine.cache)
     }
 
     pub fn view(&self) -> View {
