@@ -596,6 +596,9 @@ fn run_preflight_and_cli_errors_read_as_docker_prints_them() {
     assert!(lab
         .run("docker tag")
         .starts_with("docker: 'docker tag' requires exactly 2 arguments"));
+    // `docker inspect`: four-space JSON, values as they are.
+    let inspect = lab.run("docker inspect --type image python:3.12-slim");
+    assert!(inspect.starts_with("[\n    {\n        \""), "{inspect}");
     // `docker system df -v`: what the images share.
     let df = normal(&lab.run("docker system df -v"));
     let row = df.iter().find(|r| r.starts_with("app | latest")).unwrap();

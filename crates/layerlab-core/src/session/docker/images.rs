@@ -406,8 +406,14 @@ pub fn inspect(engine: &mut Engine, argv: &[String], ctx: &Ctx<'_>, command: &st
     if let Some(format) = p.value("format") {
         return Out::ok(format_template(format, &docs));
     }
-    let text = serde_json::to_string_pretty(&docs).unwrap_or_default();
-    Out::ok(format!("{}\n", text.replace("  ", "    ")))
+    // Docker indents inspect's JSON by four spaces (values are left as they are).
+    let mut text = Vec::new();
+    let mut json = serde_json::Serializer::with_formatter(
+        &mut text,
+        serde_json::ser::PrettyFormatter::with_indent(b"    "),
+    );
+    let _ = serde::Serialize::serialize(&docs, &mut json);
+    Out::ok(format!("{}\n", String::from_utf8_lossy(&text)))
 }
 
 /// `docker inspect` of an image: the fields a lab reads.
