@@ -81,8 +81,13 @@ impl Engine {
 
     /// Tells the catalog which images this session made, so a later FROM
     /// names them (`FROM mybase` after `docker build -t mybase .`).
-    pub fn sync_local(&self) {
-        self.data.catalog.set_local(self.images.local_bases());
+    /// Done only when the store changed since the last time.
+    pub fn sync_local(&mut self) {
+        let revision = self.images.revision();
+        if self.local_synced != Some(revision) {
+            self.data.catalog.set_local(self.images.local_bases());
+            self.local_synced = Some(revision);
+        }
     }
 
     /// The previous live image goes when the new one takes its tag, unless

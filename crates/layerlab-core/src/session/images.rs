@@ -54,9 +54,9 @@ impl Image {
     /// (the catalog's list, or one layer standing for the base).
     pub fn built(image: &FinalImage, base_layers: &[Layer], programs_known: bool) -> Image {
         let mut layers: Vec<Layer> = Vec::new();
-        for l in image.layers.iter() {
-            if l.step.is_none() && !base_layers.is_empty() && l.digest == image_first_digest(image)
-            {
+        for (i, l) in image.layers.iter().enumerate() {
+            // The first layer, made by no step, stands for the whole base.
+            if i == 0 && l.step.is_none() && !base_layers.is_empty() {
                 layers.extend(base_layers.iter().cloned());
                 continue;
             }
@@ -139,19 +139,12 @@ impl Image {
     }
 }
 
-fn image_first_digest(image: &FinalImage) -> String {
-    image
-        .layers
-        .iter()
-        .next()
-        .map(|l| l.digest.clone())
-        .unwrap_or_default()
-}
-
 /// All images of the session.
 #[derive(Clone, Debug, Default)]
 pub struct ImageStore {
     images: Vec<Image>,
+    /// Bumped by every change of images or tags.
+    revision: u64,
 }
 
 /// What removing a reference did (`docker rmi`'s lines).
@@ -168,7 +161,13 @@ impl ImageStore {
 
     /// Adds an image, or the tags of one already stored; tags move to it
     /// from any other image (which becomes dangling if it loses its last).
+    /// Changes with every change of the store's images or tags.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     pub fn add(&mut self, image: Image) -> &Image {
+        self.revision += 1;
         for other in &mut self.images {
             if other.id != image.id {
                 other.tags.retain(|t| !image.tags.contains(t));
@@ -215,6 +214,7 @@ impl ImageStore {
 
     /// Adds `target` as a tag of the image `source` names.
     pub fn tag(&mut self, source: &str, target: &str) -> Result<(), String> {
+        self.revision += 1;
         let at = self.position(source).ok_or_else(|| {
             format!(
                 "Error response from daemon: No such image: {}",
@@ -241,6 +241,7 @@ impl ImageStore {
         force: bool,
         in_use: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Removed, String> {
+        self.revision += 1;
         let at = self
             .position(reference)
             .ok_or_else(|| format!("Error response from daemon: No such image: {reference}"))?;

@@ -136,6 +136,8 @@ pub struct Engine {
     /// A step ran a package manager whose data was not here yet: its cached
     /// result is not the real one.
     pub(crate) built_without_data: bool,
+    /// The image store's revision the catalog's local bases were taken at.
+    local_synced: Option<u64>,
 }
 
 impl PackageData {
@@ -258,6 +260,9 @@ impl Session {
             self.engine.built_without_data = false;
         }
         self.engine.data = data;
+        // A new catalog learns the session's own images again.
+        self.engine.local_synced = None;
+        self.engine.sync_local();
     }
 
     pub fn apply(&mut self, change: Change) -> View {
