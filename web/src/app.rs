@@ -170,7 +170,8 @@ pub fn app() -> Html {
     // built without the data, and the cache key does not say so).
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(state.version, move |_| {
+        // After a build (the releases are asked for by builds), not on every keystroke.
+        use_effect_with(state.builds, move |_| {
             for name in crate::data::take_new_wanted_releases() {
                 let dispatcher = dispatcher.clone();
                 let (what, tool) = match name.strip_prefix("alpine/") {
