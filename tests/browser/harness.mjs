@@ -24,7 +24,8 @@ export function serve(base = '/') {
     if (!url.pathname.startsWith(base)) { res.writeHead(404); res.end(); return; }
     let file = path.join(dist, decodeURIComponent(url.pathname.slice(base.length - 1)));
     if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dist, 'index.html');
-    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    // As GitHub Pages does: a host page of another origin loads embed.js as a module (a CORS request).
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'access-control-allow-origin': '*' });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}${base}` })));
