@@ -5,7 +5,8 @@
 import { EditorView, basicSetup } from 'codemirror';
 import { EditorState, StateEffect, StateField, Compartment } from '@codemirror/state';
 import { Decoration } from '@codemirror/view';
-import { StreamLanguage } from '@codemirror/language';
+import { StreamLanguage, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { dockerFile } from '@codemirror/legacy-modes/mode/dockerfile';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 
@@ -29,6 +30,20 @@ const highlightField = StateField.define({
   provide: (f) => EditorView.decorations.from(f),
 });
 
+// Token colours from the page's palette (style.css), so each theme has its
+// own and both pass contrast; CodeMirror's default style is for light
+// backgrounds only.
+const palette = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword], color: 'var(--kw)' },
+  { tag: tags.string, color: 'var(--str)' },
+  { tag: [tags.comment, tags.meta], color: 'var(--cm)', fontStyle: 'italic' },
+  { tag: [tags.variableName, tags.special(tags.variableName)], color: 'var(--var)' },
+  { tag: [tags.atom, tags.number, tags.bool, tags.literal, tags.url], color: 'var(--flag)' },
+  { tag: [tags.typeName, tags.className, tags.labelName, tags.propertyName], color: 'var(--var)' },
+  { tag: [tags.regexp, tags.escape, tags.special(tags.string)], color: 'var(--str)' },
+  { tag: tags.invalid, color: 'var(--err)' },
+]);
+
 function mount(parent, options) {
   const language = new Compartment();
   const readOnly = new Compartment();
@@ -40,6 +55,8 @@ function mount(parent, options) {
       doc: options.doc || '',
       extensions: [
         basicSetup,
+        syntaxHighlighting(palette),
+        EditorView.contentAttributes.of({ 'aria-label': options.label || 'File contents' }),
         lintGutter(),
         highlightField,
         language.of(langFor(options.language)),

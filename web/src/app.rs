@@ -368,7 +368,8 @@ pub fn app() -> Html {
             if !config.embed {
                 <Toolbar state={state.clone()} {on_share} {on_reset} />
             }
-            <main class="panes">
+            <main class="panes" aria-label="layerlab playground">
+                if config.embed { <h1 class="visually-hidden">{ "layerlab playground" }</h1> }
                 <Editor state={state.clone()} readonly={config.readonly} {on_edit} />
                 <div class="right">
                     <LessonPanel state={state.clone()} panels={state.panels_key()} />

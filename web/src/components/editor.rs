@@ -274,33 +274,35 @@ pub fn editor(props: &EditorProps) -> Html {
             let state = state.clone();
             Callback::from(move |_| state.dispatch(Action::Select(i)))
         };
-        let rename = {
-            let state = state.clone();
-            let fname = fname.clone();
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                if let Some(new) = browser::prompt("Rename file", &fname) {
-                    state.dispatch(Action::RenameFile(i, new));
-                }
-            })
-        };
-        let delete = {
-            let state = state.clone();
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                state.dispatch(Action::DeleteFile(i));
-            })
-        };
         html! {
-            <div class={classes!("tab", (i == state.active).then_some("active"))} role="tab" aria-selected={(i == state.active).to_string()}
-                 onclick={select} ondblclick={if i > 0 && !props.readonly { Some(rename) } else { None }} title={fname.clone()}>
+            <button class={classes!("tab", (i == state.active).then_some("active"))} role="tab" aria-selected={(i == state.active).to_string()}
+                 onclick={select} title={fname.clone()}>
                 { fname.clone() }
-                if i > 0 && !props.readonly {
-                    <button class="tab-close" aria-label={format!("Delete {fname}")} onclick={delete}>{ "×" }</button>
-                }
-            </div>
+            </button>
         }
     });
+    // The active file's own actions sit beside the tab list (a tab holds no
+    // other control): rename and delete, the Dockerfile excepted.
+    let active_name = state
+        .files
+        .get(state.active)
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default();
+    let rename = {
+        let state = state.clone();
+        let fname = active_name.clone();
+        let i = state.active;
+        Callback::from(move |_: MouseEvent| {
+            if let Some(new) = browser::prompt("Rename file", &fname) {
+                state.dispatch(Action::RenameFile(i, new));
+            }
+        })
+    };
+    let delete = {
+        let state = state.clone();
+        let i = state.active;
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::DeleteFile(i)))
+    };
     let add = {
         let state = state.clone();
         Callback::from(move |_| {
@@ -331,10 +333,14 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     html! {
         <section class="editor" aria-label="Editor">
-            <div class="tabs" role="tablist">
-                { for tabs }
+            <div class="tabs">
+                <div class="tablist" role="tablist" aria-label="Build context files">{ for tabs }</div>
+                if !props.readonly && state.active > 0 {
+                    <button class="tab-rename" id="rename-file" title={format!("Rename {active_name}")} onclick={rename}>{ "✎" }</button>
+                    <button class="tab-close" id="delete-file" title={format!("Delete {active_name}")} aria-label={format!("Delete {active_name}")} onclick={delete}>{ "×" }</button>
+                }
                 if !props.readonly {
-                    <button class="tab-add" id="add-file" title="Add a file to the build context" onclick={add}>{ "+" }</button>
+                    <button class="tab-add" id="add-file" title="Add a file to the build context" aria-label="Add a file" onclick={add}>{ "+" }</button>
                 }
             </div>
             <div class={classes!("cm-host", (!*cm_ready).then_some("hidden"))} ref={cm_host} data-file={name.clone()} id="cm-editor" />

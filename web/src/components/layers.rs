@@ -39,7 +39,7 @@ impl PartialEq for LayersProps {
 pub fn layers(props: &LayersProps) -> Html {
     let state = &props.state;
     let Some((result, stale)) = state.shown() else {
-        return html! { <section class="layers" id="layers"><p>{ "Nothing built yet." }</p></section> };
+        return html! { <section class="layers" id="layers" aria-label="Layers" tabindex="0"><p>{ "Nothing built yet." }</p></section> };
     };
     let image_size = result.image.as_ref().map(|i| i.size).unwrap_or(0);
     let cached = result
@@ -134,7 +134,7 @@ pub fn layers(props: &LayersProps) -> Html {
         }
     });
     html! {
-        <section class={classes!("layers", stale.then_some("stale"))} id="layers" aria-label="Layers"
+        <section class={classes!("layers", stale.then_some("stale"))} id="layers" aria-label="Layers" tabindex="0"
                  data-builds={state.builds.to_string()} data-build-ms={format!("{:.2}", state.last_build_ms)}>
             <div class="summary">
                 if result.image.is_some() {

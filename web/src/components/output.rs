@@ -101,7 +101,7 @@ pub fn output(props: &OutputProps) -> Html {
     html! {
         <section class={classes!("output", stale.then_some("stale"))} aria-label="Output">
             <div class="out-tabs" role="tablist">{ for buttons }</div>
-            <div class="out-body">{ body }</div>
+            <div class="out-body" role="tabpanel" tabindex="0" aria-labelledby={format!("tab-{tab:?}").to_ascii_lowercase()}>{ body }</div>
         </section>
     }
 }
