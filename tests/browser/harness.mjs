@@ -14,7 +14,8 @@ export const shots = path.join(here, 'screenshots');
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
-/** Serves dist/ on 127.0.0.1 at a free port, under `base` (default `/`). */
+/** Serves dist/ on 127.0.0.1 at a free port, under `base` (default `/`),
+ * as a static host would: precompressed files when the browser accepts them. */
 export function serve(base = '/') {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error('dist/ is missing: run `trunk build --release` first (scripts/test.sh does)');
@@ -25,7 +26,17 @@ export function serve(base = '/') {
     let file = path.join(dist, decodeURIComponent(url.pathname.slice(base.length - 1)));
     if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dist, 'index.html');
     // As GitHub Pages does: a host page of another origin loads embed.js as a module (a CORS request).
-    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'access-control-allow-origin': '*' });
+    const headers = { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'access-control-allow-origin': '*', vary: 'accept-encoding' };
+    // As nginx's gzip_static/brotli_static do: a precompressed file beside the asked one, if the browser takes it.
+    const accepts = String(req.headers['accept-encoding'] || '');
+    for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+      if (accepts.includes(encoding) && fs.existsSync(file + ext)) {
+        headers['content-encoding'] = encoding;
+        file += ext;
+        break;
+      }
+    }
+    res.writeHead(200, headers);
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}${base}` })));

@@ -1,8 +1,12 @@
 // Timing script (not a test): how fast the playground is in headless Chromium.
-//   node tests/browser/timing.mjs
-// Reports: cold load to first build result; keystroke to updated layers panel
+//   node tests/browser/timing.mjs [--no-lighthouse]
+// Reports: cold load to first build result on loopback; the same under
+// Lighthouse's mobile profile (150 ms RTT, 1.6 Mbps down, 750 kbps up, 4x
+// CPU slowdown), with the bytes transferred; a Lighthouse run (mobile, its
+// default) with its performance score; keystroke to updated layers panel
 // (p50/p95 over 100 edits) for a seed lesson's Dockerfile and for the longest
 // real-world Dockerfile; and the gzipped size of the wasm, js and css.
+// The server sends the precompressed files a static host would.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -79,9 +83,60 @@ async function keystrokes(page, dockerfile, n = 100) {
   return { p50: pct(times, 50), p95: pct(times, 95), lastBuildMs: buildMs };
 }
 
+/** A cold load under the mobile profile: ms to the static first paint's
+ * table, ms to the live build's table, and bytes transferred until then. */
+async function mobileLoad(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  const t0 = Date.now();
+  await page.goto(url + '?editor=plain', { waitUntil: 'commit' });
+  await page.waitForSelector('#steps tbody tr', { timeout: 60_000 });
+  const first = Date.now() - t0;
+  await page.waitForSelector('#layers[data-builds]', { timeout: 60_000 });
+  const live = Date.now() - t0;
+  const transferred = bytes;
+  await context.close();
+  return { first, live, transferred };
+}
+
+/** Lighthouse (mobile, simulated throttling: its defaults) on the page: the
+ * performance score and its metrics. */
+async function runLighthouse(url) {
+  const { default: lighthouse } = await import('lighthouse');
+  const chromeLauncher = await import('chrome-launcher');
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+    const audits = result.lhr.audits;
+    const ms = (id) => Math.round(audits[id].numericValue);
+    return {
+      score: Math.round(result.lhr.categories.performance.score * 100),
+      fcp: ms('first-contentful-paint'), lcp: ms('largest-contentful-paint'), tbt: ms('total-blocking-time'),
+      si: ms('speed-index'), cls: audits['cumulative-layout-shift'].numericValue.toFixed(3),
+    };
+  } finally {
+    chrome.kill();
+  }
+}
+
 const { server, url } = await serve();
 const browser = await launch();
 try {
+  const mobile = await mobileLoad(browser, url);
+  const lh = process.argv.includes('--no-lighthouse') ? null : await runLighthouse(url);
   const context = await browser.newContext();
   const page = await context.newPage();
   const t0 = Date.now();
@@ -112,6 +167,8 @@ try {
   }
   const total = sizes['.wasm'] + sizes['.js'] + sizes['.css'] + (sizes['.tsv'] || 0) + (sizes['.json'] || 0);
   console.log(`cold load to first build result: ${cold} ms`);
+  console.log(`mobile profile (150 ms RTT, 1.6/0.75 Mbps, 4x CPU): first build table ${mobile.first} ms, live build ${mobile.live} ms, ${mobile.transferred} B transferred`);
+  if (lh) console.log(`Lighthouse mobile performance score ${lh.score} (FCP ${lh.fcp} ms, LCP ${lh.lcp} ms, TBT ${lh.tbt} ms, SI ${lh.si} ms, CLS ${lh.cls})`);
   console.log(`keystroke -> layers panel, seed 004 (4 lines): p50 ${seed.p50.toFixed(1)} ms, p95 ${seed.p95.toFixed(1)} ms (build ${seed.lastBuildMs} ms)`);
   console.log(`keystroke -> layers panel, ${path.relative(root, long.p)} (${long.text.split('\n').length} lines): p50 ${longRes.p50.toFixed(1)} ms, p95 ${longRes.p95.toFixed(1)} ms (build ${longRes.lastBuildMs} ms)`);
   console.log(`gzipped initial download: wasm ${sizes['.wasm']} B, js ${sizes['.js']} B, css ${sizes['.css']} B, package data ${(sizes['.tsv'] || 0) + (sizes['.json'] || 0)} B, total ${total} B`);
