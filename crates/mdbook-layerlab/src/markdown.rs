@@ -455,6 +455,8 @@ impl Playground {
         let pad = " ".repeat(self.indent);
         // Text whose every line after the first carries the indentation.
         let padded = |text: &str| text.replace('\n', &format!("\n{pad}"));
+        // The Dockerfile ends at `</pre>` (no empty last line in the editor);
+        // files keep their text exactly.
         out.push('\n');
         out.push_str(&format!(
             "{pad}<layerlab-playground{}>\n\n",
@@ -462,7 +464,11 @@ impl Playground {
         ));
         out.push_str(&format!(
             "{pad}<pre class=\"layerlab-dockerfile\">{}</pre>\n",
-            padded(&escape(&self.dockerfile))
+            padded(&escape(
+                self.dockerfile
+                    .strip_suffix('\n')
+                    .unwrap_or(&self.dockerfile)
+            ))
         ));
         for (name, text) in &self.files {
             out.push_str(&format!(
@@ -533,7 +539,7 @@ mod tests {
         assert_eq!(
             out.content,
             "Before.\n\n\n<layerlab-playground>\n\n\
-             <pre class=\"layerlab-dockerfile\">FROM alpine:3.20\nRUN echo hi\n</pre>\n\
+             <pre class=\"layerlab-dockerfile\">FROM alpine:3.20\nRUN echo hi</pre>\n\
              \n</layerlab-playground>\n\n\nAfter.\n"
         );
     }
@@ -551,7 +557,7 @@ mod tests {
             assert_eq!(out.embeds, 1, "{text:?}");
             assert!(
                 out.content
-                    .contains("<pre class=\"layerlab-dockerfile\">FROM alpine\n</pre>"),
+                    .contains("<pre class=\"layerlab-dockerfile\">FROM alpine</pre>"),
                 "{text:?}"
             );
         }
@@ -571,13 +577,13 @@ mod tests {
         }
         // A shorter run or one with text after it does not close a fence.
         let out = ok("````dockerfile,layerlab\nFROM alpine\n```\n``` x\n````\n");
-        assert!(out.content.contains(">FROM alpine\n```\n``` x\n</pre>"));
+        assert!(out.content.contains(">FROM alpine\n```\n``` x</pre>"));
     }
 
     #[test]
     fn an_unclosed_playground_runs_to_the_end() {
         let out = ok("```dockerfile,layerlab\nFROM alpine\nRUN true");
-        assert!(out.content.contains(">FROM alpine\nRUN true\n</pre>"));
+        assert!(out.content.contains(">FROM alpine\nRUN true</pre>"));
     }
 
     #[test]
@@ -651,7 +657,7 @@ Done.
         assert_eq!(
             out.content,
             "\n<layerlab-playground>\n\n\
-             <pre class=\"layerlab-dockerfile\">FROM python:3.12-slim\nCOPY requirements.txt app.py ./\n</pre>\n\
+             <pre class=\"layerlab-dockerfile\">FROM python:3.12-slim\nCOPY requirements.txt app.py ./</pre>\n\
              \n<script type=\"text/plain\" data-file=\"requirements.txt\">flask==3.1.3\n</script>\n\
              \n<script type=\"text/plain\" data-file=\"app.py\">print(\"hi\")\n\nprint(1 < 2 and 3 > 2)\n</script>\n\
              \n</layerlab-playground>\n\n\
@@ -745,7 +751,7 @@ FROM b
     fn contents_are_escaped_in_pre_and_attributes() {
         let out = ok("```dockerfile,layerlab\nFROM a\nRUN echo \"<b>&amp;</b>\" > /x </pre>\n```\n```text,layerlab-file=a&b\"c.txt\nx\n```\n");
         assert!(out.content.contains(
-            ">FROM a\nRUN echo &quot;&lt;b&gt;&amp;amp;&lt;/b&gt;&quot; &gt; /x &lt;/pre&gt;\n</pre>"
+            ">FROM a\nRUN echo &quot;&lt;b&gt;&amp;amp;&lt;/b&gt;&quot; &gt; /x &lt;/pre&gt;</pre>"
         ));
         assert!(out.content.contains("data-file=\"a&amp;b&quot;c.txt\""));
         assert_eq!(
@@ -760,7 +766,7 @@ FROM b
         assert_eq!(
             out.content,
             "1. Build it:\n\n\n   <layerlab-playground>\n\n   \
-             <pre class=\"layerlab-dockerfile\">FROM a\n   \n     RUN b\n   </pre>\n\n   \
+             <pre class=\"layerlab-dockerfile\">FROM a\n   \n     RUN b</pre>\n\n   \
              <script type=\"text/plain\" data-file=\"x\">1\n   </script>\n\n   \
              </layerlab-playground>\n\n2. Next\n"
         );
@@ -769,7 +775,7 @@ FROM b
     #[test]
     fn crlf_lines_are_read() {
         let out = ok("```dockerfile,layerlab\r\nFROM a\r\nRUN b\r\n```\r\nafter\r\n");
-        assert!(out.content.contains(">FROM a\nRUN b\n</pre>"));
+        assert!(out.content.contains(">FROM a\nRUN b</pre>"));
         assert!(out.content.ends_with("</layerlab-playground>\n\nafter\r\n"));
     }
 }
