@@ -28,6 +28,9 @@ ls dist/*.wasm >/dev/null
 log "bundle budget: the first download, gzipped, at or under 540 kB"
 node tests/browser/budget.mjs
 
+log "the example mdBook (examples/mdbook) with the playground copied into its playground/"
+bash scripts/build-mdbook-example.sh
+
 ensure_chromium
 log "browser end-to-end tests (headless Chromium, playwright-core; screenshots in tests/browser/screenshots)"
 node --test tests/browser/

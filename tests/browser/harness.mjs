@@ -1,5 +1,6 @@
-// Shared set-up for the browser tests and the timing script: serve dist/ on
-// loopback and drive the machine's Chromium with playwright-core.
+// Shared set-up for the browser tests and the timing script: serve dist/ (or
+// another built folder, such as the example book) on loopback and drive the
+// machine's Chromium with playwright-core.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,19 +13,30 @@ export const root = path.resolve(here, '../..');
 export const dist = path.resolve(process.env.LAYERLAB_DIST || path.join(root, 'dist'));
 export const shots = path.join(here, 'screenshots');
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const types = {
+  '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
+  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2',
+};
 
-/** Serves dist/ on 127.0.0.1 at a free port, under `base` (default `/`),
- * as a static host would: precompressed files when the browser accepts them. */
-export function serve(base = '/') {
-  if (!fs.existsSync(path.join(dist, 'index.html'))) {
-    throw new Error('dist/ is missing: run `trunk build --release` first (scripts/test.sh does)');
+/**
+ * Serves `dir` (default dist/) on 127.0.0.1 at a free port, under `base`
+ * (default `/`), as a static host would: a folder's path serves its
+ * index.html; a path that is not there serves the root's index.html, as a
+ * single-page host does; precompressed files go to a browser that takes them.
+ */
+export function serve(base = '/', dir = dist) {
+  const top = path.resolve(dir);
+  if (!fs.existsSync(path.join(top, 'index.html'))) {
+    throw new Error(top === dist
+      ? 'dist/ is missing: run `trunk build --release` first (scripts/test.sh does)'
+      : `${top} has no index.html: build it first`);
   }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(base)) { res.writeHead(404); res.end(); return; }
-    let file = path.join(dist, decodeURIComponent(url.pathname.slice(base.length - 1)));
-    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dist, 'index.html');
+    let file = path.join(top, decodeURIComponent(url.pathname.slice(base.length - 1)));
+    if (file.startsWith(top) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!file.startsWith(top) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(top, 'index.html');
     // As GitHub Pages does: a host page of another origin loads embed.js as a module (a CORS request).
     const headers = { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'access-control-allow-origin': '*', vary: 'accept-encoding' };
     // As nginx's gzip_static/brotli_static do: a precompressed file beside the asked one, if the browser takes it.
