@@ -40,6 +40,7 @@ for (const scheme of ['light', 'dark']) {
   test(`the playground, its lessons panel and terminal (${scheme})`, async () => {
     const { context, page } = await open(scheme, app.url);
     await page.waitForSelector('#steps tbody tr');
+    await page.hover('#source'); // CodeMirror loads when the pointer comes to the editor
     await page.waitForSelector('.cm-editor');
     assert.deepEqual(await violations(page), []);
     const lesson = await page.$eval('#lessons', (s) => [...s.options].map((o) => o.value).find((v) => v));
@@ -77,6 +78,7 @@ for (const scheme of ['light', 'dark']) {
 test('the keyboard reaches the editor, toolbar, tabs and panels, with a visible focus', async () => {
   const { context, page } = await open('light', app.url);
   await page.waitForSelector('#steps tbody tr');
+  await page.hover('#source'); // CodeMirror loads when the pointer comes to the editor
   await page.waitForSelector('.cm-editor');
   const reached = new Set();
   for (let i = 0; i < 40; i++) {

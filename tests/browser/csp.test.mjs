@@ -66,7 +66,7 @@ test('the playground, used, violates nothing and asks only its own origin', asyn
   const page = await context.newPage();
   await page.goto(app.url);
   await page.waitForSelector('#steps tbody tr');
-  // CodeMirror (loaded after the first render) mounts.
+  await page.hover('#source'); // CodeMirror loads when the pointer comes to the editor
   await page.waitForSelector('.cm-editor');
   let n = await builds(page);
   await page.selectOption('#examples', 'static-nginx');

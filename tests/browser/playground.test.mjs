@@ -165,7 +165,12 @@ test('keyboard: Ctrl+Enter rebuilds; narrow screens still show every panel', asy
 
 test('the CodeMirror editor: typing rebuilds, diagnostics mark the line, a step highlights its lines', async () => {
   const { context, page, errors } = await fresh({ width: 1280, height: 720 }, '');
+  await page.waitForSelector('#steps tbody tr');
+  // CodeMirror waits for the learner to come to the editor, then takes the focus.
+  assert.equal(await page.locator('#cm-editor .cm-content').count(), 0);
+  await page.click('#source');
   await page.waitForSelector('#cm-editor .cm-content');
+  await page.waitForFunction(() => document.activeElement?.classList.contains('cm-content'));
   assert.ok(await page.isHidden('#source'), 'the textarea gives way to CodeMirror');
   const n = await builds(page);
   await page.click('#cm-editor .cm-content');

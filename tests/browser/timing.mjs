@@ -99,7 +99,8 @@ async function mobileLoad(browser, url) {
   cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
   const t0 = Date.now();
   await page.goto(url + '?editor=plain', { waitUntil: 'commit' });
-  await page.waitForSelector('#steps tbody tr', { timeout: 60_000 });
+  // The static first paint's table (the starter built at build time), then the live app's.
+  await page.waitForSelector('#first-paint [data-id=steps] tbody tr, #steps tbody tr', { timeout: 60_000 });
   const first = Date.now() - t0;
   await page.waitForSelector('#layers[data-builds]', { timeout: 60_000 });
   const live = Date.now() - t0;
@@ -167,7 +168,7 @@ try {
   }
   const total = sizes['.wasm'] + sizes['.js'] + sizes['.css'] + (sizes['.tsv'] || 0) + (sizes['.json'] || 0);
   console.log(`cold load to first build result: ${cold} ms`);
-  console.log(`mobile profile (150 ms RTT, 1.6/0.75 Mbps, 4x CPU): first build table ${mobile.first} ms, live build ${mobile.live} ms, ${mobile.transferred} B transferred`);
+  console.log(`mobile profile (150 ms RTT, 1.6/0.75 Mbps, 4x CPU): static first paint's table ${mobile.first} ms, live build ${mobile.live} ms, ${mobile.transferred} B transferred`);
   if (lh) console.log(`Lighthouse mobile performance score ${lh.score} (FCP ${lh.fcp} ms, LCP ${lh.lcp} ms, TBT ${lh.tbt} ms, SI ${lh.si} ms, CLS ${lh.cls})`);
   console.log(`keystroke -> layers panel, seed 004 (4 lines): p50 ${seed.p50.toFixed(1)} ms, p95 ${seed.p95.toFixed(1)} ms (build ${seed.lastBuildMs} ms)`);
   console.log(`keystroke -> layers panel, ${path.relative(root, long.p)} (${long.text.split('\n').length} lines): p50 ${longRes.p50.toFixed(1)} ms, p95 ${longRes.p95.toFixed(1)} ms (build ${longRes.lastBuildMs} ms)`);

@@ -74,6 +74,22 @@ function mount(parent, options) {
       ],
     }),
   });
+  // Taking over from the plain textarea: its caret (UTF-16 offsets, as
+  // CodeMirror counts) and its focus.
+  if (options.selection) {
+    const [anchor, head] = options.selection.map((n) => Math.min(n, view.state.doc.length));
+    view.dispatch({ selection: { anchor, head } });
+  }
+  // The page shows the editor (and hides the textarea) just after this
+  // returns: take the focus once it is on screen.
+  if (options.focus) {
+    let tries = 0;
+    const focusWhenShown = () => {
+      if (view.dom.offsetParent) view.focus();
+      else if (tries++ < 30) requestAnimationFrame(focusWhenShown);
+    };
+    focusWhenShown();
+  }
   return {
     view,
     getDoc: () => view.state.doc.toString(),

@@ -165,6 +165,13 @@ pub fn app() -> Html {
         })
     };
 
+    // The app's first build is on screen: the static first paint goes.
+    use_effect_with(state.builds > 0, |built| {
+        if *built {
+            browser::remove_first_paint();
+        }
+    });
+
     // Debian package data on demand: after a build whose apt-get lacked its
     // release's data, fetch it, then rebuild without the cache (its steps were
     // built without the data, and the cache key does not say so).

@@ -66,3 +66,14 @@ pub fn prompt(message: &str, default: &str) -> Option<String> {
         .ok()
         .flatten()
 }
+
+/// Removes the static first paint (`#first-paint`, put in the page at build
+/// time) once the app shows its own first build.
+pub fn remove_first_paint() {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("first-paint"))
+    {
+        el.remove();
+    }
+}

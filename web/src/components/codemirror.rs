@@ -70,10 +70,13 @@ impl CodeMirror {
 
 /// Loads the editor script (once) and mounts an editor in `parent`.
 /// `on_change` gets the text after each edit, `on_line_click` a 1-based line.
+/// If `replaces` (the plain textarea) has the focus when the editor mounts,
+/// the editor takes the focus and the textarea's selection.
 pub fn load_and_mount(
     parent: web_sys::Element,
     doc: String,
     read_only: bool,
+    replaces: Option<web_sys::HtmlTextAreaElement>,
     on_change: impl FnMut(String) + 'static,
     on_line_click: impl FnMut(u32) + 'static,
     ready: impl FnOnce(CodeMirror) + 'static,
@@ -99,6 +102,18 @@ pub fn load_and_mount(
             let _ = Reflect::set(&options, &"readOnly".into(), &JsValue::from(read_only));
             let _ = Reflect::set(&options, &"onChange".into(), on_change.as_ref());
             let _ = Reflect::set(&options, &"onLineClick".into(), on_line_click.as_ref());
+            let focused = window.document().and_then(|d| d.active_element());
+            if let Some(area) = replaces
+                .as_ref()
+                .filter(|a| focused.as_ref() == Some(a.unchecked_ref::<web_sys::Element>()))
+            {
+                let selection = js_sys::Array::of2(
+                    &JsValue::from(area.selection_start().ok().flatten().unwrap_or(0)),
+                    &JsValue::from(area.selection_end().ok().flatten().unwrap_or(0)),
+                );
+                let _ = Reflect::set(&options, &"selection".into(), &selection);
+                let _ = Reflect::set(&options, &"focus".into(), &JsValue::TRUE);
+            }
             if let Some(handle) = call(&api, "mount", &[parent.clone().into(), options.into()]) {
                 if let Some(f) = ready.borrow_mut().take() {
                     f(CodeMirror { handle });

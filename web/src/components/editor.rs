@@ -132,8 +132,14 @@ pub fn editor(props: &EditorProps) -> Html {
         .unwrap_or_default();
     let (name, text) = state.files.get(state.active).cloned().unwrap_or_default();
     let is_dockerfile = state.active == 0;
-    // Load CodeMirror after the first render (`?editor=plain` keeps the textarea).
-    {
+    // CodeMirror loads when the learner first comes to the editor (the
+    // pointer over it, or the focus in it), not with the page: the first
+    // screen is the highlighted textarea, and the 130 kB editor and its
+    // mounting stay out of the first seconds. The caret and the focus carry
+    // over. `?editor=plain` keeps the textarea.
+    let textarea_ref = use_node_ref();
+    let cm_wanted = use_mut_ref(|| false);
+    let load_cm = {
         let (cm, cm_ready, cm_host) = (cm.clone(), cm_ready.clone(), cm_host.clone());
         let dispatcher = state.dispatcher();
         let select_dispatcher = state.dispatcher();
@@ -143,36 +149,59 @@ pub fn editor(props: &EditorProps) -> Html {
         let active_now = active_now.clone();
         let doc = text.clone();
         let readonly = props.readonly;
-        use_effect_with((), move |_| {
-            if browser::query("editor").as_deref() != Some("plain") {
-                if let Some(parent) = cm_host.cast::<web_sys::Element>() {
-                    codemirror::load_and_mount(
-                        parent,
-                        doc,
-                        readonly,
-                        move |text| {
-                            dispatcher.dispatch(Action::Edit(*active_now.borrow(), text));
-                            on_edit.emit(());
-                        },
-                        move |line| {
-                            let line = line as usize;
-                            if *active_for_lines.borrow() == 0 {
-                                let step = step_lines
-                                    .borrow()
-                                    .iter()
-                                    .position(|(a, b)| (*a..=*b).contains(&line));
-                                select_dispatcher.dispatch(Action::SelectStep(step));
-                            }
-                        },
-                        move |editor| {
-                            *cm.borrow_mut() = Some(editor);
-                            cm_ready.set(true);
-                        },
-                    );
-                }
+        let textarea_ref = textarea_ref.clone();
+        let cm_wanted = cm_wanted.clone();
+        Callback::from(move |_: ()| {
+            if std::mem::replace(&mut *cm_wanted.borrow_mut(), true)
+                || browser::query("editor").as_deref() == Some("plain")
+            {
+                return;
             }
-        });
-    }
+            let Some(parent) = cm_host.cast::<web_sys::Element>() else {
+                return;
+            };
+            let (dispatcher, select_dispatcher, on_edit) = (
+                dispatcher.clone(),
+                select_dispatcher.clone(),
+                on_edit.clone(),
+            );
+            let (active_now, active_for_lines, step_lines) = (
+                active_now.clone(),
+                active_for_lines.clone(),
+                step_lines.clone(),
+            );
+            let (cm, cm_ready) = (cm.clone(), cm_ready.clone());
+            codemirror::load_and_mount(
+                parent,
+                doc.clone(),
+                readonly,
+                textarea_ref.cast::<web_sys::HtmlTextAreaElement>(),
+                move |text| {
+                    dispatcher.dispatch(Action::Edit(*active_now.borrow(), text));
+                    on_edit.emit(());
+                },
+                move |line| {
+                    let line = line as usize;
+                    if *active_for_lines.borrow() == 0 {
+                        let step = step_lines
+                            .borrow()
+                            .iter()
+                            .position(|(a, b)| (*a..=*b).contains(&line));
+                        select_dispatcher.dispatch(Action::SelectStep(step));
+                    }
+                },
+                move |editor| {
+                    *cm.borrow_mut() = Some(editor);
+                    cm_ready.set(true);
+                },
+            );
+        })
+    };
+    let onpointerenter = {
+        let load_cm = load_cm.clone();
+        Callback::from(move |_: PointerEvent| load_cm.emit(()))
+    };
+    let onfocusin = Callback::from(move |_: FocusEvent| load_cm.emit(()));
     // Keep the editor in step with the state.
     {
         let cm = cm.clone();
@@ -344,7 +373,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 }
             </div>
             <div class={classes!("cm-host", (!*cm_ready).then_some("hidden"))} ref={cm_host} data-file={name.clone()} id="cm-editor" />
-            <div class={classes!("code", (*cm_ready).then_some("hidden"))} data-file={name.clone()}>
+            <div class={classes!("code", (*cm_ready).then_some("hidden"))} data-file={name.clone()} {onpointerenter} {onfocusin}>
                 // Hidden while CodeMirror shows the file: no highlighting to redo then.
                 <div class="gutter" ref={gutter_ref} aria-hidden="true" onclick={on_gutter}>
                     if !*cm_ready { { for gutter } }
@@ -353,7 +382,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     <pre class="highlight" ref={highlight_ref} aria-hidden="true">
                         if !*cm_ready { { highlighted(&text, is_dockerfile) } }
                     </pre>
-                    <textarea id="source" spellcheck="false" autocomplete="off" aria-label={format!("Contents of {name}")}
+                    <textarea id="source" ref={textarea_ref} spellcheck="false" autocomplete="off" aria-label={format!("Contents of {name}")}
                         readonly={props.readonly} value={text} {oninput} {onscroll} />
                 </div>
             </div>
