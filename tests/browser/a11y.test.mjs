@@ -2,24 +2,15 @@
 // an embed (the app in embed mode, and the host page with its element) and
 // the terminal, in the light and the dark theme; keyboard use reaches the
 // panels with a visible focus.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, root } from './harness.mjs';
+import { root } from './harness.mjs';
+import { pageSession } from './served.mjs';
 
 const axeSource = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
-let app, browser;
-
-before(async () => {
-  app = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  app?.server.close();
-});
+const served = pageSession();
 
 /** axe's violations on the page (or frame), one line each: rule, impact, where. */
 async function violations(target) {
@@ -30,7 +21,7 @@ async function violations(target) {
 
 /** A page in `scheme`; axe runs in the page's world, so the policy is bypassed for it alone. */
 async function open(scheme, url) {
-  const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true });
+  const context = await served.browser.newContext({ colorScheme: scheme, bypassCSP: true });
   const page = await context.newPage();
   await page.goto(url);
   return { context, page };
@@ -38,7 +29,7 @@ async function open(scheme, url) {
 
 for (const scheme of ['light', 'dark']) {
   test(`the playground, its lessons panel and terminal (${scheme})`, async () => {
-    const { context, page } = await open(scheme, app.url);
+    const { context, page } = await open(scheme, served.url);
     await page.waitForSelector('#steps tbody tr');
     await page.hover('#source'); // CodeMirror loads when the pointer comes to the editor
     await page.waitForSelector('.cm-editor');
@@ -54,7 +45,7 @@ for (const scheme of ['light', 'dark']) {
   });
 
   test(`an embed: the host page and the app inside it (${scheme})`, async () => {
-    const { context, page } = await open(scheme, app.url + 'embed-example.html');
+    const { context, page } = await open(scheme, served.url + 'embed-example.html');
     const frame = await (await page.waitForSelector('#first iframe')).contentFrame();
     await frame.waitForSelector('#steps tbody tr');
     assert.deepEqual(await violations(frame), []);
@@ -65,7 +56,7 @@ for (const scheme of ['light', 'dark']) {
   test(`the theme attribute wins over the system's, plain editor (${scheme} system)`, async () => {
     const other = scheme === 'light' ? 'dark' : 'light';
     // The plain editor (CodeMirror's fallback) has its own highlighting: checked here.
-    const { context, page } = await open(scheme, `${app.url}?embed=1&editor=plain&theme=${other}`);
+    const { context, page } = await open(scheme, `${served.url}?embed=1&editor=plain&theme=${other}`);
     await page.waitForSelector('#steps tbody tr');
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const dark = (rgb) => rgb.match(/\d+/g).slice(0, 3).reduce((a, b) => a + Number(b), 0) < 3 * 128;
@@ -76,7 +67,7 @@ for (const scheme of ['light', 'dark']) {
 }
 
 test('the keyboard reaches the editor, toolbar, tabs and panels, with a visible focus', async () => {
-  const { context, page } = await open('light', app.url);
+  const { context, page } = await open('light', served.url);
   await page.waitForSelector('#steps tbody tr');
   await page.hover('#source'); // CodeMirror loads when the pointer comes to the editor
   await page.waitForSelector('.cm-editor');

@@ -2,29 +2,19 @@
 // is readable before the wasm arrives, the app takes over without a shift,
 // a share link never shows the starter's copy, and the file is what the live
 // app renders now (else: `node tests/browser/first-paint.mjs` writes it anew).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch } from './harness.mjs';
+import { pageSession } from './served.mjs';
 import { capture, file } from './first-paint.mjs';
 
-let app, browser;
-
-before(async () => {
-  app = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  app?.server.close();
-});
+const served = pageSession();
 
 test('without the wasm, the first screen shows the starter, inert', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await served.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.route('**/*.wasm', (r) => r.abort());
-  await page.goto(app.url);
+  await page.goto(served.url);
   await page.waitForSelector('#first-paint [data-id=steps] tbody tr');
   const rows = await page.$$eval('#first-paint [data-id=steps] tbody tr', (rs) => rs.map((r) => r.querySelector('td.ins code').textContent));
   assert.deepEqual(rows.slice(0, 2), ['FROM python:3.12-slim', 'WORKDIR /app']);
@@ -37,14 +27,14 @@ test('without the wasm, the first screen shows the starter, inert', async () => 
 });
 
 test('the app replaces it with no layout shift; a share link never shows it', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await served.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.addInitScript(() => {
     window.__shift = 0;
     new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
       .observe({ type: 'layout-shift', buffered: true });
   });
-  await page.goto(app.url + '?editor=plain');
+  await page.goto(served.url + '?editor=plain');
   await page.waitForSelector('#steps tbody tr');
   await page.waitForFunction(() => !document.getElementById('first-paint'));
   assert.ok(await page.isVisible('#steps'));
@@ -52,7 +42,7 @@ test('the app replaces it with no layout shift; a share link never shows it', as
   assert.ok((await page.evaluate(() => window.__shift)) < 0.01, 'layout shift');
   const shared = await context.newPage();
   await shared.route('**/*.wasm', (r) => r.abort());
-  await shared.goto(app.url + '#s=anything');
+  await shared.goto(served.url + '#s=anything');
   await shared.waitForLoadState('load');
   await shared.waitForTimeout(300);
   assert.equal(await shared.locator('#first-paint').count(), 0);
