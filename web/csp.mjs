@@ -1,4 +1,4 @@
-// Trunk post_build hook: makes the staged index.html pass a strict
+// Post-build step (web/post-build.mjs): makes the staged index.html pass a strict
 // Content-Security-Policy (docs/deploy.md). Trunk writes its wasm loader as an
 // inline module script; this moves every inline script of the page into a
 // file of its own, named by its content's hash, and adds the policy as a
@@ -43,8 +43,8 @@ export function externalize(html) {
   return [withPolicy, files];
 }
 
-const staging = process.env.TRUNK_STAGING_DIR;
-if (staging) {
+/** Rewrites `staging`'s index.html and writes the scripts it moved out. */
+export function run(staging) {
   const index = path.join(staging, 'index.html');
   const [html, files] = externalize(fs.readFileSync(index, 'utf8'));
   for (const [file, text] of files) fs.writeFileSync(path.join(staging, file), text);

@@ -1,4 +1,4 @@
-// Trunk post_build hook: in a release build, writes `<file>.gz` (gzip -9) and
+// Post-build step (web/post-build.mjs): in a release build, writes `<file>.gz` (gzip -9) and
 // `<file>.br` (brotli, quality 11) beside every file of the staged dist/,
 // for static hosts that serve precompressed files (docs/deploy.md). Files
 // already compressed (.gz, .br) and tiny files are left as they are.
@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-const staging = process.env.TRUNK_STAGING_DIR;
-if (staging && process.env.TRUNK_PROFILE === 'release') {
+/** Writes the .gz and .br of every file under `staging`. */
+export function run(staging) {
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);

@@ -72,7 +72,7 @@ test('the keyboard reaches the editor, toolbar, tabs and panels, with a visible 
   await page.hover('#source'); // CodeMirror loads when the pointer comes to the editor
   await page.waitForSelector('.cm-editor');
   const reached = new Set();
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 60; i++) {
     await page.keyboard.press('Tab');
     const info = await page.evaluate(async () => {
       // CodeMirror marks its focus on the next frame.
@@ -84,14 +84,19 @@ test('the keyboard reaches the editor, toolbar, tabs and panels, with a visible 
       // CodeMirror rings its whole editor, not the content element that has the focus.
       const style = getComputedStyle(el.closest('.cm-editor') || el);
       const visible = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 || style.boxShadow !== 'none';
-      return { id: el.id || el.className || el.tagName, visible, tab: el.getAttribute('role') === 'tab', editor: !!el.closest('.cm-editor') };
+      return { id: el.id || el.className || el.tagName, visible, tab: el.getAttribute('role') === 'tab', editor: !!el.closest('.cm-editor'), step: el.dataset.step };
     });
     if (!info) continue;
     assert.ok(info.visible, `no visible focus on ${info.id}`);
-    reached.add(info.editor ? 'editor' : info.tab ? 'tab' : info.id);
+    reached.add(info.editor ? 'editor' : info.tab ? 'tab' : info.step ? 'step' : info.id);
+    // Enter on a step row selects it (its lines light up in the editor).
+    if (info.step === '4') {
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('tr[data-step="4"].selected');
+    }
     // Tab inside the editor indents; Escape then Tab leaves it, as CodeMirror documents.
     if (info.editor) await page.keyboard.press('Escape');
   }
-  for (const want of ['editor', 'examples', 'build', 'tab']) assert.ok(reached.has(want), `Tab never reached ${want}: ${[...reached].join(', ')}`);
+  for (const want of ['editor', 'examples', 'build', 'tab', 'step']) assert.ok(reached.has(want), `Tab never reached ${want}: ${[...reached].join(', ')}`);
   await context.close();
 });

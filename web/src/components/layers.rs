@@ -110,10 +110,20 @@ pub fn layers(props: &LayersProps) -> Html {
             let state = state.clone();
             Callback::from(move |_| state.dispatch(Action::SelectStep(Some(i))))
         };
+        // A row is chosen with the keyboard too: Tab to it, then Enter or Space.
+        let onkeydown = {
+            let state = state.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    state.dispatch(Action::SelectStep(Some(i)));
+                }
+            })
+        };
         let title = s.miss_text.clone().unwrap_or_default();
         html! {
             <tr class={classes!("step", format!("status-{}", status.to_ascii_lowercase()), (state.selected_step == Some(i)).then_some("selected"))}
-                onclick={select} data-step={s.number.to_string()} data-line={s.line.to_string()} {title}>
+                onclick={select} {onkeydown} tabindex="0" data-step={s.number.to_string()} data-line={s.line.to_string()} {title}>
                 <td class="num">{ s.number }</td>
                 <td class="ins"><code>{ &s.instruction }</code>
                     if let Some(why) = &s.miss_text { <div class="why">{ why }</div> }
