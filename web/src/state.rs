@@ -211,6 +211,12 @@ impl AppState {
     /// Applies a change to the session (giving it any data fetched since)
     /// and takes in what it shows.
     fn apply(&mut self, change: Change) {
+        self.apply_all([change]);
+    }
+
+    /// Gives the session the changes, then takes one view (a view per
+    /// change cost a view of the whole session for each file of a link).
+    fn apply_all(&mut self, changes: impl IntoIterator<Item = Change>) {
         let signature = crate::data::data_signature();
         let data_changed = signature != self.data_signature;
         {
@@ -219,7 +225,9 @@ impl AppState {
             if data_changed {
                 session.set_data(crate::data::package_data());
             }
-            session.apply(change);
+            for change in changes {
+                session.change(change);
+            }
         }
         self.data_signature = signature;
         self.refresh();
@@ -250,15 +258,18 @@ impl AppState {
 
     /// Replaces the project's files with these.
     fn set_files(&mut self, files: Vec<(String, String)>) {
-        let old: Vec<String> = self.files.iter().map(|(n, _)| n.clone()).collect();
-        for name in old {
-            if !files.iter().any(|(n, _)| *n == name) {
-                self.apply(Change::RemoveFile { path: name });
-            }
-        }
-        for (path, text) in files {
-            self.apply(Change::SetFile { path, text });
-        }
+        let removed = self
+            .files
+            .iter()
+            .filter(|(name, _)| !files.iter().any(|(n, _)| n == name))
+            .map(|(name, _)| Change::RemoveFile { path: name.clone() })
+            .collect::<Vec<_>>();
+        // The tabs take the order given (the view ranks files by the tabs').
+        self.files = files.clone();
+        let set = files
+            .into_iter()
+            .map(|(path, text)| Change::SetFile { path, text });
+        self.apply_all(removed.into_iter().chain(set));
     }
 
     /// The build shown in the panels and whether it is a stale last good
