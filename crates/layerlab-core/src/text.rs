@@ -103,10 +103,26 @@ pub fn is_print(c: char) -> bool {
     in_ranges(&tables::GRAPHIC, c)
 }
 
+/// Go's `unicode.IsSpace` of an ASCII byte: `\t`, `\n`, `\v`, `\f`, `\r`
+/// and space (unlike `u8::is_ascii_whitespace`, which leaves out `\v`).
+pub fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ')
+}
+
 /// Go's `bytes.TrimLeftFunc(s, unicode.IsSpace)`.
 pub fn trim_left_space(bytes: &[u8]) -> &[u8] {
-    let mut pos = 0;
-    while pos < bytes.len() {
+    let mut pos = bytes
+        .iter()
+        .position(|&b| !is_ascii_space(b))
+        .unwrap_or(bytes.len());
+    while let Some(&b) = bytes.get(pos) {
+        if b < 0x80 {
+            if !is_ascii_space(b) {
+                break;
+            }
+            pos += 1;
+            continue;
+        }
         let (ch, width) = decode_rune(&bytes[pos..]);
         match ch {
             Some(c) if is_space(c) => pos += width,
@@ -141,6 +157,14 @@ fn decode_last_rune(bytes: &[u8]) -> (Option<char>, usize) {
 pub fn trim_right_space(bytes: &[u8]) -> &[u8] {
     let mut end = bytes.len();
     while end > 0 {
+        let b = bytes[end - 1];
+        if b < 0x80 {
+            if !is_ascii_space(b) {
+                break;
+            }
+            end -= 1;
+            continue;
+        }
         match decode_last_rune(&bytes[..end]) {
             (Some(c), width) if is_space(c) => end -= width,
             _ => break,
