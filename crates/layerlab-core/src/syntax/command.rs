@@ -130,6 +130,24 @@ fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
             if ch != b'-' || line.get(pos + 1) != Some(&b'-') {
                 return (words, pos);
             }
+            // Most flags have no quote, no escape and no byte above ASCII: such
+            // a flag is its bytes, up to the next blank.
+            let plain_end = line[pos..]
+                .iter()
+                .position(|&b| matches!(b, b'\'' | b'"' | b'\\') || b >= 0x80 || byte_space(b))
+                .map_or(line.len(), |i| pos + i);
+            if line.get(plain_end).is_none_or(|&b| byte_space(b)) {
+                let flag = &line[pos..plain_end];
+                if flag == b"--" {
+                    return (words, plain_end);
+                }
+                words.push(Piece {
+                    value: flag.to_vec(),
+                    at: pos,
+                });
+                pos = plain_end;
+                continue;
+            }
             if word.capacity() == 0 {
                 // A flag is at most the rest of the line, each byte taking two at most.
                 word.reserve(2 * (line.len() - pos));
