@@ -248,6 +248,7 @@ impl<'a> Words<'a> {
     }
 
     /// Width of the rune at `pos` and whether it is a Unicode blank.
+    #[inline]
     fn rune(&self, pos: usize) -> (usize, bool) {
         let b = self.rest[pos];
         if b < 0x80 {
