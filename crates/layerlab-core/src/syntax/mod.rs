@@ -485,7 +485,10 @@ impl<'a> Parser<'a> {
         for mut doc in docs {
             let mut terminated = false;
             doc.first_line = self.current_line + 1;
+            // The body is the run of whole lines (terminators included) from
+            // `content_start` to `content_end`: copied once, at the end.
             let mut content_start = None;
+            let mut content_end = 0;
             for line in self.lines.by_ref() {
                 self.current_line += 1;
                 let mut candidate = trim_newline(line.bytes);
@@ -498,9 +501,12 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 content_start.get_or_insert(line.offset);
-                doc.content.extend_from_slice(line.bytes);
+                content_end = line.offset + line.bytes.len();
             }
             doc.content_offset = content_start.unwrap_or(self.src.len());
+            if let Some(start) = content_start {
+                doc.content.extend_from_slice(&self.src[start..content_end]);
+            }
             if !terminated {
                 let end = self.current_line;
                 self.error("unterminated heredoc", start_line, end, column);
