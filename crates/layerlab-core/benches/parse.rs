@@ -6,6 +6,11 @@
 //! this parser is measured against, in the same process: after divan's table
 //! a summary times both over the same passes, interleaved, and prints the
 //! throughput of each, how many files the peer rejects, and the ratio.
+//!
+//! Where the rest of the gap is: the AST owns its bytes (every keyword,
+//! argument, flag, comment and joined line is its own vector), about 16,000
+//! allocations per pass over the corpus against the peer's 800, which borrows
+//! from the input; allocating and freeing them is about a third of the time.
 
 mod common;
 
