@@ -103,10 +103,36 @@ pub fn is_print(c: char) -> bool {
     in_ranges(&tables::GRAPHIC, c)
 }
 
+/// Go's `unicode.IsSpace` of an ASCII byte: `\t`, `\n`, `\v`, `\f`, `\r`
+/// and space (unlike `u8::is_ascii_whitespace`, which leaves out `\v`).
+#[inline]
+pub fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ')
+}
+
 /// Go's `bytes.TrimLeftFunc(s, unicode.IsSpace)`.
+#[inline]
 pub fn trim_left_space(bytes: &[u8]) -> &[u8] {
+    // Lines mostly start with no blank or a few ASCII ones: those inline, the rest below.
+    let n = bytes.iter().take_while(|&&b| is_ascii_space(b)).count();
+    let rest = &bytes[n..];
+    match rest.first() {
+        Some(&b) if b >= 0x80 => trim_left_space_runes(rest),
+        _ => rest,
+    }
+}
+
+/// [`trim_left_space`] from a non-ASCII byte on.
+fn trim_left_space_runes(bytes: &[u8]) -> &[u8] {
     let mut pos = 0;
-    while pos < bytes.len() {
+    while let Some(&b) = bytes.get(pos) {
+        if b < 0x80 {
+            if !is_ascii_space(b) {
+                break;
+            }
+            pos += 1;
+            continue;
+        }
         let (ch, width) = decode_rune(&bytes[pos..]);
         match ch {
             Some(c) if is_space(c) => pos += width,
@@ -138,9 +164,32 @@ fn decode_last_rune(bytes: &[u8]) -> (Option<char>, usize) {
 }
 
 /// Go's `bytes.TrimRightFunc(s, unicode.IsSpace)`.
+#[inline]
 pub fn trim_right_space(bytes: &[u8]) -> &[u8] {
+    let n = bytes
+        .iter()
+        .rev()
+        .take_while(|&&b| is_ascii_space(b))
+        .count();
+    let rest = &bytes[..bytes.len() - n];
+    match rest.last() {
+        Some(&b) if b >= 0x80 => trim_right_space_runes(rest),
+        _ => rest,
+    }
+}
+
+/// [`trim_right_space`] from a non-ASCII byte on.
+fn trim_right_space_runes(bytes: &[u8]) -> &[u8] {
     let mut end = bytes.len();
     while end > 0 {
+        let b = bytes[end - 1];
+        if b < 0x80 {
+            if !is_ascii_space(b) {
+                break;
+            }
+            end -= 1;
+            continue;
+        }
         match decode_last_rune(&bytes[..end]) {
             (Some(c), width) if is_space(c) => end -= width,
             _ => break,

@@ -5,7 +5,7 @@
 
 use super::command::{is_split_space, split_whitespace, Piece};
 use super::json_array::{parse_json_array, JsonArgs};
-use crate::text::{decode_rune, go_quote, is_space};
+use crate::text::{decode_rune, go_lossy, go_quote, is_ascii_space, is_space};
 
 /// Parsed arguments: the values and whether they came from the JSON form.
 #[derive(Debug, Default)]
@@ -114,12 +114,12 @@ fn health_config(rest: &[u8], at: usize) -> Result<Args, String> {
 /// ENV and LABEL: `KEY value` (old form) or `k=v k2="v 2"` (new form), as
 /// (key, value, separator) triples.
 fn name_val(rest: &[u8], at: usize, key: &str, escape: u8) -> Result<Args, String> {
-    let words = parse_words(rest, at, escape);
-    let Some(first) = words.first() else {
+    let mut words = Words::new(rest, escape);
+    let Some(first) = words.next() else {
         return Ok(Args::default());
     };
-    let mut values = Vec::new();
-    if !first.value.contains(&b'=') {
+    // `=` is ASCII: the lossy decoding of a word keeps it where it is.
+    if !rest[first.clone()].contains(&b'=') {
         let gap = rest.iter().position(|b| is_split_space(*b));
         let Some(gap) = gap else {
             return Err(format!("{key} must have two arguments"));
@@ -129,131 +129,205 @@ fn name_val(rest: &[u8], at: usize, key: &str, escape: u8) -> Result<Args, Strin
                 .iter()
                 .take_while(|b| is_split_space(**b))
                 .count();
-        values.push(Piece {
-            value: rest[..gap].to_vec(),
-            at,
-        });
-        values.push(Piece {
-            value: rest[value_at..].to_vec(),
-            at: at + value_at,
-        });
-        values.push(Piece {
-            value: Vec::new(),
-            at: at + value_at,
-        });
+        let values = vec![
+            Piece {
+                value: rest[..gap].to_vec(),
+                at,
+            },
+            Piece {
+                value: rest[value_at..].to_vec(),
+                at: at + value_at,
+            },
+            Piece {
+                value: Vec::new(),
+                at: at + value_at,
+            },
+        ];
         return Ok(Args::plain(values));
     }
-    for word in words {
-        let Some(eq) = word.value.iter().position(|b| *b == b'=') else {
-            return Err(format!(
-                "Syntax error - can't find = in {}. Must be of the form: name=value",
-                go_quote(&word.value)
-            ));
-        };
-        values.push(Piece {
-            value: word.value[..eq].to_vec(),
-            at: word.at,
-        });
-        values.push(Piece {
-            value: word.value[eq + 1..].to_vec(),
-            at: word.at + eq + 1,
-        });
-        values.push(Piece {
-            value: b"=".to_vec(),
-            at: word.at + eq,
-        });
+    let mut values = Vec::with_capacity(6);
+    for span in std::iter::once(first).chain(words) {
+        let word_at = at + span.start;
+        let raw = &rest[span];
+        if raw.is_ascii() || std::str::from_utf8(raw).is_ok() {
+            // The word is its source bytes: split it there, with no copy between.
+            let Some(eq) = raw.iter().position(|b| *b == b'=') else {
+                return Err(no_equals(raw));
+            };
+            push_pair(
+                &mut values,
+                raw[..eq].to_vec(),
+                raw[eq + 1..].to_vec(),
+                word_at,
+                eq,
+            );
+        } else {
+            let word = go_lossy(raw).into_bytes();
+            let Some(eq) = word.iter().position(|b| *b == b'=') else {
+                return Err(no_equals(&word));
+            };
+            push_pair(
+                &mut values,
+                word[..eq].to_vec(),
+                word[eq + 1..].to_vec(),
+                word_at,
+                eq,
+            );
+        }
     }
     Ok(Args::plain(values))
+}
+
+fn no_equals(word: &[u8]) -> String {
+    format!(
+        "Syntax error - can't find = in {}. Must be of the form: name=value",
+        go_quote(word)
+    )
+}
+
+/// Pushes the (key, value, `=`) triple of a `key=value` word at `word_at`
+/// whose `=` is at `eq`.
+fn push_pair(values: &mut Vec<Piece>, key: Vec<u8>, value: Vec<u8>, word_at: usize, eq: usize) {
+    values.push(Piece {
+        value: key,
+        at: word_at,
+    });
+    values.push(Piece {
+        value,
+        at: word_at + eq + 1,
+    });
+    values.push(Piece {
+        value: b"=".to_vec(),
+        at: word_at + eq,
+    });
 }
 
 /// BuildKit's `parseWords`: splits on Unicode blanks outside quotes, keeping
 /// quotes and escapes in the words (the expander removes them later). Invalid
 /// UTF-8 becomes U+FFFD, as Go's rune decoding does.
 pub(crate) fn parse_words(rest: &[u8], at: usize, escape: u8) -> Vec<Piece> {
-    #[derive(PartialEq)]
-    enum Phase {
-        Spaces,
-        Word,
-        Quote(char),
+    Words::new(rest, escape)
+        .map(|span| Piece {
+            at: at + span.start,
+            value: go_lossy_bytes(&rest[span]),
+        })
+        .collect()
+}
+
+/// `bytes` as Go's `string([]rune(s))` would have them: the same bytes when
+/// they are UTF-8, else every invalid byte as U+FFFD.
+fn go_lossy_bytes(bytes: &[u8]) -> Vec<u8> {
+    if bytes.is_ascii() {
+        return bytes.to_vec();
     }
-    let escape = escape as char;
-    let decode = |pos: usize| {
-        let (ch, width) = decode_rune(&rest[pos..]);
-        (ch.unwrap_or(char::REPLACEMENT_CHARACTER), width)
-    };
-    let mut words = Vec::new();
-    let mut phase = Phase::Spaces;
-    let mut word = String::new();
-    let mut word_at = 0;
-    let mut blank_ok = false;
-    let mut pos = 0;
-    while pos < rest.len() {
-        let (mut ch, mut width) = decode(pos);
-        if phase == Phase::Spaces {
-            if is_space(ch) {
-                pos += width;
-                continue;
-            }
-            phase = Phase::Word;
-            word_at = pos;
+    match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.to_vec(),
+        Err(_) => go_lossy(bytes).into_bytes(),
+    }
+}
+
+/// The words of BuildKit's `parseWords`, as byte ranges of the input.
+///
+/// BuildKit builds each word rune by rune, and keeps every rune it reads
+/// (quotes, escapes and escaped runes included) except an escape that is the
+/// input's very last rune. So a word is always a contiguous run of the input,
+/// decoded (invalid bytes as U+FFFD); this finds where each run starts and ends.
+struct Words<'a> {
+    rest: &'a [u8],
+    escape: u8,
+    pos: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(rest: &'a [u8], escape: u8) -> Self {
+        Words {
+            rest,
+            escape,
+            pos: 0,
         }
-        match phase {
-            Phase::Word => {
-                if is_space(ch) {
-                    phase = Phase::Spaces;
-                    if blank_ok || !word.is_empty() {
-                        words.push(Piece {
-                            value: std::mem::take(&mut word).into_bytes(),
-                            at: at + word_at,
-                        });
-                    }
-                    blank_ok = false;
-                    pos += width;
-                    continue;
-                }
-                if ch == '\'' || ch == '"' {
-                    phase = Phase::Quote(ch);
-                    blank_ok = true;
-                }
-                if ch == escape {
-                    if pos + width == rest.len() {
-                        pos += width;
-                        continue; // an escape at the very end is dropped
-                    }
-                    // Outside quotes the escape and the escaped character are both kept.
-                    word.push(ch);
-                    pos += width;
-                    (ch, width) = decode(pos);
-                }
-                word.push(ch);
-            }
-            Phase::Quote(quote) => {
-                if ch == quote {
-                    phase = Phase::Word;
-                }
-                if ch == escape && quote != '\'' {
-                    if pos + width == rest.len() {
-                        phase = Phase::Word;
-                        pos += width;
-                        continue;
-                    }
-                    pos += width;
-                    word.push(ch);
-                    (ch, width) = decode(pos);
-                }
-                word.push(ch);
-            }
-            Phase::Spaces => unreachable!("a word has started"),
+    }
+
+    /// Width of the rune at `pos` and whether it is a Unicode blank.
+    #[inline]
+    fn rune(&self, pos: usize) -> (usize, bool) {
+        let b = self.rest[pos];
+        if b < 0x80 {
+            return (1, is_ascii_space(b));
         }
-        pos += width;
+        let (ch, width) = decode_rune(&self.rest[pos..]);
+        (width, ch.is_some_and(is_space))
     }
-    if phase != Phase::Spaces && (blank_ok || !word.is_empty()) {
-        words.push(Piece {
-            value: word.into_bytes(),
-            at: at + word_at,
-        });
+}
+
+impl Iterator for Words<'_> {
+    type Item = std::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<std::ops::Range<usize>> {
+        let rest = self.rest;
+        let len = rest.len();
+        // Blanks before the word.
+        let start = loop {
+            if self.pos >= len {
+                return None;
+            }
+            let (width, blank) = self.rune(self.pos);
+            if !blank {
+                break self.pos;
+            }
+            self.pos += width;
+        };
+        let mut quote = None;
+        // A quote makes even an empty word count (`''`).
+        let mut blank_ok = false;
+        let mut end = start;
+        while self.pos < len {
+            let b = rest[self.pos];
+            let (mut width, blank) = self.rune(self.pos);
+            match quote {
+                None => {
+                    if blank {
+                        self.pos += width;
+                        break;
+                    }
+                    if b == b'\'' || b == b'"' {
+                        quote = Some(b);
+                        blank_ok = true;
+                    }
+                    if b == self.escape {
+                        if self.pos + width == len {
+                            // An escape at the very end is dropped.
+                            self.pos = len;
+                            break;
+                        }
+                        // The escape and the escaped rune are both kept.
+                        self.pos += width;
+                        width = self.rune(self.pos).0;
+                    }
+                }
+                Some(q) => {
+                    if b == q {
+                        quote = None;
+                    }
+                    if b == self.escape && q != b'\'' {
+                        if self.pos + width == len {
+                            self.pos = len;
+                            break;
+                        }
+                        self.pos += width;
+                        width = self.rune(self.pos).0;
+                    }
+                }
+            }
+            self.pos += width;
+            end = self.pos;
+        }
+        if blank_ok || end > start {
+            Some(start..end)
+        } else {
+            // Only a dropped escape: no word, and nothing after it.
+            self.next()
+        }
     }
-    words
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ pub(crate) fn is_split_space(b: u8) -> bool {
 
 /// Splits `[\t\v\f\r ]+`-separated fields, with their offsets.
 pub(crate) fn split_whitespace(s: &[u8], base: usize) -> Vec<Piece> {
-    let mut out = Vec::new();
+    // Room for `image AS name` and for most COPY lines without growing.
+    let mut out = Vec::with_capacity(4);
     let mut start = 0;
     let mut i = 0;
     while i < s.len() {
@@ -110,7 +111,8 @@ fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
     let byte_space = |b: u8| is_space(b as char);
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
-    let mut word = String::new();
+    // The flag being read, as UTF-8; each flag is copied out at its exact size.
+    let mut word: Vec<u8> = Vec::new();
     let mut word_at = 0;
     let mut blank_ok = false;
     let mut pos = 0;
@@ -128,13 +130,35 @@ fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
             if ch != b'-' || line.get(pos + 1) != Some(&b'-') {
                 return (words, pos);
             }
+            // Most flags have no quote, no escape and no byte above ASCII: such
+            // a flag is its bytes, up to the next blank.
+            let plain_end = line[pos..]
+                .iter()
+                .position(|&b| matches!(b, b'\'' | b'"' | b'\\') || b >= 0x80 || byte_space(b))
+                .map_or(line.len(), |i| pos + i);
+            if line.get(plain_end).is_none_or(|&b| byte_space(b)) {
+                let flag = &line[pos..plain_end];
+                if flag == b"--" {
+                    return (words, plain_end);
+                }
+                words.push(Piece {
+                    value: flag.to_vec(),
+                    at: pos,
+                });
+                pos = plain_end;
+                continue;
+            }
+            if word.capacity() == 0 {
+                // A flag is at most the rest of the line, each byte taking two at most.
+                word.reserve(2 * (line.len() - pos));
+            }
             phase = Phase::Word;
             word_at = pos;
         }
         if at_end {
-            if word != "--" && (blank_ok || !word.is_empty()) {
+            if word != b"--" && (blank_ok || !word.is_empty()) {
                 words.push(Piece {
-                    value: word.into_bytes(),
+                    value: word.as_slice().to_vec(),
                     at: word_at,
                 });
             }
@@ -145,12 +169,12 @@ fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
             Phase::Word => {
                 if byte_space(ch) {
                     phase = Phase::Spaces;
-                    if word == "--" {
+                    if word == b"--" {
                         return (words, pos);
                     }
                     if blank_ok || !word.is_empty() {
                         words.push(Piece {
-                            value: std::mem::take(&mut word).into_bytes(),
+                            value: word.as_slice().to_vec(),
                             at: word_at,
                         });
                     }
@@ -173,7 +197,7 @@ fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
                     pos += 1;
                     ch = line[pos];
                 }
-                word.push(ch as char);
+                push_latin1(&mut word, ch);
             }
             Phase::Quote(quote) => {
                 if ch == quote {
@@ -190,13 +214,22 @@ fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
                     pos += 1;
                     ch = line[pos];
                 }
-                word.push(ch as char);
+                push_latin1(&mut word, ch);
             }
             Phase::Spaces => unreachable!("handled above"),
         }
         pos += 1;
     }
     (words, line.len())
+}
+
+/// Appends byte `b` taken as a Latin-1 code point, in UTF-8 (Go's `string(rune(b))`).
+fn push_latin1(out: &mut Vec<u8>, b: u8) {
+    if b < 0x80 {
+        out.push(b);
+    } else {
+        out.extend_from_slice(&[0xC0 | (b >> 6), 0x80 | (b & 0x3F)]);
+    }
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ struct JsonParser<'a> {
     overflow: bool,
 }
 
-impl JsonParser<'_> {
+impl<'a> JsonParser<'a> {
     fn skip_ws(&mut self) {
         while matches!(self.s.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
@@ -233,40 +233,65 @@ impl JsonParser<'_> {
     /// A string literal, decoded.
     fn string(&mut self) -> Option<Vec<u8>> {
         self.expect(b'"')?;
-        let mut out = String::new();
+        let first = self.plain_run();
+        if self.s.get(self.pos) == Some(&b'"') {
+            // No escape and no non-ASCII byte: the bytes themselves.
+            self.pos += 1;
+            return Some(first.to_vec());
+        }
+        let mut out = Vec::with_capacity(first.len() + 16);
+        out.extend_from_slice(first);
         loop {
             let b = *self.s.get(self.pos)?;
             match b {
                 b'"' => {
                     self.pos += 1;
-                    return Some(out.into_bytes());
+                    return Some(out);
                 }
                 b'\\' => {
                     self.pos += 1;
                     let esc = *self.s.get(self.pos)?;
                     self.pos += 1;
                     match esc {
-                        b'"' | b'\\' | b'/' => out.push(esc as char),
-                        b'b' => out.push('\x08'),
-                        b'f' => out.push('\x0c'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
+                        b'"' | b'\\' | b'/' => out.push(esc),
+                        b'b' => out.push(b'\x08'),
+                        b'f' => out.push(b'\x0c'),
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
                         b'u' => {
                             let unit = self.hex4()?;
-                            out.push(self.surrogate_pair(unit));
+                            push_char(&mut out, self.surrogate_pair(unit));
                         }
                         _ => return None,
                     }
                 }
                 0..=0x1f => return None,
-                _ => {
+                0x80.. => {
                     let (ch, width) = crate::text::decode_rune(&self.s[self.pos..]);
-                    out.push(ch.unwrap_or(char::REPLACEMENT_CHARACTER));
+                    match ch {
+                        Some(_) => out.extend_from_slice(&self.s[self.pos..self.pos + width]),
+                        None => push_char(&mut out, char::REPLACEMENT_CHARACTER),
+                    }
                     self.pos += width;
                 }
+                _ => {}
             }
+            let run = self.plain_run();
+            out.extend_from_slice(run);
         }
+    }
+
+    /// Reads the bytes from here that stand for themselves in a string: ASCII
+    /// but `"`, `\` and control characters.
+    fn plain_run(&mut self) -> &'a [u8] {
+        let rest = &self.s[self.pos..];
+        let len = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b))
+            .unwrap_or(rest.len());
+        self.pos += len;
+        &rest[..len]
     }
 
     /// Completes a `\uXXXX` escape, joining a surrogate pair when one follows.
@@ -284,6 +309,11 @@ impl JsonParser<'_> {
         }
         char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
     }
+}
+
+/// Appends `c` in UTF-8.
+fn push_char(out: &mut Vec<u8>, c: char) {
+    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
 }
 
 /// The smallest magnitude that rounds to infinity as a float64: 2^1024 − 2^970

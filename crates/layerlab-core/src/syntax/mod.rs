@@ -31,10 +31,12 @@ mod heredoc;
 mod json_array;
 mod lines;
 
+use std::borrow::Cow;
+
 use command::{split_command, Piece};
 pub use directives::Directive;
 pub use heredoc::{chomp_content, heredocs_from_line, parse_heredoc, Heredoc};
-use lines::{trim_newline, LineScanner};
+use lines::{find_byte, trim_newline, LineScanner};
 
 use crate::text::{go_lossy, go_to_lower, trim_left_space};
 
@@ -101,12 +103,45 @@ impl Instruction {
     }
 
     fn can_contain_heredoc(&self) -> bool {
-        let target = match (&self.nested, self.keyword_lower().as_str()) {
-            (Some(inner), "onbuild") => inner,
+        let mut buf = [0; KEYWORD_BUF];
+        let target = match &self.nested {
+            Some(inner) if *lower_keyword(&self.keyword.value, &mut buf) == *b"onbuild" => inner,
             _ => self,
         };
-        matches!(target.keyword_lower().as_str(), "run" | "copy" | "add") && !target.json
+        matches!(
+            &*lower_keyword(&target.keyword.value, &mut buf),
+            b"run" | b"copy" | b"add"
+        ) && !target.json
     }
+}
+
+/// Room for every instruction keyword (the longest, `healthcheck`, has 11 bytes).
+const KEYWORD_BUF: usize = 16;
+
+/// A keyword lowercased as Go's `strings.ToLower` does: in `buf` when it is
+/// short ASCII (every real keyword), else in a new vector (non-ASCII runes
+/// such as U+212A KELVIN SIGN and U+0130 lower to ASCII letters).
+fn lower_keyword<'b>(value: &[u8], buf: &'b mut [u8; KEYWORD_BUF]) -> Cow<'b, [u8]> {
+    if value.len() <= buf.len() && value.is_ascii() {
+        let out = &mut buf[..value.len()];
+        out.copy_from_slice(value);
+        out.make_ascii_lowercase();
+        Cow::Borrowed(out)
+    } else {
+        Cow::Owned(go_to_lower(value))
+    }
+}
+
+/// Whether `text` holds `<<` (the sign of a possible heredoc).
+fn has_heredoc_marker(text: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(i) = find_byte(b'<', &text[from..]) {
+        if text.get(from + i + 1) == Some(&b'<') {
+            return true;
+        }
+        from += i + 1;
+    }
+    false
 }
 
 /// A warning from the parser (BuildKit returns these rather than printing them).
@@ -196,12 +231,28 @@ struct JoinedLine {
     text: Vec<u8>,
     /// (offset in `text`, offset in the source) for each piece.
     segments: Vec<(usize, usize)>,
+    /// Length of the last piece noted.
+    pending: usize,
 }
 
 impl JoinedLine {
-    fn push(&mut self, piece: &[u8], src_offset: usize) {
-        self.segments.push((self.text.len(), src_offset));
-        self.text.extend_from_slice(piece);
+    /// Notes a piece of the source (`len` bytes at `src_offset`); [`Self::join`]
+    /// copies the pieces once they are all known, into a vector of the right size.
+    fn push(&mut self, len: usize, src_offset: usize) {
+        let end = self.segments.last().map_or(0, |&(start, _)| start) + self.pending;
+        self.segments.push((end, src_offset));
+        self.pending = len;
+    }
+
+    /// Copies the pieces noted so far from `src` into `text`.
+    fn join(&mut self, src: &[u8]) {
+        let len = self.segments.last().map_or(0, |&(start, _)| start) + self.pending;
+        let mut text = Vec::with_capacity(len);
+        for (i, &(start, from)) in self.segments.iter().enumerate() {
+            let end = self.segments.get(i + 1).map_or(len, |&(next, _)| next);
+            text.extend_from_slice(&src[from..from + (end - start)]);
+        }
+        self.text = text;
     }
 
     fn source_offset(&self, at: usize) -> usize {
@@ -222,12 +273,21 @@ struct Parser<'a> {
     instructions: Vec<Instruction>,
     warnings: Vec<Warning>,
     errors: Vec<ParseError>,
-    line_starts: Vec<usize>,
+    /// The segments vector of the last joined line, kept for the next one.
+    spare_segments: Vec<(usize, usize)>,
 }
 
-/// Go's `isComment`: the first non-blank character is `#`.
-fn is_comment(line: &[u8]) -> bool {
-    trim_left_space(trim_newline(line)).starts_with(b"#")
+/// A physical line as [`Parser::process_line`] leaves it.
+struct CleanLine<'a> {
+    /// The line without its newline (and, for a first line, leading blanks);
+    /// empty for a comment.
+    text: &'a [u8],
+    /// Source offset of `text`.
+    at: usize,
+    /// Go's `isComment`: the first non-blank character is `#`.
+    comment: bool,
+    /// Only blanks.
+    blank: bool,
 }
 
 /// Strips a trailing continuation character (and blanks after it). Returns the
@@ -247,24 +307,16 @@ fn trim_continuation(line: &[u8], escape: u8) -> (&[u8], bool) {
 
 impl<'a> Parser<'a> {
     fn new(src: &'a [u8]) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(
-                src.iter()
-                    .enumerate()
-                    .filter(|(_, b)| **b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .filter(|&s| s < src.len() || s == 0)
-            .collect();
         Parser {
             src,
             lines: LineScanner::new(src),
             directives: directives::DirectiveState::new(),
             current_line: 0,
-            instructions: Vec::new(),
+            // About one instruction per 128 bytes in real Dockerfiles.
+            instructions: Vec::with_capacity(src.len() / 128 + 1),
             warnings: Vec::new(),
             errors: Vec::new(),
-            line_starts,
+            spare_segments: Vec::new(),
         }
     }
 
@@ -279,23 +331,26 @@ impl<'a> Parser<'a> {
 
     /// Cleans one physical line: newline and (for a first line) leading blanks
     /// removed, comments emptied; and lets the directive block see it.
-    fn process_line(&mut self, raw: &'a [u8], offset: usize, first: bool) -> (&'a [u8], usize) {
-        let mut token = trim_newline(raw);
-        let mut at = offset;
-        if first {
-            let trimmed = trim_left_space(token);
-            at += token.len() - trimmed.len();
-            token = trimmed;
-        }
+    fn process_line(&mut self, raw: &'a [u8], offset: usize, first: bool) -> CleanLine<'a> {
+        let token = trim_newline(raw);
+        let lead = trim_left_space(token);
+        // Go's `isComment`, on the line as read (the same with or without leading blanks).
+        let comment = lead.starts_with(b"#");
+        let (token, at) = if first {
+            (lead, offset + token.len() - lead.len())
+        } else {
+            (token, offset)
+        };
         if let Err(message) = self.directives.observe(token) {
             // BuildKit reports this before counting the line.
             let line = self.current_line;
             self.error(message, line, 0, 1);
         }
-        if is_comment(token) {
-            (&token[..0], at)
-        } else {
-            (token, at)
+        CleanLine {
+            text: if comment { &token[..0] } else { token },
+            at,
+            comment,
+            blank: lead.is_empty(),
         }
     }
 
@@ -308,7 +363,8 @@ impl<'a> Parser<'a> {
                 bytes = &bytes[3..];
                 offset += 3;
             }
-            if is_comment(bytes) {
+            let clean = self.process_line(bytes, offset, true);
+            if clean.comment {
                 // BuildKit drops the first byte (the `#` only when unindented).
                 let comment = go_lossy(crate::text::trim_space(&bytes[1..]));
                 if comment.is_empty() {
@@ -317,7 +373,7 @@ impl<'a> Parser<'a> {
                     comments.push(comment);
                 }
             }
-            let (cleaned, at) = self.process_line(bytes, offset, true);
+            let (cleaned, at) = (clean.text, clean.at);
             self.current_line += 1;
             let start_line = self.current_line;
             let escape = self.directives.escape;
@@ -325,24 +381,28 @@ impl<'a> Parser<'a> {
             if ended && piece.is_empty() {
                 continue;
             }
-            let mut line = JoinedLine::default();
-            line.push(piece, at);
+            let mut line = JoinedLine {
+                segments: std::mem::take(&mut self.spare_segments),
+                ..JoinedLine::default()
+            };
+            line.push(piece.len(), at);
             let mut empty_continuation = false;
             while !ended {
                 let Some(next) = self.lines.next() else { break };
-                let (cleaned, at) = self.process_line(next.bytes, next.offset, false);
+                let clean = self.process_line(next.bytes, next.offset, false);
                 self.current_line += 1;
-                if is_comment(next.bytes) {
+                if clean.comment {
                     continue;
                 }
-                if trim_left_space(cleaned).is_empty() {
+                if clean.blank {
                     empty_continuation = true;
                     continue;
                 }
-                let (piece, end) = trim_continuation(cleaned, escape);
+                let (piece, end) = trim_continuation(clean.text, escape);
                 ended = end;
-                line.push(piece, at);
+                line.push(piece.len(), clean.at);
             }
+            line.join(self.src);
             if empty_continuation {
                 self.warnings.push(Warning {
                     message: format!("Empty continuation line found in: {}", go_lossy(&line.text)),
@@ -356,6 +416,7 @@ impl<'a> Parser<'a> {
                     let end = self.current_line;
                     self.error(message, start_line, end, column);
                     comments.clear();
+                    self.keep_segments(line);
                     continue;
                 }
             };
@@ -364,6 +425,8 @@ impl<'a> Parser<'a> {
             node.start_line = start_line;
             node.end_line = self.current_line;
             node.comments = std::mem::take(&mut comments);
+            node.original = std::mem::take(&mut line.text);
+            self.keep_segments(line);
             self.instructions.push(node);
             if !heredocs_ok {
                 break;
@@ -381,14 +444,22 @@ impl<'a> Parser<'a> {
             directives: self.directives.found,
             escape: self.directives.escape as char,
             warnings: self.warnings,
-            line_starts: self.line_starts,
+            line_starts: self.lines.into_line_starts(),
             source: self.src.to_vec(),
         };
         (parsed, self.errors)
     }
 
+    /// Keeps the segments vector of `line` for the next joined line.
+    fn keep_segments(&mut self, line: JoinedLine) {
+        let mut segments = line.segments;
+        segments.clear();
+        self.spare_segments = segments;
+    }
+
+    /// Column of a source offset on a line already read.
     fn column_of(&self, offset: usize) -> usize {
-        line_col(self.src, &self.line_starts, offset).1
+        line_col(self.src, self.lines.line_starts(), offset).1
     }
 
     /// Reads the bodies of the heredocs named on `text`. Returns false when one
@@ -400,7 +471,7 @@ impl<'a> Parser<'a> {
         start_line: usize,
         column: usize,
     ) -> bool {
-        if !node.can_contain_heredoc() || !text.windows(2).any(|w| w == b"<<") {
+        if !node.can_contain_heredoc() || !has_heredoc_marker(text) {
             return true;
         }
         let docs = match heredoc::heredocs_from_line(&go_lossy(text)) {
@@ -414,7 +485,10 @@ impl<'a> Parser<'a> {
         for mut doc in docs {
             let mut terminated = false;
             doc.first_line = self.current_line + 1;
+            // The body is the run of whole lines (terminators included) from
+            // `content_start` to `content_end`: copied once, at the end.
             let mut content_start = None;
+            let mut content_end = 0;
             for line in self.lines.by_ref() {
                 self.current_line += 1;
                 let mut candidate = trim_newline(line.bytes);
@@ -427,9 +501,12 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 content_start.get_or_insert(line.offset);
-                doc.content.extend_from_slice(line.bytes);
+                content_end = line.offset + line.bytes.len();
             }
             doc.content_offset = content_start.unwrap_or(self.src.len());
+            if let Some(start) = content_start {
+                doc.content.extend_from_slice(&self.src[start..content_end]);
+            }
             if !terminated {
                 let end = self.current_line;
                 self.error("unterminated heredoc", start_line, end, column);
@@ -442,6 +519,8 @@ impl<'a> Parser<'a> {
     }
 
     /// BuildKit's `newNodeFromLine` over `text`, which sits at `base` in `line`.
+    /// The node's `original` is left empty for the caller to fill (the whole
+    /// line's text moves there); a nested (ONBUILD) node's is filled here.
     fn node_from_line(
         &self,
         line: &JoinedLine,
@@ -454,8 +533,9 @@ impl<'a> Parser<'a> {
             offset: line.source_offset(p.at),
             value: p.value,
         };
-        let keyword = word(split.keyword.clone());
-        let lower = go_to_lower(&keyword.value);
+        let keyword = word(split.keyword);
+        let mut buf = [0; KEYWORD_BUF];
+        let lower = lower_keyword(&keyword.value, &mut buf);
         let flags: Vec<Word> = split
             .flags
             .unwrap_or_default()
@@ -469,14 +549,15 @@ impl<'a> Parser<'a> {
             nested: None,
             json: false,
             heredocs: Vec::new(),
-            original: text.to_vec(),
+            original: Vec::new(),
             start_line: 0,
             end_line: 0,
             comments: Vec::new(),
         };
-        if lower == b"onbuild" {
+        if *lower == *b"onbuild" {
             if !split.rest.is_empty() {
-                let inner = self.node_from_line(line, split.rest_at, split.rest, escape)?;
+                let mut inner = self.node_from_line(line, split.rest_at, split.rest, escape)?;
+                inner.original = split.rest.to_vec();
                 node.nested = Some(Box::new(inner));
             }
             return Ok(node);
