@@ -19,34 +19,49 @@ pub struct ExplorerProps {
 pub fn explorer(props: &ExplorerProps) -> Html {
     let filter = use_state(String::new);
     let by_size = use_state(|| false);
-    let Some((result, _)) = props.state.shown() else {
-        return html! {};
-    };
-    let Some(at) = props
-        .state
-        .selected_step
-        // By default the last step that made files (a failed one made none).
-        .or_else(|| {
-            result
-                .steps
-                .iter()
-                .rposition(|s| s.status != StepStatus::Failed)
+    let result = props.state.shown().map(|(r, _)| r.clone());
+    let at = result.as_ref().and_then(|result| {
+        props
+            .state
+            .selected_step
+            // By default the last step that made files (a failed one made none).
+            .or_else(|| {
+                result
+                    .steps
+                    .iter()
+                    .rposition(|s| s.status != StepStatus::Failed)
+            })
+    });
+    // The listing and the wasted space are worked out again only when the
+    // files could differ: another step chosen, another filter or order, or
+    // another build of the chosen step or of the image (a keystroke in a
+    // later line, or one that hits the cache, leaves them as they were).
+    let key = result.as_ref().zip(at).map(|(result, at)| {
+        (
+            at,
+            // An image ID is its config's digest, which names every layer's
+            // content: the files, exactly.
+            result.steps[at].image_id.clone(),
+            result.steps[at].cache_key.clone(),
+            result.steps.last().map(|s| s.image_id.clone()),
+            result.steps.len(),
+            (*filter).clone(),
+            *by_size,
+        )
+    });
+    let body = {
+        let result = result.clone();
+        use_memo(key, move |key| match (result, key) {
+            (Some(result), Some((at, .., filter, by_size))) => {
+                files_body(&result, *at, filter, *by_size)
+            }
+            _ => html! {},
         })
-    else {
+    };
+    let (Some(result), Some(at)) = (result, at) else {
         return html! {};
     };
     let step = &result.steps[at];
-    let mut rows = listing(result, at);
-    if !filter.is_empty() {
-        rows.retain(|r| r.path.contains(filter.as_str()));
-    }
-    if *by_size {
-        rows.retain(|r| r.kind != "dir");
-        rows.sort_unstable_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
-    }
-    let shown = rows.len().min(400);
-    let waste = wasted_space(result);
-    let wasted: u64 = waste.iter().map(|w| w.size).sum();
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -71,6 +86,31 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                     }) }</ul>
                 </div>
             }
+            { (*body).clone() }
+        </div>
+    }
+}
+
+/// The file table and the wasted space under it, for step `at`.
+fn files_body(
+    result: &layerlab_core::build::BuildResult,
+    at: usize,
+    filter: &str,
+    by_size: bool,
+) -> Html {
+    let mut rows = listing(result, at);
+    if !filter.is_empty() {
+        rows.retain(|r| r.path.contains(filter));
+    }
+    if by_size {
+        rows.retain(|r| r.kind != "dir");
+        rows.sort_unstable_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
+    }
+    let shown = rows.len().min(400);
+    let waste = wasted_space(result);
+    let wasted: u64 = waste.iter().map(|w| w.size).sum();
+    html! {
+        <>
             <table class="files">
                 <thead><tr><th>{ "Path" }</th><th>{ "Size" }</th><th>{ "From step" }</th></tr></thead>
                 <tbody>
@@ -79,8 +119,8 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                         let origin = r.origin.and_then(|i| result.steps.get(i)).map(|s| s.number.to_string()).unwrap_or_else(|| "base".into());
                         html! {
                             <tr class={r.kind}>
-                                <td style={if *by_size { String::new() } else { format!("padding-left:{}em", depth) }}>
-                                    <code>{ if *by_size { r.path.clone() } else { layerlab_core::fs::path::base_name(&r.path).to_owned() } }{ if r.kind == "dir" { "/" } else { "" } }</code>
+                                <td style={if by_size { String::new() } else { format!("padding-left:{}em", depth) }}>
+                                    <code>{ if by_size { r.path.clone() } else { layerlab_core::fs::path::base_name(&r.path).to_owned() } }{ if r.kind == "dir" { "/" } else { "" } }</code>
                                 </td>
                                 <td class="size">{ human_size(r.size) }</td>
                                 <td>{ origin }</td>
@@ -99,6 +139,6 @@ pub fn explorer(props: &ExplorerProps) -> Html {
                     }) }</ul>
                 </div>
             }
-        </div>
+        </>
     }
 }
