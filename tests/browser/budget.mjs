@@ -1,7 +1,8 @@
 // Bundle budget (a CI check, run by scripts/test.sh after the release build):
 // the first download — the page's wasm, js and css, gzipped — must stay at or
-// under 540 kB (raised from 480 kB for the session and terminal: see the
-// commit that raised it and docs/terminal.md). Prints each part against the sizes recorded in
+// under 550 kB (raised from 480 kB for the session and terminal, then from
+// 540 kB for the parser's speed-ups and the keyboard and first-paint work of
+// issue 14: see the commits that raised it and docs/terminal.md). Prints each part against the sizes recorded in
 // bundle-sizes.json, so what grew is plain; `--record` writes them anew
 // (a raised budget or a new baseline is a decision with a reason in the commit).
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { dist } from './harness.mjs';
 
-const BUDGET = 540_000;
+const BUDGET = 550_000;
 const recordFile = path.join(path.dirname(new URL(import.meta.url).pathname), 'bundle-sizes.json');
 const kind = (f) => (f.endsWith('.wasm') ? 'wasm' : f.endsWith('.css') ? 'css' : f.endsWith('.js') && !['layerlab-editor.js', 'embed.js'].includes(f) ? 'js' : null);
 const sizes = {};
