@@ -2,6 +2,8 @@
 //! query), localStorage, the clipboard. Failures are quiet: a blocked storage
 //! or clipboard never breaks the page.
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::window;
 
 const AUTOSAVE_KEY: &str = "layerlab.autosave.v1";
@@ -68,12 +70,32 @@ pub fn prompt(message: &str, default: &str) -> Option<String> {
 }
 
 /// Removes the static first paint (`#first-paint`, put in the page at build
-/// time) once the app shows its own first build.
+/// time) once the app shows its own first build, two frames on: the copy is
+/// on screen at least once first (on a fast link the wasm can be ready
+/// before the page's first frame, and the copy would be parsed for nothing).
 pub fn remove_first_paint() {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if window
+        .document()
         .and_then(|d| d.get_element_by_id("first-paint"))
+        .is_none()
     {
-        el.remove();
+        return;
     }
+    let remove = Closure::once_into_js(|| {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("first-paint"))
+        {
+            el.remove();
+        }
+    });
+    let next = Closure::once_into_js(move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(remove.unchecked_ref());
+        }
+    });
+    let _ = window.request_animation_frame(next.unchecked_ref());
 }
