@@ -43,10 +43,15 @@ export function externalize(html) {
   return [withPolicy, files];
 }
 
-/** Rewrites `staging`'s index.html and writes the scripts it moved out. */
+/** Rewrites `staging`'s index.html and writes the scripts it moved out.
+ * A page for `trunk serve` (its live-reload script, whose address the
+ * server fills in the page itself) is left as it is: the policy is for what
+ * deploys. */
 export function run(staging) {
   const index = path.join(staging, 'index.html');
-  const [html, files] = externalize(fs.readFileSync(index, 'utf8'));
+  const page = fs.readFileSync(index, 'utf8');
+  if (page.includes('__TRUNK_ADDRESS__')) return;
+  const [html, files] = externalize(page);
   for (const [file, text] of files) fs.writeFileSync(path.join(staging, file), text);
   fs.writeFileSync(index, html);
 }
