@@ -147,9 +147,9 @@ fn name_val(
                 return Err(no_equals(&sink.bytes[start..]));
             };
             let (eq_in, end) = (start + eq, sink.bytes.len());
-            sink.push(start, eq_in, word_at);
-            sink.push(eq_in + 1, end, word_at + eq + 1);
-            sink.push(eq_in, eq_in + 1, word_at + eq);
+            sink.decoded_range(start, eq_in, word_at);
+            sink.decoded_range(eq_in + 1, end, word_at + eq + 1);
+            sink.decoded_range(eq_in, eq_in + 1, word_at + eq);
         }
     }
     Ok(())

@@ -1,15 +1,15 @@
 //! The AST's types. A parse keeps its text once: the source, then the joined
-//! lines of instructions that continue over several lines, then the values the
-//! parser decoded (quotes taken off flags, JSON escapes, invalid UTF-8
-//! replaced); every value is a span of that text. Instructions share it, so a
-//! parse allocates a handful of times, not once per word.
+//! lines of instructions that continue over several lines; and, apart, the
+//! values the parser decoded (quotes taken off flags, JSON escapes, invalid
+//! UTF-8 replaced). Every value is a span of one or the other. Instructions
+//! share them, so a parse allocates a handful of times, not once per word.
 
 use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::heredoc::Heredoc;
 use super::dump;
+use super::heredoc::Heredoc;
 use crate::text::{go_lossy, go_to_lower};
 
 /// A value of the AST (the keyword, a flag, an argument) and where it starts.
@@ -29,20 +29,24 @@ impl Word<'_> {
     }
 }
 
-/// Where a value is in the parse's text, and where it starts in the source.
+/// Where a value is in the parse's text (or its decoded bytes), and where it
+/// starts in the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Span {
     pub start: usize,
     pub end: usize,
     pub offset: usize,
+    pub decoded: bool,
 }
 
 /// The text and spans of one parse, shared by its instructions.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Shared {
-    /// The source, then joined lines and decoded values.
+    /// The source, then joined lines.
     pub text: Vec<u8>,
     pub source_len: usize,
+    /// Values the parser decoded.
+    pub decoded: Vec<u8>,
     pub spans: Vec<Span>,
 }
 
@@ -50,12 +54,28 @@ impl Shared {
     pub fn source(&self) -> &[u8] {
         &self.text[..self.source_len]
     }
+
+    fn bytes(&self, span: &Span) -> &[u8] {
+        let from = if span.decoded {
+            &self.decoded
+        } else {
+            &self.text
+        };
+        &from[span.start..span.end]
+    }
+
+    fn word(&self, span: &Span) -> Word<'_> {
+        Word {
+            value: self.bytes(span),
+            offset: span.offset,
+        }
+    }
 }
 
 /// The flags or the arguments of an instruction: a list of [`Word`]s.
 #[derive(Clone, Copy)]
 pub struct Words<'a> {
-    text: &'a [u8],
+    shared: &'a Shared,
     spans: &'a [Span],
 }
 
@@ -69,7 +89,7 @@ impl<'a> Words<'a> {
     }
 
     pub fn get(&self, i: usize) -> Option<Word<'a>> {
-        self.spans.get(i).map(|s| self.word(s))
+        self.spans.get(i).map(|s| self.shared.word(s))
     }
 
     pub fn first(&self) -> Option<Word<'a>> {
@@ -77,37 +97,28 @@ impl<'a> Words<'a> {
     }
 
     pub fn last(&self) -> Option<Word<'a>> {
-        self.spans.last().map(|s| self.word(s))
+        self.spans.last().map(|s| self.shared.word(s))
     }
 
     pub fn iter(&self) -> WordsIter<'a> {
         WordsIter {
-            text: self.text,
+            shared: self.shared,
             spans: self.spans.iter(),
         }
     }
 
     /// The words in runs of `n` (ENV and LABEL give key, value, separator triples).
     pub fn chunks(&self, n: usize) -> impl Iterator<Item = Words<'a>> + 'a {
-        let text = self.text;
-        self.spans.chunks(n).map(move |spans| Words { text, spans })
-    }
-
-    fn word(&self, span: &Span) -> Word<'a> {
-        word(self.text, span)
-    }
-}
-
-fn word<'a>(text: &'a [u8], span: &Span) -> Word<'a> {
-    Word {
-        value: &text[span.start..span.end],
-        offset: span.offset,
+        let shared = self.shared;
+        self.spans
+            .chunks(n)
+            .map(move |spans| Words { shared, spans })
     }
 }
 
 /// The [`Word`]s of a [`Words`].
 pub struct WordsIter<'a> {
-    text: &'a [u8],
+    shared: &'a Shared,
     spans: std::slice::Iter<'a, Span>,
 }
 
@@ -115,7 +126,7 @@ impl<'a> Iterator for WordsIter<'a> {
     type Item = Word<'a>;
 
     fn next(&mut self) -> Option<Word<'a>> {
-        self.spans.next().map(|s| word(self.text, s))
+        self.spans.next().map(|s| self.shared.word(s))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -125,7 +136,7 @@ impl<'a> Iterator for WordsIter<'a> {
 
 impl DoubleEndedIterator for WordsIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.spans.next_back().map(|s| word(self.text, s))
+        self.spans.next_back().map(|s| self.shared.word(s))
     }
 }
 
@@ -161,7 +172,8 @@ impl Serialize for Words<'_> {
 /// One instruction (a child of BuildKit's root node).
 #[derive(Clone)]
 pub struct Instruction {
-    pub(crate) shared: Arc<Shared>,
+    /// The parse's text and spans (set once the parse is done).
+    pub(crate) shared: Option<Arc<Shared>>,
     /// Spans `comments_at..keyword_at` are the comment lines directly above; then
     /// come the keyword, `flag_count` flags and `arg_count` arguments (for ONBUILD, the
     /// wrapped instruction's spans follow the flags instead).
@@ -181,16 +193,30 @@ pub struct Instruction {
     pub end_line: usize,
 }
 
+/// What an instruction's `shared` is before the parse that makes it is done.
+static UNSHARED: Shared = Shared {
+    text: Vec::new(),
+    source_len: 0,
+    decoded: Vec::new(),
+    spans: Vec::new(),
+};
+
 impl Instruction {
+    fn shared(&self) -> &Shared {
+        self.shared.as_deref().unwrap_or(&UNSHARED)
+    }
+
     /// The instruction word as written (`run`, `RUN`, `Run`…).
     pub fn keyword(&self) -> Word<'_> {
-        word(&self.shared.text, &self.shared.spans[self.keyword_at])
+        let shared = self.shared();
+        shared.word(&shared.spans[self.keyword_at])
     }
 
     fn words(&self, from: usize, len: usize) -> Words<'_> {
+        let shared = self.shared();
         Words {
-            text: &self.shared.text,
-            spans: &self.shared.spans[from..from + len],
+            shared,
+            spans: &shared.spans[from..from + len],
         }
     }
 
@@ -206,16 +232,16 @@ impl Instruction {
 
     /// The joined logical line (continuations removed), as BuildKit's `Original`.
     pub fn original(&self) -> &[u8] {
-        &self.shared.text[self.original_at.0..self.original_at.1]
+        &self.shared().text[self.original_at.0..self.original_at.1]
     }
 
     /// Comment lines directly above the instruction, `#` and blanks around removed.
     pub fn comments(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
-        let text = &self.shared.text;
-        self.shared.spans[self.comments_at..self.keyword_at]
+        let shared = self.shared();
+        shared.spans[self.comments_at..self.keyword_at]
             .iter()
             // The parser keeps only UTF-8 there.
-            .map(|s| std::str::from_utf8(&text[s.start..s.end]).unwrap_or_default())
+            .map(|s| std::str::from_utf8(shared.bytes(s)).unwrap_or_default())
     }
 
     /// The keyword lowercased, as the dump and the dispatcher see it.
@@ -240,7 +266,7 @@ impl Instruction {
 
     /// Points this instruction (and the one it wraps) at the parse's text.
     pub(crate) fn set_shared(&mut self, shared: &Arc<Shared>) {
-        self.shared = Arc::clone(shared);
+        self.shared = Some(Arc::clone(shared));
         if let Some(inner) = &mut self.nested {
             inner.set_shared(shared);
         }

@@ -155,12 +155,9 @@ pub fn parse_lenient(src: &[u8]) -> (Parsed, Vec<ParseError>) {
     Parser::new(src).run()
 }
 
-/// The joined logical line and where each of its pieces came from.
+/// Where each piece of a joined logical line came from.
 #[derive(Default)]
 struct JoinedLine {
-    /// The pieces joined, when there is more than one (one piece is read
-    /// from the source where it is).
-    text: Vec<u8>,
     /// (offset in the joined line, offset in the source) for each piece.
     segments: Vec<(usize, usize)>,
     /// Length of the last piece noted.
@@ -169,7 +166,6 @@ struct JoinedLine {
 
 impl JoinedLine {
     fn clear(&mut self) {
-        self.text.clear();
         self.segments.clear();
         self.pending = 0;
     }
@@ -181,25 +177,16 @@ impl JoinedLine {
         self.pending = len;
     }
 
-    /// Joins the pieces noted so far, when there is more than one.
-    fn join(&mut self, src: &[u8]) {
-        if self.segments.len() < 2 {
-            return;
-        }
-        let len = self.segments.last().map_or(0, |&(start, _)| start) + self.pending;
-        self.text.reserve(len);
-        for (i, &(start, from)) in self.segments.iter().enumerate() {
-            let end = self.segments.get(i + 1).map_or(len, |&(next, _)| next);
-            self.text
-                .extend_from_slice(&src[from..from + (end - start)]);
-        }
+    fn len(&self) -> usize {
+        self.segments.last().map_or(0, |&(start, _)| start) + self.pending
     }
 
-    /// The joined line (after [`Self::join`]).
-    fn text<'s>(&'s self, src: &'s [u8]) -> &'s [u8] {
-        match self.segments[..] {
-            [(_, from)] => &src[from..from + self.pending],
-            _ => &self.text,
+    /// Copies the pieces, joined, from `src` onto the end of `out`.
+    fn join_onto(&self, src: &[u8], out: &mut Vec<u8>) {
+        let len = self.len();
+        for (i, &(start, from)) in self.segments.iter().enumerate() {
+            let end = self.segments.get(i + 1).map_or(len, |&(next, _)| next);
+            out.extend_from_slice(&src[from..from + (end - start)]);
         }
     }
 
@@ -217,9 +204,9 @@ impl JoinedLine {
 }
 
 /// Where the parsers put the values they find: spans of the joined line
-/// (which sits at `line_base` in the parse's text), or of bytes they decode
-/// onto the end of that text.
+/// (which sits at `line_base` in the parse's text), or of bytes they decode.
 pub(crate) struct Sink<'s> {
+    /// The decoded bytes.
     pub bytes: &'s mut Vec<u8>,
     spans: &'s mut Vec<Span>,
     line: &'s JoinedLine,
@@ -235,19 +222,28 @@ impl Sink<'_> {
     /// A value that is `start..end` of the joined line, written from `at`.
     pub fn line_at(&mut self, start: usize, end: usize, at: usize) {
         let base = self.line_base;
-        self.push(base + start, base + end, at);
+        self.push(base + start, base + end, at, false);
     }
 
     /// A value decoded onto the bytes from `start` to their end, written from `at`.
     pub fn decoded(&mut self, start: usize, at: usize) {
         let end = self.bytes.len();
-        self.push(start, end, at);
+        self.push(start, end, at, true);
     }
 
-    /// A value that is `start..end` of the bytes, written from `at` in the line.
-    pub fn push(&mut self, start: usize, end: usize, at: usize) {
+    /// A value that is `start..end` of the decoded bytes, written from `at`.
+    pub fn decoded_range(&mut self, start: usize, end: usize, at: usize) {
+        self.push(start, end, at, true);
+    }
+
+    fn push(&mut self, start: usize, end: usize, at: usize, decoded: bool) {
         let offset = self.line.source_offset(at);
-        self.spans.push(Span { start, end, offset });
+        self.spans.push(Span {
+            start,
+            end,
+            offset,
+            decoded,
+        });
     }
 
     /// How many values and bytes there are, for [`Self::rollback`].
@@ -269,12 +265,12 @@ struct Parser<'a> {
     instructions: Vec<Instruction>,
     warnings: Vec<Warning>,
     errors: Vec<ParseError>,
-    /// The parse's text (the source, then joined lines and decoded values) and
-    /// the spans of every value, shared by the instructions once parsed.
+    /// The parse's text (the source, then joined lines), the bytes of the
+    /// values it decoded, and the spans of every value; shared by the
+    /// instructions once parsed.
     text: Vec<u8>,
+    decoded: Vec<u8>,
     spans: Vec<Span>,
-    /// What instructions point to until the text is shared.
-    placeholder: Arc<Shared>,
 }
 
 /// A physical line as [`Parser::process_line`] leaves it.
@@ -307,8 +303,8 @@ fn trim_continuation(line: &[u8], escape: u8) -> (&[u8], bool) {
 
 impl<'a> Parser<'a> {
     fn new(src: &'a [u8]) -> Self {
-        // Room for the source and what is usually added to it.
-        let mut text = Vec::with_capacity(src.len() + src.len() / 2 + 64);
+        // Joined lines are made of source bytes: room for the source twice.
+        let mut text = Vec::with_capacity(2 * src.len());
         text.extend_from_slice(src);
         Parser {
             src,
@@ -320,9 +316,9 @@ impl<'a> Parser<'a> {
             warnings: Vec::new(),
             errors: Vec::new(),
             text,
-            // About one value per 24 bytes.
-            spans: Vec::with_capacity(src.len() / 24 + 4),
-            placeholder: Arc::default(),
+            decoded: Vec::new(),
+            // About one value per 64 bytes in real Dockerfiles, rarely one per 16.
+            spans: Vec::with_capacity(src.len() / 16 + 8),
         }
     }
 
@@ -337,6 +333,7 @@ impl<'a> Parser<'a> {
 
     /// Cleans one physical line: newline and (for a first line) leading blanks
     /// removed, comments emptied; and lets the directive block see it.
+    #[inline(always)]
     fn process_line(&mut self, raw: &'a [u8], offset: usize, first: bool) -> CleanLine<'a> {
         let token = trim_newline(raw);
         let lead = trim_left_space(token);
@@ -363,14 +360,20 @@ impl<'a> Parser<'a> {
     /// Notes a comment (`text`, at `offset` in the source) as a span: of the
     /// source when it is UTF-8, else of a decoded copy.
     fn push_comment(&mut self, text: &[u8], offset: usize) {
-        let (start, end) = if std::str::from_utf8(text).is_ok() {
-            (offset, offset + text.len())
+        let decoded = std::str::from_utf8(text).is_err();
+        let (start, end) = if decoded {
+            let start = self.decoded.len();
+            self.decoded.extend_from_slice(go_lossy(text).as_bytes());
+            (start, self.decoded.len())
         } else {
-            let start = self.text.len();
-            self.text.extend_from_slice(go_lossy(text).as_bytes());
-            (start, self.text.len())
+            (offset, offset + text.len())
         };
-        self.spans.push(Span { start, end, offset });
+        self.spans.push(Span {
+            start,
+            end,
+            offset,
+            decoded,
+        });
     }
 
     fn run(mut self) -> (Parsed, Vec<ParseError>) {
@@ -421,31 +424,39 @@ impl<'a> Parser<'a> {
                 ended = end;
                 line.push(piece.len(), clean.at);
             }
-            line.join(src);
-            let text = line.text(src);
+            // The joined line: in the source when it is one piece, else
+            // joined onto the end of the text.
+            let line_base = match line.segments[..] {
+                [(_, from)] => from,
+                _ => {
+                    let base = self.text.len();
+                    line.join_onto(src, &mut self.text);
+                    base
+                }
+            };
+            let line_end = line_base + line.len();
+            let text = &self.text[line_base..line_end];
             if empty_continuation {
                 self.warnings.push(Warning {
                     message: format!("Empty continuation line found in: {}", go_lossy(text)),
                     line: self.current_line,
                 });
             }
-            let column = self.column_of(line.source_offset(0));
-            let line_base = match line.segments[..] {
-                [(_, from)] => from,
-                _ => {
-                    self.text.extend_from_slice(text);
-                    self.text.len() - text.len()
-                }
-            };
             let mut sink = Sink {
-                bytes: &mut self.text,
+                bytes: &mut self.decoded,
                 spans: &mut self.spans,
                 line: &line,
                 line_base,
             };
-            let (mut node, heredocs) =
-                match node_from_line(&mut sink, text, 0, escape, &self.placeholder) {
-                    Ok(found) => found,
+            let found = node_from_line(&mut sink, text, 0, escape);
+            // BuildKit looks for heredocs in RUN, COPY and ADD lines with `<<`.
+            let heredoc_line = match &found {
+                Ok((_, true)) if has_heredoc_marker(text) => Some(go_lossy(text)),
+                _ => None,
+            };
+            let column = self.column_of(line.source_offset(0));
+            let mut node = match found {
+                Ok((node, _)) => node,
                 Err(message) => {
                     let end = self.current_line;
                     self.error(message, start_line, end, column);
@@ -453,12 +464,14 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             };
-            let heredocs_ok =
-                !heredocs || self.read_heredocs(&mut node, text, start_line, column);
+            let heredocs_ok = match heredoc_line {
+                Some(text) => self.read_heredocs(&mut node, &text, start_line, column),
+                None => true,
+            };
             node.start_line = start_line;
             node.end_line = self.current_line;
             node.comments_at = comments;
-            node.original_at = (line_base, line_base + text.len());
+            node.original_at = (line_base, line_end);
             comments = self.spans.len();
             self.instructions.push(node);
             if !heredocs_ok {
@@ -475,6 +488,7 @@ impl<'a> Parser<'a> {
         let shared = Arc::new(Shared {
             text: self.text,
             source_len: src.len(),
+            decoded: self.decoded,
             spans: self.spans,
         });
         let mut instructions = self.instructions;
@@ -502,14 +516,11 @@ impl<'a> Parser<'a> {
     fn read_heredocs(
         &mut self,
         node: &mut Instruction,
-        text: &[u8],
+        text: &str,
         start_line: usize,
         column: usize,
     ) -> bool {
-        if !has_heredoc_marker(text) {
-            return true;
-        }
-        let docs = match heredoc::heredocs_from_line(&go_lossy(text)) {
+        let docs = match heredoc::heredocs_from_line(text) {
             Ok(docs) => docs,
             Err(message) => {
                 let end = self.current_line;
@@ -564,14 +575,13 @@ fn node_from_line(
     text: &[u8],
     base: usize,
     escape: u8,
-    shared: &Arc<Shared>,
 ) -> Result<(Instruction, bool), String> {
     let keyword = sink.spans.len();
     let split = split_command(text, base, sink);
     let mut buf = [0; KEYWORD_BUF];
     let lower = lower_keyword(split.keyword, &mut buf);
     let mut node = Instruction {
-        shared: Arc::clone(shared),
+        shared: None,
         comments_at: keyword,
         keyword_at: keyword,
         flag_count: split.flags,
@@ -587,7 +597,7 @@ fn node_from_line(
         let mut heredocs = false;
         if !split.rest.is_empty() {
             let (mut inner, inner_heredocs) =
-                node_from_line(sink, split.rest, split.rest_at, escape, shared)?;
+                node_from_line(sink, split.rest, split.rest_at, escape)?;
             let start = sink.line_base + split.rest_at;
             inner.original_at = (start, start + split.rest.len());
             node.nested = Some(Box::new(inner));

@@ -149,7 +149,7 @@ pub(super) fn with_sink<R>(
 ) -> (Vec<String>, R) {
     let mut joined = JoinedLine::default();
     joined.push(line.len(), 0);
-    let (mut bytes, mut spans) = (line.to_vec(), Vec::new());
+    let (mut bytes, mut spans) = (Vec::new(), Vec::new());
     let mut sink = Sink {
         bytes: &mut bytes,
         spans: &mut spans,
@@ -159,7 +159,10 @@ pub(super) fn with_sink<R>(
     let out = f(line, &mut sink);
     let values = spans
         .iter()
-        .map(|s| String::from_utf8(bytes[s.start..s.end].to_vec()).unwrap())
+        .map(|s| {
+            let from = if s.decoded { &bytes[..] } else { line };
+            String::from_utf8(from[s.start..s.end].to_vec()).unwrap()
+        })
         .collect();
     (values, out)
 }
