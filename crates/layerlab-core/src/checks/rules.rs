@@ -217,7 +217,7 @@ fn description(
         return;
     }
     // A bare `#` line ends the description above it.
-    let comments: Vec<&str> = node.comments().collect();
+    let comments: Vec<_> = node.comments().collect();
     let comments = match comments.iter().rposition(|c| c.trim().is_empty()) {
         Some(i) => &comments[i + 1..],
         None => &comments[..],

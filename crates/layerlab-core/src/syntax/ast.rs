@@ -4,6 +4,7 @@
 //! UTF-8 replaced). Every value is a span of one or the other. Instructions
 //! share them, so a parse allocates a handful of times, not once per word.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -235,13 +236,16 @@ impl Instruction {
         &self.shared().text[self.original_at.0..self.original_at.1]
     }
 
-    /// Comment lines directly above the instruction, `#` and blanks around removed.
-    pub fn comments(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+    /// Comment lines directly above the instruction, `#` and blanks around
+    /// removed (invalid UTF-8 shown as U+FFFD).
+    pub fn comments(&self) -> impl DoubleEndedIterator<Item = Cow<'_, str>> + ExactSizeIterator {
         let shared = self.shared();
         shared.spans[self.comments_at..self.keyword_at]
             .iter()
-            // The parser keeps only UTF-8 there.
-            .map(|s| std::str::from_utf8(shared.bytes(s)).unwrap_or_default())
+            .map(|s| match std::str::from_utf8(shared.bytes(s)) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => Cow::Owned(go_lossy(shared.bytes(s))),
+            })
     }
 
     /// The keyword lowercased, as the dump and the dispatcher see it.

@@ -112,8 +112,6 @@ pub struct Parsed {
     pub escape: char,
     pub warnings: Vec<Warning>,
     /// Byte offset of the start of each line (index 0 is line 1).
-    #[serde(skip)]
-    line_starts: Vec<usize>,
     /// The source and the text the instructions point into.
     #[serde(skip)]
     shared: Arc<Shared>,
@@ -127,16 +125,22 @@ impl Parsed {
 
     /// 1-based line and column (in characters) of a byte offset in the source.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(self.shared.source(), &self.line_starts, offset)
+        let source = self.shared.source();
+        let end = offset.min(source.len());
+        // Lines end at `\n`; one that ends the source starts no line.
+        let before = &source[..end.min(source.len().saturating_sub(1))];
+        let (mut line, mut start) = (1, 0);
+        while let Some(i) = find_byte(b'\n', &before[start..]) {
+            line += 1;
+            start += i + 1;
+        }
+        (line, column(source, start.min(end), end))
     }
 }
 
-fn line_col(source: &[u8], line_starts: &[usize], offset: usize) -> (usize, usize) {
-    let line = line_starts.partition_point(|&s| s <= offset).max(1);
-    let start = line_starts.get(line - 1).copied().unwrap_or(0);
-    let end = offset.min(source.len());
-    let col = crate::text::runes(&source[start.min(end)..end]).count() + 1;
-    (line, col)
+/// 1-based column (in characters) of `offset` on the line that starts at `start`.
+fn column(source: &[u8], start: usize, offset: usize) -> usize {
+    crate::text::runes(&source[start..offset]).count() + 1
 }
 
 /// Parses like BuildKit: the instructions, or the first error.
@@ -357,29 +361,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Notes a comment (`text`, at `offset` in the source) as a span: of the
-    /// source when it is UTF-8, else of a decoded copy.
-    fn push_comment(&mut self, text: &[u8], offset: usize) {
-        let decoded = std::str::from_utf8(text).is_err();
-        let (start, end) = if decoded {
-            let start = self.decoded.len();
-            self.decoded.extend_from_slice(go_lossy(text).as_bytes());
-            (start, self.decoded.len())
-        } else {
-            (offset, offset + text.len())
-        };
-        self.spans.push(Span {
-            start,
-            end,
-            offset,
-            decoded,
-        });
-    }
-
     fn run(mut self) -> (Parsed, Vec<ParseError>) {
         // The spans from `comments` on are the comments above the next instruction.
         let mut comments = 0;
-        let mut line = JoinedLine::default();
+        // Room for a RUN of 64 lines without growing.
+        let mut line = JoinedLine {
+            segments: Vec::with_capacity(64),
+            pending: 0,
+        };
         let src = self.src;
         while let Some(first) = self.lines.next() {
             let mut bytes = first.bytes;
@@ -395,7 +384,13 @@ impl<'a> Parser<'a> {
                 if comment.is_empty() {
                     comments = self.spans.len();
                 } else {
-                    self.push_comment(comment, command::offset_in(src, comment));
+                    let offset = command::offset_in(src, comment);
+                    self.spans.push(Span {
+                        start: offset,
+                        end: offset + comment.len(),
+                        offset,
+                        decoded: false,
+                    });
                 }
             }
             let (cleaned, at) = (clean.text, clean.at);
@@ -454,18 +449,18 @@ impl<'a> Parser<'a> {
                 Ok((_, true)) if has_heredoc_marker(text) => Some(go_lossy(text)),
                 _ => None,
             };
-            let column = self.column_of(line.source_offset(0));
+            let column = || column(src, first.offset, line.source_offset(0));
             let mut node = match found {
                 Ok((node, _)) => node,
                 Err(message) => {
                     let end = self.current_line;
-                    self.error(message, start_line, end, column);
+                    self.error(message, start_line, end, column());
                     comments = self.spans.len();
                     continue;
                 }
             };
             let heredocs_ok = match heredoc_line {
-                Some(text) => self.read_heredocs(&mut node, &text, start_line, column),
+                Some(text) => self.read_heredocs(&mut node, &text, start_line, column()),
                 None => true,
             };
             node.start_line = start_line;
@@ -500,15 +495,9 @@ impl<'a> Parser<'a> {
             directives: self.directives.found,
             escape: self.directives.escape as char,
             warnings: self.warnings,
-            line_starts: self.lines.into_line_starts(),
             shared,
         };
         (parsed, self.errors)
-    }
-
-    /// Column of a source offset on a line already read.
-    fn column_of(&self, offset: usize) -> usize {
-        line_col(self.src, self.lines.line_starts(), offset).1
     }
 
     /// Reads the bodies of the heredocs named on `text`. Returns false when one

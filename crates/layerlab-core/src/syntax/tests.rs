@@ -96,6 +96,20 @@ fn spans_point_at_source() {
 }
 
 #[test]
+fn line_col_counts_lines_and_characters() {
+    let parsed = parse("\u{feff}FROM a\né\tRUN b\n\n".as_bytes()).unwrap();
+    assert_eq!(parsed.line_col(0), (1, 1));
+    assert_eq!(parsed.line_col(3), (1, 2));
+    assert_eq!(parsed.line_col(10), (2, 1));
+    assert_eq!(parsed.line_col(13), (2, 3));
+    assert_eq!(parsed.line_col(19), (3, 1));
+    // A newline that ends the source starts no line.
+    assert_eq!(parsed.line_col(20), (3, 2));
+    assert_eq!(parsed.line_col(99), (3, 2));
+    assert_eq!(parse_lenient(b"").0.line_col(0), (1, 1));
+}
+
+#[test]
 fn heredoc_bodies_are_read_raw() {
     let parsed = parse(
         b"FROM a\nRUN <<-EOF cat\n\t# not a comment\n\tEOF\nCOPY <<A <<'B' /x\n1\nA\n$2\nB\n",
