@@ -9,7 +9,7 @@
 //!
 //! The AST keeps its text once per parse (the source, the joined lines, the
 //! values it decoded) and every value as a span of it, so a pass over the
-//! corpus allocates about 2,000 times (the peer, which borrows from the
+//! corpus allocates about 1,750 times (the peer, which borrows from the
 //! input, about 800).
 
 mod common;

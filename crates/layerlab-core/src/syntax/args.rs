@@ -235,6 +235,20 @@ impl Iterator for Words<'_> {
         let mut end = start;
         while self.pos < len {
             let b = rest[self.pos];
+            // Most bytes stand for themselves: a byte that is no quote, no
+            // escape and (outside quotes) no blank is taken as it is. (Inside
+            // quotes, the bytes of a multi-byte rune are such bytes.)
+            let plain = match quote {
+                None => {
+                    b < 0x80 && !is_ascii_space(b) && b != b'\'' && b != b'"' && b != self.escape
+                }
+                Some(q) => b != q && (b != self.escape || q == b'\''),
+            };
+            if plain {
+                self.pos += 1;
+                end = self.pos;
+                continue;
+            }
             let (mut width, blank) = self.rune(self.pos);
             match quote {
                 None => {

@@ -1,7 +1,7 @@
 //! Splitting an instruction line into its keyword, `--flags` and the rest.
 
 use super::Sink;
-use crate::text::{is_space, trim_space};
+use crate::text::{is_space, trim_left_space, trim_space};
 
 /// What follows the keyword and flags of one instruction line (which
 /// [`split_command`] gave to the sink).
@@ -64,7 +64,8 @@ pub(crate) fn split_command<'a>(line: &'a [u8], base: usize, sink: &mut Sink<'_>
             .count();
     let (flags, rest_rel) = extract_builder_flags(&trimmed[after..], at + after, sink);
     let rest = &trimmed[after + rest_rel..];
-    let rest_trimmed = trim_space(rest);
+    // Its end is the trimmed line's: only its start can have blanks.
+    let rest_trimmed = trim_left_space(rest);
     SplitLine {
         keyword: &trimmed[..gap],
         flags,

@@ -40,8 +40,10 @@ fn lexed_words(text: &str, raw_quotes: bool, raw_escapes: bool) -> Result<Vec<St
 
 /// The words the heredoc lexer finds in `text`, as written (quotes kept),
 /// when they are plain to see: ASCII (so no BOM, only ASCII blanks), no
-/// variable, no escape, every quote closed. Words are separated by blanks
-/// outside quotes; `<<` keeps the blanks after it. `None`: the lexer must tell.
+/// escape, every quote closed, and variables only as `$name` or `${name}`
+/// (with no variable set, the lexer leaves those as written). Words are
+/// separated by blanks outside quotes; `<<` keeps the blanks after it.
+/// `None`: the lexer must tell.
 fn plain_words(text: &str) -> Option<Vec<&str>> {
     let bytes = text.as_bytes();
     let mut words = Vec::new();
@@ -49,10 +51,21 @@ fn plain_words(text: &str) -> Option<Vec<&str>> {
     let mut quote = None;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if !b.is_ascii() || b == b'$' || b == b'\\' {
+        if !b.is_ascii() || b == b'\\' {
             return None;
         }
         i += 1;
+        if b == b'$' && bytes.get(i) == Some(&b'{') {
+            let name = bytes[i + 1..]
+                .iter()
+                .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'_')
+                .count();
+            let plain = bytes.get(i + 1).is_some_and(|&c| !c.is_ascii_digit())
+                && bytes.get(i + 1 + name) == Some(&b'}');
+            if name == 0 || !plain {
+                return None;
+            }
+        }
         match quote {
             Some(q) if b == q => quote = None,
             Some(_) => {}
@@ -218,7 +231,21 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn plain_words_are_the_lexers(s in "[ab1E<\\-'\"$\\\\é \t\n\r\x0b\x0c]{0,14}") {
+        fn plain_words_are_the_lexers(s in "[ab1E_<\\-'\"${}@\\\\é \t\n\r\x0b\x0c]{0,14}") {
+            if let Some(words) = plain_words(&s) {
+                proptest::prop_assert_eq!(&words, &lexed_words(&s, true, true).unwrap());
+                let unquoted: Vec<String> =
+                    words.iter().map(|w| unquote(w)).filter(|w| !w.is_empty()).collect();
+                proptest::prop_assert_eq!(&unquoted, &lexed_words(&s, false, false).unwrap());
+            }
+        }
+
+        #[test]
+        fn plain_words_with_variables(parts in proptest::collection::vec(proptest::sample::select(&[
+            "$", "${a}", "${_1}", "${1}", "${a:-b}", "${", "$a", "$1", "$@", "$$", "a", " ", "\t",
+            "<<", "<<-", "'", "\"", "E", "{", "}", "=",
+        ][..]), 0..10)) {
+            let s = parts.concat();
             if let Some(words) = plain_words(&s) {
                 proptest::prop_assert_eq!(&words, &lexed_words(&s, true, true).unwrap());
                 let unquoted: Vec<String> =
