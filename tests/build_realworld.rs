@@ -125,7 +125,7 @@ fn realworld_run_instructions_simulated_share() {
             .map(|p| {
                 p.instructions
                     .iter()
-                    .filter(|i| i.keyword.value.eq_ignore_ascii_case(b"run"))
+                    .filter(|i| i.keyword().value.eq_ignore_ascii_case(b"run"))
                     .count()
             })
             .unwrap_or(0);

@@ -12,6 +12,6 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let _ = e.to_string();
     }
     for ins in &parsed.instructions {
-        let _ = parsed.line_col(ins.keyword.offset);
+        let _ = parsed.line_col(ins.keyword().offset);
     }
 });

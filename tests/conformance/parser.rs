@@ -219,11 +219,11 @@ pub fn check_record(parsed: &Parsed, record: &Value) -> Result<(), String> {
         if docs != reference_heredocs(&child["heredocs"]) {
             return Err(format!("{}: heredocs {docs:?}", child["original"]));
         }
-        if String::from_utf8_lossy(&ins.original) != child["original"].as_str().unwrap_or_default()
+        if String::from_utf8_lossy(ins.original()) != child["original"].as_str().unwrap_or_default()
         {
             return Err(format!(
                 "original {:?}",
-                String::from_utf8_lossy(&ins.original)
+                String::from_utf8_lossy(ins.original())
             ));
         }
     }

@@ -199,6 +199,7 @@ fn trim_right_space_runes(bytes: &[u8]) -> &[u8] {
 }
 
 /// Go's `strings.TrimSpace`.
+#[inline]
 pub fn trim_space(bytes: &[u8]) -> &[u8] {
     trim_right_space(trim_left_space(bytes))
 }

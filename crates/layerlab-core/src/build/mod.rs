@@ -226,7 +226,7 @@ pub fn build(
         match parse_instruction(node) {
             Ok(i) => instructions.push(i),
             Err(e) => {
-                let column = parsed.line_col(node.keyword.offset).1;
+                let column = parsed.line_col(node.keyword().offset).1;
                 // BuildKit's instructions.Parse wraps what typing rejects.
                 result.error = Some(BuildError {
                     message: format!("dockerfile parse error on line {}: {}", e.line, e.message),

@@ -421,9 +421,9 @@ impl Catalog {
         parsed
             .instructions
             .iter()
-            .filter(|n| n.keyword.value.eq_ignore_ascii_case(b"FROM"))
-            .filter_map(|n| n.args.first())
-            .map(|w| String::from_utf8_lossy(&w.value).into_owned())
+            .filter(|n| n.keyword().value.eq_ignore_ascii_case(b"FROM"))
+            .filter_map(|n| n.args().first())
+            .map(|w| String::from_utf8_lossy(w.value).into_owned())
             .filter(|r| !r.contains('$'))
             .filter_map(|r| self.lookup(&r, date).map(|e| e.key.clone()))
             .collect()

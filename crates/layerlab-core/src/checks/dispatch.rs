@@ -33,7 +33,7 @@ pub(super) fn stage_parent(
 ) -> Option<StageEnd> {
     let base = stage
         .from
-        .args
+        .args()
         .first()
         .map(text)
         .unwrap_or_default()
@@ -82,24 +82,24 @@ fn undefined_vars(
 fn expanded_words(upper: &str, node: &Instruction) -> Vec<String> {
     match upper {
         "ENV" | "LABEL" => node
-            .args
+            .args()
             .chunks(3)
             .flat_map(|p| p.iter().take(2).map(text))
             .collect(),
         "COPY" | "ADD" => {
-            let flags = node.flags.iter().map(text).filter_map(|f| {
+            let flags = node.flags().iter().map(text).filter_map(|f| {
                 ["--chown=", "--chmod="]
                     .iter()
                     .find_map(|p| f.strip_prefix(p).map(str::to_owned))
             });
-            node.args
+            node.args()
                 .iter()
                 .map(text)
                 .filter(|a| !a.starts_with("<<"))
                 .chain(flags)
                 .collect()
         }
-        "WORKDIR" | "USER" | "STOPSIGNAL" | "VOLUME" => node.args.iter().map(text).collect(),
+        "WORKDIR" | "USER" | "STOPSIGNAL" | "VOLUME" => node.args().iter().map(text).collect(),
         _ => Vec::new(),
     }
 }
@@ -113,12 +113,12 @@ fn ignored_sources(
     out: &mut Found<'_>,
 ) {
     let Some(ignore) = at.ignore else { return };
-    let from_stage = node.flags.iter().any(|f| f.value.starts_with(b"--from"));
-    if from_stage || ignore.is_empty() || ignore.has_exclusions() || node.args.len() < 2 {
+    let from_stage = node.flags().iter().any(|f| f.value.starts_with(b"--from"));
+    if from_stage || ignore.is_empty() || ignore.has_exclusions() || node.args().len() < 2 {
         return;
     }
     let cmd = if upper == "ADD" { "Add" } else { "Copy" };
-    for src in &node.args[..node.args.len() - 1] {
+    for src in node.args().iter().take(node.args().len() - 1) {
         let raw = text(src);
         if raw.starts_with("<<") || raw.contains("://") {
             continue;
@@ -177,8 +177,8 @@ pub(super) fn dispatch(
         match upper.as_str() {
             "ENV" => {
                 if let Some(env) = &mut end.env {
-                    for pair in node.args.chunks(3) {
-                        let k = text(&pair[0]);
+                    for pair in node.args().chunks(3) {
+                        let k = pair.first().map(text).unwrap_or_default();
                         let v = pair.get(1).map(text).unwrap_or_default();
                         let v = at.lexer.expand_word(&v, env).unwrap_or(v);
                         env.set(&k, &v);
@@ -186,7 +186,7 @@ pub(super) fn dispatch(
                 }
             }
             "ARG" => {
-                for a in &node.args {
+                for a in node.args() {
                     let a = text(a);
                     let (k, default) = match a.split_once('=') {
                         Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
@@ -240,7 +240,7 @@ pub(super) fn dispatch(
                 }
             }
             "ENV" | "LABEL" => {
-                for pair in node.args.chunks(3) {
+                for pair in node.args().chunks(3) {
                     if pair.get(2).is_some_and(|d| d.value.is_empty()) {
                         out.add(
                             "LegacyKeyValueFormat",
@@ -249,13 +249,18 @@ pub(super) fn dispatch(
                         );
                     }
                     if upper == "ENV" {
-                        secret("ENV", &text(&pair[0]), node, out);
+                        secret(
+                            "ENV",
+                            &pair.first().map(text).unwrap_or_default(),
+                            node,
+                            out,
+                        );
                     }
                 }
             }
             "COPY" | "ADD" => ignored_sources(&upper, node, at, end.env.as_ref(), out),
             "WORKDIR" => {
-                let path = node.args.first().map(text).unwrap_or_default();
+                let path = node.args().first().map(text).unwrap_or_default();
                 if !end.workdir_set && !path.starts_with('/') && !path.contains('$') {
                     out.add(
                         "WorkdirRelativePath",
@@ -269,7 +274,7 @@ pub(super) fn dispatch(
                 end.workdir_set = true;
             }
             "EXPOSE" => {
-                let mut ports: Vec<String> = node.args.iter().map(text).collect();
+                let mut ports: Vec<String> = node.args().iter().map(text).collect();
                 ports.sort();
                 for port in ports {
                     if let Some((_, proto)) = port.split_once('/') {

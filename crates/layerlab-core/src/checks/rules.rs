@@ -35,16 +35,16 @@ impl Found<'_> {
     }
 }
 
-pub(super) fn text(w: &Word) -> String {
-    String::from_utf8_lossy(&w.value).into_owned()
+pub(super) fn text(w: Word<'_>) -> String {
+    String::from_utf8_lossy(w.value).into_owned()
 }
 
 pub(super) fn keyword(node: &Instruction) -> String {
-    text(&node.keyword)
+    text(node.keyword())
 }
 
 pub(super) fn is(node: &Instruction, name: &str) -> bool {
-    node.keyword.value.eq_ignore_ascii_case(name.as_bytes())
+    node.keyword().value.eq_ignore_ascii_case(name.as_bytes())
 }
 
 /// A stage: its FROM and the instructions up to the next FROM.
@@ -72,7 +72,10 @@ fn stages(parsed: &Parsed) -> (Vec<&Instruction>, Vec<Stage<'_>>) {
                 index,
                 from,
                 commands: &all[at + 1..end],
-                name: (from.args.len() == 3).then(|| crate::text::go_lower(&text(&from.args[2]))),
+                name: (from.args().len() == 3)
+                    .then(|| from.args().get(2))
+                    .flatten()
+                    .map(|w| crate::text::go_lower(&text(w))),
             }
         })
         .collect();
@@ -135,7 +138,7 @@ pub(super) fn all(parsed: &Parsed, scope: &Scope<'_>, out: &mut Found<'_>) {
     let mut ends: Vec<StageEnd> = Vec::new();
     for stage in &stages {
         let start = stage_parent(stage, &stages, &ends).unwrap_or_else(|| {
-            let base = stage.from.args.first().map(text).unwrap_or_default();
+            let base = stage.from.args().first().map(text).unwrap_or_default();
             let base = lexer.expand_word(&base, &globals).unwrap_or(base);
             StageEnd {
                 env: (scope.base_env)(&base).map(Env::from_pairs),
@@ -156,8 +159,9 @@ pub(super) fn all(parsed: &Parsed, scope: &Scope<'_>, out: &mut Found<'_>) {
 fn parse_time(node: &Instruction, lines: &[&str], out: &mut Found<'_>) {
     if is(node, "FROM") {
         let kw = keyword(node);
-        if node.args.len() == 3 {
-            let name = text(&node.args[2]);
+        let args = node.args();
+        if let (3, Some(name)) = (args.len(), args.get(2)) {
+            let name = text(name);
             if name != crate::text::go_lower(&name) {
                 out.add(
                     "StageNameCasing",
@@ -166,8 +170,8 @@ fn parse_time(node: &Instruction, lines: &[&str], out: &mut Found<'_>) {
                 );
             }
         }
-        if node.args.len() >= 3 {
-            let as_word = text(&node.args[1]);
+        if let (Some(as_word), Some(name)) = (args.get(1), args.get(2)) {
+            let as_word = text(as_word);
             let mismatch = (kw == kw.to_ascii_lowercase()
                 && as_word != as_word.to_ascii_lowercase())
                 || (kw == kw.to_ascii_uppercase() && as_word != as_word.to_ascii_uppercase());
@@ -178,7 +182,7 @@ fn parse_time(node: &Instruction, lines: &[&str], out: &mut Found<'_>) {
                     format!("'{as_word}' and '{kw}' keywords' casing do not match"),
                 );
             }
-            let name = crate::text::go_lower(&text(&node.args[2]));
+            let name = crate::text::go_lower(&text(name));
             description("FROM", &[name], node, lines, out);
         }
     } else if is(node, "MAINTAINER") {
@@ -189,7 +193,7 @@ fn parse_time(node: &Instruction, lines: &[&str], out: &mut Found<'_>) {
         );
     } else if is(node, "ARG") {
         let keys: Vec<String> = node
-            .args
+            .args()
             .iter()
             .map(|a| text(a).split('=').next().unwrap_or("").to_owned())
             .collect();
@@ -213,9 +217,10 @@ fn description(
         return;
     }
     // A bare `#` line ends the description above it.
-    let comments = match node.comments.iter().rposition(|c| c.trim().is_empty()) {
-        Some(i) => &node.comments[i + 1..],
-        None => &node.comments[..],
+    let comments: Vec<_> = node.comments().collect();
+    let comments = match comments.iter().rposition(|c| c.trim().is_empty()) {
+        Some(i) => &comments[i + 1..],
+        None => &comments[..],
     };
     let (Some(last), false) = (comments.last(), keys.is_empty()) else {
         return;
@@ -279,7 +284,7 @@ fn global_args(meta: &[&Instruction], scope: &Scope<'_>) -> (Env, Vec<String>) {
     let mut env = Env::from_pairs(scope.builtin_args.iter().map(|(k, v)| format!("{k}={v}")));
     let mut keys: Vec<String> = scope.builtin_args.iter().map(|(k, _)| k.clone()).collect();
     for node in meta.iter().filter(|n| is(n, "ARG")) {
-        for a in &node.args {
+        for a in node.args() {
             let a = text(a);
             let (k, v) = match a.split_once('=') {
                 Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
@@ -317,7 +322,7 @@ fn from_lines(meta: &[&Instruction], stages: &[Stage<'_>], scope: &Scope<'_>, ou
     let lexer = Lexer::new('\\');
     // InvalidDefaultArgInFrom: the base name with the defaults only.
     for stage in stages {
-        let Some(base) = stage.from.args.first().map(text) else {
+        let Some(base) = stage.from.args().first().map(text) else {
             continue;
         };
         let Ok(expanded) = lexer.expand(&base, &env) else {
@@ -346,12 +351,12 @@ fn from_lines(meta: &[&Instruction], stages: &[Stage<'_>], scope: &Scope<'_>, ou
                 }
             }
         };
-        if let Some(base) = stage.from.args.first() {
+        if let Some(base) = stage.from.args().first() {
             undeclared(&text(base), out);
         }
         let platform = stage
             .from
-            .flags
+            .flags()
             .iter()
             .map(text)
             .find_map(|f| f.strip_prefix("--platform=").map(str::to_owned));

@@ -196,7 +196,7 @@ pub fn parse_instruction(node: &AstNode) -> Result<Instruction, InstructionError
         // letter that lower-cases into one, the Kelvin sign, is gone by then),
         // so ASCII upper-casing is what Go's ToUpper gives.
         keyword: keyword.to_ascii_uppercase(),
-        original: crate::text::go_lossy(&node.original),
+        original: crate::text::go_lossy(node.original()),
         start_line: node.start_line,
         end_line: node.end_line,
     })
@@ -334,11 +334,11 @@ fn parse_command(node: &AstNode, keyword: &str) -> Result<Command, String> {
             // The trigger is checked now, like BuildKit does, and stored as text.
             parse_command(inner, &inner.keyword_lower())?;
             Command::Onbuild {
-                trigger: crate::text::go_lossy(&inner.original),
+                trigger: crate::text::go_lossy(inner.original()),
             }
         }
         _ => {
-            let typed = crate::text::go_lossy(&node.keyword.value);
+            let typed = crate::text::go_lossy(node.keyword().value);
             return Err(format!(
                 "unknown instruction: {typed}{}",
                 suggest::did_you_mean(&typed)

@@ -3,120 +3,113 @@
 //! Each takes the text after the keyword and flags, and returns the argument
 //! values in dump order with their offsets in the joined line.
 
-use super::command::{is_split_space, split_whitespace, Piece};
+use super::command::{is_split_space, split_whitespace};
 use super::json_array::{parse_json_array, JsonArgs};
+use super::Sink;
 use crate::text::{decode_rune, go_lossy, go_quote, is_ascii_space, is_space};
-
-/// Parsed arguments: the values and whether they came from the JSON form.
-#[derive(Debug, Default)]
-pub(crate) struct Args {
-    pub values: Vec<Piece>,
-    pub json: bool,
-}
-
-impl Args {
-    fn plain(values: Vec<Piece>) -> Self {
-        Args {
-            values,
-            json: false,
-        }
-    }
-}
 
 pub(crate) const NOT_STRING_ARRAY: &str =
     "when using JSON array syntax, arrays must be comprised of strings only";
 
-/// The argument parser for an instruction keyword (already lowercased).
+/// Gives the sink the arguments of an instruction (keyword already
+/// lowercased) in dump order. Returns whether they came from the JSON form;
 /// `None` for ONBUILD, which the caller handles, and for unknown instructions.
 pub(crate) fn parse_args(
     keyword: &[u8],
     rest: &[u8],
     at: usize,
     escape: u8,
-) -> Option<Result<Args, String>> {
+    sink: &mut Sink<'_>,
+) -> Option<Result<bool, String>> {
     Some(match keyword {
-        b"add" | b"copy" | b"volume" => maybe_json_to_list(rest, at),
-        b"arg" => Ok(Args::plain(parse_words(rest, at, escape))),
-        b"cmd" | b"entrypoint" | b"run" | b"shell" => maybe_json(rest, at),
-        b"env" => name_val(rest, at, "ENV", escape),
-        b"label" => name_val(rest, at, "LABEL", escape),
-        b"expose" | b"from" => Ok(Args::plain(whitespace_list(rest, at))),
-        b"healthcheck" => health_config(rest, at),
-        b"maintainer" | b"stopsignal" | b"user" | b"workdir" => Ok(Args::plain(whole(rest, at))),
+        b"add" | b"copy" | b"volume" => maybe_json_to_list(rest, at, sink),
+        b"arg" => {
+            parse_words(rest, at, escape, sink);
+            Ok(false)
+        }
+        b"cmd" | b"entrypoint" | b"run" | b"shell" => maybe_json(rest, at, sink),
+        b"env" => name_val(rest, at, "ENV", escape, sink).map(|()| false),
+        b"label" => name_val(rest, at, "LABEL", escape, sink).map(|()| false),
+        b"expose" | b"from" => {
+            whitespace_list(rest, at, sink);
+            Ok(false)
+        }
+        b"healthcheck" => health_config(rest, at, sink),
+        b"maintainer" | b"stopsignal" | b"user" | b"workdir" => {
+            whole(rest, at, sink);
+            Ok(false)
+        }
         _ => return None,
     })
 }
 
-fn whole(rest: &[u8], at: usize) -> Vec<Piece> {
-    if rest.is_empty() {
-        return Vec::new();
+fn whole(rest: &[u8], at: usize, sink: &mut Sink<'_>) {
+    if !rest.is_empty() {
+        sink.line(at, at + rest.len());
     }
-    vec![Piece {
-        value: rest.to_vec(),
-        at,
-    }]
 }
 
-fn whitespace_list(rest: &[u8], at: usize) -> Vec<Piece> {
-    if rest.is_empty() {
-        return Vec::new();
+fn whitespace_list(rest: &[u8], at: usize, sink: &mut Sink<'_>) {
+    if !rest.is_empty() {
+        split_whitespace(rest, at, sink);
     }
-    split_whitespace(rest, at)
 }
 
-fn from_json(rest: &[u8], at: usize) -> Result<Option<Args>, String> {
-    match parse_json_array(rest) {
-        JsonArgs::Strings(items) => Ok(Some(Args {
-            values: items
-                .into_iter()
-                .map(|(value, i)| Piece { value, at: at + i })
-                .collect(),
-            json: true,
-        })),
+/// The JSON form, when `rest` is one: `Ok(true)` once its strings are in the sink.
+fn from_json(rest: &[u8], at: usize, sink: &mut Sink<'_>) -> Result<bool, String> {
+    match parse_json_array(rest, at, sink) {
+        JsonArgs::Strings => Ok(true),
         JsonArgs::NotStrings => Err(NOT_STRING_ARRAY.into()),
-        JsonArgs::Invalid => Ok(None),
+        JsonArgs::Invalid => Ok(false),
     }
 }
 
 /// RUN, CMD, ENTRYPOINT, SHELL: a JSON array, or the whole rest as one string.
-fn maybe_json(rest: &[u8], at: usize) -> Result<Args, String> {
+fn maybe_json(rest: &[u8], at: usize, sink: &mut Sink<'_>) -> Result<bool, String> {
     if rest.is_empty() {
-        return Ok(Args::default());
+        return Ok(false);
     }
-    Ok(from_json(rest, at)?.unwrap_or_else(|| Args::plain(whole(rest, at))))
+    let json = from_json(rest, at, sink)?;
+    if !json {
+        whole(rest, at, sink);
+    }
+    Ok(json)
 }
 
 /// ADD, COPY, VOLUME: a JSON array, or whitespace-separated words.
-fn maybe_json_to_list(rest: &[u8], at: usize) -> Result<Args, String> {
-    Ok(from_json(rest, at)?.unwrap_or_else(|| Args::plain(whitespace_list(rest, at))))
+fn maybe_json_to_list(rest: &[u8], at: usize, sink: &mut Sink<'_>) -> Result<bool, String> {
+    let json = from_json(rest, at, sink)?;
+    if !json {
+        whitespace_list(rest, at, sink);
+    }
+    Ok(json)
 }
 
 /// HEALTHCHECK: a type word (`CMD`, `NONE`, …), then the rest like CMD.
-fn health_config(rest: &[u8], at: usize) -> Result<Args, String> {
+fn health_config(rest: &[u8], at: usize, sink: &mut Sink<'_>) -> Result<bool, String> {
     // BuildKit scans bytes here, so 0x85 and 0xA0 bytes count as blanks.
     let byte_space = |b: &u8| is_space(*b as char);
     let sep = rest.iter().position(byte_space).unwrap_or(rest.len());
     if sep == 0 {
-        return Ok(Args::default());
+        return Ok(false);
     }
     let next = sep + rest[sep..].iter().take_while(|b| byte_space(b)).count();
-    let mut cmd = maybe_json(&rest[next..], at + next)?;
-    cmd.values.insert(
-        0,
-        Piece {
-            value: rest[..sep].to_vec(),
-            at,
-        },
-    );
-    Ok(cmd)
+    sink.line(at, at + sep);
+    maybe_json(&rest[next..], at + next, sink)
 }
 
 /// ENV and LABEL: `KEY value` (old form) or `k=v k2="v 2"` (new form), as
 /// (key, value, separator) triples.
-fn name_val(rest: &[u8], at: usize, key: &str, escape: u8) -> Result<Args, String> {
+fn name_val(
+    rest: &[u8],
+    at: usize,
+    key: &str,
+    escape: u8,
+    sink: &mut Sink<'_>,
+) -> Result<(), String> {
     let mut words = Words::new(rest, escape);
     let Some(first) = words.next() else {
-        return Ok(Args::default());
+        return Ok(());
     };
     // `=` is ASCII: the lossy decoding of a word keeps it where it is.
     if !rest[first.clone()].contains(&b'=') {
@@ -124,58 +117,42 @@ fn name_val(rest: &[u8], at: usize, key: &str, escape: u8) -> Result<Args, Strin
         let Some(gap) = gap else {
             return Err(format!("{key} must have two arguments"));
         };
-        let value_at = gap
+        let value_at = at
+            + gap
             + rest[gap..]
                 .iter()
                 .take_while(|b| is_split_space(**b))
                 .count();
-        let values = vec![
-            Piece {
-                value: rest[..gap].to_vec(),
-                at,
-            },
-            Piece {
-                value: rest[value_at..].to_vec(),
-                at: at + value_at,
-            },
-            Piece {
-                value: Vec::new(),
-                at: at + value_at,
-            },
-        ];
-        return Ok(Args::plain(values));
+        sink.line(at, at + gap);
+        sink.line(value_at, at + rest.len());
+        sink.line(value_at, value_at);
+        return Ok(());
     }
-    let mut values = Vec::with_capacity(6);
     for span in std::iter::once(first).chain(words) {
         let word_at = at + span.start;
         let raw = &rest[span];
         if raw.is_ascii() || std::str::from_utf8(raw).is_ok() {
-            // The word is its source bytes: split it there, with no copy between.
+            // The word is its source bytes: split it there.
             let Some(eq) = raw.iter().position(|b| *b == b'=') else {
                 return Err(no_equals(raw));
             };
-            push_pair(
-                &mut values,
-                raw[..eq].to_vec(),
-                raw[eq + 1..].to_vec(),
-                word_at,
-                eq,
-            );
+            let (eq_at, end) = (word_at + eq, word_at + raw.len());
+            sink.line(word_at, eq_at);
+            sink.line(eq_at + 1, end);
+            sink.line(eq_at, eq_at + 1);
         } else {
-            let word = go_lossy(raw).into_bytes();
-            let Some(eq) = word.iter().position(|b| *b == b'=') else {
-                return Err(no_equals(&word));
+            let start = sink.bytes.len();
+            sink.bytes.extend_from_slice(go_lossy(raw).as_bytes());
+            let Some(eq) = sink.bytes[start..].iter().position(|b| *b == b'=') else {
+                return Err(no_equals(&sink.bytes[start..]));
             };
-            push_pair(
-                &mut values,
-                word[..eq].to_vec(),
-                word[eq + 1..].to_vec(),
-                word_at,
-                eq,
-            );
+            let (eq_in, end) = (start + eq, sink.bytes.len());
+            sink.decoded_range(start, eq_in, word_at);
+            sink.decoded_range(eq_in + 1, end, word_at + eq + 1);
+            sink.decoded_range(eq_in, eq_in + 1, word_at + eq);
         }
     }
-    Ok(Args::plain(values))
+    Ok(())
 }
 
 fn no_equals(word: &[u8]) -> String {
@@ -185,44 +162,20 @@ fn no_equals(word: &[u8]) -> String {
     )
 }
 
-/// Pushes the (key, value, `=`) triple of a `key=value` word at `word_at`
-/// whose `=` is at `eq`.
-fn push_pair(values: &mut Vec<Piece>, key: Vec<u8>, value: Vec<u8>, word_at: usize, eq: usize) {
-    values.push(Piece {
-        value: key,
-        at: word_at,
-    });
-    values.push(Piece {
-        value,
-        at: word_at + eq + 1,
-    });
-    values.push(Piece {
-        value: b"=".to_vec(),
-        at: word_at + eq,
-    });
-}
-
 /// BuildKit's `parseWords`: splits on Unicode blanks outside quotes, keeping
 /// quotes and escapes in the words (the expander removes them later). Invalid
 /// UTF-8 becomes U+FFFD, as Go's rune decoding does.
-pub(crate) fn parse_words(rest: &[u8], at: usize, escape: u8) -> Vec<Piece> {
-    Words::new(rest, escape)
-        .map(|span| Piece {
-            at: at + span.start,
-            value: go_lossy_bytes(&rest[span]),
-        })
-        .collect()
-}
-
-/// `bytes` as Go's `string([]rune(s))` would have them: the same bytes when
-/// they are UTF-8, else every invalid byte as U+FFFD.
-fn go_lossy_bytes(bytes: &[u8]) -> Vec<u8> {
-    if bytes.is_ascii() {
-        return bytes.to_vec();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(_) => bytes.to_vec(),
-        Err(_) => go_lossy(bytes).into_bytes(),
+pub(crate) fn parse_words(rest: &[u8], at: usize, escape: u8, sink: &mut Sink<'_>) {
+    for span in Words::new(rest, escape) {
+        let bytes = &rest[span.clone()];
+        let (start, end) = (at + span.start, at + span.end);
+        if bytes.is_ascii() || std::str::from_utf8(bytes).is_ok() {
+            sink.line(start, end);
+        } else {
+            let from = sink.bytes.len();
+            sink.bytes.extend_from_slice(go_lossy(bytes).as_bytes());
+            sink.decoded(from, start);
+        }
     }
 }
 
@@ -282,6 +235,20 @@ impl Iterator for Words<'_> {
         let mut end = start;
         while self.pos < len {
             let b = rest[self.pos];
+            // Most bytes stand for themselves: a byte that is no quote, no
+            // escape and (outside quotes) no blank is taken as it is. (Inside
+            // quotes, the bytes of a multi-byte rune are such bytes.)
+            let plain = match quote {
+                None => {
+                    b < 0x80 && !is_ascii_space(b) && b != b'\'' && b != b'"' && b != self.escape
+                }
+                Some(q) => b != q && (b != self.escape || q == b'\''),
+            };
+            if plain {
+                self.pos += 1;
+                end = self.pos;
+                continue;
+            }
             let (mut width, blank) = self.rune(self.pos);
             match quote {
                 None => {
@@ -332,13 +299,11 @@ impl Iterator for Words<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::with_sink;
     use super::*;
 
     fn words(s: &str) -> Vec<String> {
-        parse_words(s.as_bytes(), 0, b'\\')
-            .into_iter()
-            .map(|p| String::from_utf8(p.value).unwrap())
-            .collect()
+        with_sink(s.as_bytes(), |line, sink| parse_words(line, 0, b'\\', sink)).0
     }
 
     #[test]
@@ -354,12 +319,10 @@ mod tests {
     #[test]
     fn env_forms() {
         let env = |s: &str| {
-            name_val(s.as_bytes(), 0, "ENV", b'\\').map(|a| {
-                a.values
-                    .into_iter()
-                    .map(|p| String::from_utf8(p.value).unwrap())
-                    .collect::<Vec<_>>()
-            })
+            let (values, result) = with_sink(s.as_bytes(), |line, sink| {
+                name_val(line, 0, "ENV", b'\\', sink)
+            });
+            result.map(|()| values)
         };
         assert_eq!(
             env("PATH /usr/bin  /bin").unwrap(),

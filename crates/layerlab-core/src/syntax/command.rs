@@ -1,19 +1,14 @@
 //! Splitting an instruction line into its keyword, `--flags` and the rest.
 
-use crate::text::{is_space, trim_space};
+use super::Sink;
+use crate::text::{is_space, trim_left_space, trim_space};
 
-/// A piece of the joined line: its bytes and its offset in that line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Piece {
-    pub value: Vec<u8>,
-    pub at: usize,
-}
-
-/// The keyword, flags and arguments of one instruction line.
+/// What follows the keyword and flags of one instruction line (which
+/// [`split_command`] gave to the sink).
 pub(crate) struct SplitLine<'a> {
-    pub keyword: Piece,
-    /// `None` when the line has nothing after the keyword (BuildKit's nil flags).
-    pub flags: Option<Vec<Piece>>,
+    pub keyword: &'a [u8],
+    /// How many flags were given to the sink after the keyword.
+    pub flags: usize,
     pub rest: &'a [u8],
     pub rest_at: usize,
 }
@@ -23,18 +18,14 @@ pub(crate) fn is_split_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\x0b' | b'\x0c' | b'\r' | b' ')
 }
 
-/// Splits `[\t\v\f\r ]+`-separated fields, with their offsets.
-pub(crate) fn split_whitespace(s: &[u8], base: usize) -> Vec<Piece> {
-    // Room for `image AS name` and for most COPY lines without growing.
-    let mut out = Vec::with_capacity(4);
+/// Gives the sink the `[\t\v\f\r ]+`-separated fields of `s`, which sits at
+/// `base` in the line.
+pub(crate) fn split_whitespace(s: &[u8], base: usize, sink: &mut Sink<'_>) {
     let mut start = 0;
     let mut i = 0;
     while i < s.len() {
         if is_split_space(s[i]) {
-            out.push(Piece {
-                value: s[start..i].to_vec(),
-                at: base + start,
-            });
+            sink.line(base + start, base + i);
             while i < s.len() && is_split_space(s[i]) {
                 i += 1;
             }
@@ -43,11 +34,7 @@ pub(crate) fn split_whitespace(s: &[u8], base: usize) -> Vec<Piece> {
             i += 1;
         }
     }
-    out.push(Piece {
-        value: s[start..].to_vec(),
-        at: base + start,
-    });
-    out
+    sink.line(base + start, base + s.len());
 }
 
 /// Offset of `inner` (a subslice of `outer`) within it.
@@ -56,171 +43,117 @@ pub(crate) fn offset_in(outer: &[u8], inner: &[u8]) -> usize {
 }
 
 /// BuildKit's `splitCommand`: keyword up to the first blank run, then flags.
-pub(crate) fn split_command(line: &[u8], base: usize) -> SplitLine<'_> {
+/// `line` sits at `base` in the joined line; the keyword and the flags go to the sink.
+pub(crate) fn split_command<'a>(line: &'a [u8], base: usize, sink: &mut Sink<'_>) -> SplitLine<'a> {
     let trimmed = trim_space(line);
     let at = base + offset_in(line, trimmed);
     let Some(gap) = trimmed.iter().position(|b| is_split_space(*b)) else {
+        sink.line(at, at + trimmed.len());
         return SplitLine {
-            keyword: Piece {
-                value: trimmed.to_vec(),
-                at,
-            },
-            flags: None,
+            keyword: trimmed,
+            flags: 0,
             rest: &trimmed[trimmed.len()..],
             rest_at: at + trimmed.len(),
         };
     };
+    sink.line(at, at + gap);
     let after = gap
         + trimmed[gap..]
             .iter()
             .take_while(|b| is_split_space(**b))
             .count();
-    let (flags, rest_rel) = extract_builder_flags(&trimmed[after..]);
+    let (flags, rest_rel) = extract_builder_flags(&trimmed[after..], at + after, sink);
     let rest = &trimmed[after + rest_rel..];
-    let rest_trimmed = trim_space(rest);
+    // Its end is the trimmed line's: only its start can have blanks.
+    let rest_trimmed = trim_left_space(rest);
     SplitLine {
-        keyword: Piece {
-            value: trimmed[..gap].to_vec(),
-            at,
-        },
-        flags: Some(
-            flags
-                .into_iter()
-                .map(|p| Piece {
-                    at: p.at + at + after,
-                    ..p
-                })
-                .collect(),
-        ),
+        keyword: &trimmed[..gap],
+        flags,
         rest: rest_trimmed,
         rest_at: at + after + rest_rel + offset_in(rest, rest_trimmed),
     }
 }
 
-/// BuildKit's `extractBuilderFlags`. Works on bytes: each byte is taken as a
-/// Latin-1 code point (so `ü` comes out as `Ã¼`), and `\` always escapes the
-/// next byte, whatever the file's escape character. Returns the flags and the
-/// offset where the arguments start.
-fn extract_builder_flags(line: &[u8]) -> (Vec<Piece>, usize) {
-    #[derive(PartialEq)]
-    enum Phase {
-        Spaces,
-        Word,
-        Quote(u8),
-    }
+/// BuildKit's `extractBuilderFlags` over `line`, which sits at `base`. Works on
+/// bytes: each byte is taken as a Latin-1 code point (so `ü` comes out as
+/// `Ã¼`), and `\` always escapes the next byte, whatever the file's escape
+/// character. Gives the flags to the sink; returns how many, and the offset
+/// in `line` where the arguments start.
+fn extract_builder_flags(line: &[u8], base: usize, sink: &mut Sink<'_>) -> (usize, usize) {
     let byte_space = |b: u8| is_space(b as char);
-    let mut words = Vec::new();
-    let mut phase = Phase::Spaces;
-    // The flag being read, as UTF-8; each flag is copied out at its exact size.
-    let mut word: Vec<u8> = Vec::new();
-    let mut word_at = 0;
-    let mut blank_ok = false;
+    let mut count = 0;
     let mut pos = 0;
     loop {
-        let at_end = pos == line.len();
-        if phase == Phase::Spaces {
-            if at_end {
-                break;
-            }
-            let ch = line[pos];
-            if byte_space(ch) {
-                pos += 1;
-                continue;
-            }
-            if ch != b'-' || line.get(pos + 1) != Some(&b'-') {
-                return (words, pos);
-            }
-            // Most flags have no quote, no escape and no byte above ASCII: such
-            // a flag is its bytes, up to the next blank.
-            let plain_end = line[pos..]
-                .iter()
-                .position(|&b| matches!(b, b'\'' | b'"' | b'\\') || b >= 0x80 || byte_space(b))
-                .map_or(line.len(), |i| pos + i);
-            if line.get(plain_end).is_none_or(|&b| byte_space(b)) {
-                let flag = &line[pos..plain_end];
-                if flag == b"--" {
-                    return (words, plain_end);
-                }
-                words.push(Piece {
-                    value: flag.to_vec(),
-                    at: pos,
-                });
-                pos = plain_end;
-                continue;
-            }
-            if word.capacity() == 0 {
-                // A flag is at most the rest of the line, each byte taking two at most.
-                word.reserve(2 * (line.len() - pos));
-            }
-            phase = Phase::Word;
-            word_at = pos;
+        while pos < line.len() && byte_space(line[pos]) {
+            pos += 1;
         }
-        if at_end {
-            if word != b"--" && (blank_ok || !word.is_empty()) {
-                words.push(Piece {
-                    value: word.as_slice().to_vec(),
-                    at: word_at,
-                });
-            }
-            break;
+        if pos == line.len() {
+            return (count, pos);
         }
-        let mut ch = line[pos];
-        match phase {
-            Phase::Word => {
-                if byte_space(ch) {
-                    phase = Phase::Spaces;
-                    if word == b"--" {
-                        return (words, pos);
-                    }
-                    if blank_ok || !word.is_empty() {
-                        words.push(Piece {
-                            value: word.as_slice().to_vec(),
-                            at: word_at,
-                        });
-                    }
-                    word.clear();
-                    blank_ok = false;
-                    pos += 1;
-                    continue;
-                }
-                if ch == b'\'' || ch == b'"' {
-                    phase = Phase::Quote(ch);
+        if line[pos] != b'-' || line.get(pos + 1) != Some(&b'-') {
+            return (count, pos);
+        }
+        // Most flags have no quote, no escape and no byte above ASCII: such
+        // a flag is its bytes, up to the next blank.
+        let plain_end = line[pos..]
+            .iter()
+            .position(|&b| matches!(b, b'\'' | b'"' | b'\\') || b >= 0x80 || byte_space(b))
+            .map_or(line.len(), |i| pos + i);
+        if line.get(plain_end).is_none_or(|&b| byte_space(b)) {
+            if &line[pos..plain_end] == b"--" {
+                return (count, plain_end);
+            }
+            sink.line(base + pos, base + plain_end);
+            count += 1;
+            pos = plain_end;
+            continue;
+        }
+        // Any other flag is decoded into the sink's bytes, up to a blank
+        // outside quotes.
+        let start = sink.bytes.len();
+        let word_at = pos;
+        let mut quote = None;
+        let mut blank_ok = false;
+        while pos < line.len() {
+            let mut ch = line[pos];
+            match quote {
+                None if byte_space(ch) => break,
+                None if ch == b'\'' || ch == b'"' => {
+                    quote = Some(ch);
                     blank_ok = true;
                     pos += 1;
                     continue;
                 }
-                if ch == b'\\' {
-                    if pos + 1 == line.len() {
-                        pos += 1;
-                        continue;
-                    }
-                    pos += 1;
-                    ch = line[pos];
-                }
-                push_latin1(&mut word, ch);
-            }
-            Phase::Quote(quote) => {
-                if ch == quote {
-                    phase = Phase::Word;
+                Some(q) if ch == q => {
+                    quote = None;
                     pos += 1;
                     continue;
                 }
-                if ch == b'\\' {
-                    if pos + 1 == line.len() {
-                        phase = Phase::Word;
-                        pos += 1;
-                        continue;
-                    }
-                    pos += 1;
-                    ch = line[pos];
-                }
-                push_latin1(&mut word, ch);
+                _ => {}
             }
-            Phase::Spaces => unreachable!("handled above"),
+            if ch == b'\\' {
+                pos += 1;
+                if pos == line.len() {
+                    break;
+                }
+                ch = line[pos];
+            }
+            push_latin1(sink.bytes, ch);
+            pos += 1;
         }
-        pos += 1;
+        let word = &sink.bytes[start..];
+        if word == b"--" {
+            sink.bytes.truncate(start);
+            return (count, pos);
+        }
+        if blank_ok || !word.is_empty() {
+            sink.decoded(start, base + word_at);
+            count += 1;
+        }
+        if pos == line.len() {
+            return (count, pos);
+        }
     }
-    (words, line.len())
 }
 
 /// Appends byte `b` taken as a Latin-1 code point, in UTF-8 (Go's `string(rune(b))`).
@@ -234,18 +167,15 @@ fn push_latin1(out: &mut Vec<u8>, b: u8) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::with_sink;
     use super::*;
 
     fn flags(line: &str) -> (Vec<String>, String) {
-        let split = split_command(line.as_bytes(), 0);
-        let flags = split.flags.unwrap_or_default();
-        (
-            flags
-                .into_iter()
-                .map(|p| String::from_utf8(p.value).unwrap())
-                .collect(),
-            String::from_utf8(split.rest.to_vec()).unwrap(),
-        )
+        let (values, rest) = with_sink(line.as_bytes(), |line, sink| {
+            let split = split_command(line, 0, sink);
+            String::from_utf8(split.rest.to_vec()).unwrap()
+        });
+        (values[1..].to_vec(), rest)
     }
 
     #[test]
@@ -267,14 +197,16 @@ mod tests {
             flags("RUN --x=\\\"q\\\" echo").0,
             vec!["--x=\"q\"".to_owned()]
         );
+        assert_eq!(flags("RUN --x='a \\").0, vec!["--x=a ".to_owned()]);
+        assert_eq!(flags("RUN --x=a\\").0, vec!["--x=a".to_owned()]);
     }
 
     #[test]
     fn offsets_point_into_the_line() {
-        let split = split_command(b"  COPY  --a=b   src dst ", 10);
-        assert_eq!(split.keyword.at, 12);
-        assert_eq!(split.flags.unwrap()[0].at, 18);
-        assert_eq!(split.rest, b"src dst");
-        assert_eq!(split.rest_at, 26);
+        let parsed = super::super::parse(b"  COPY  --a=b   src dst \n").unwrap();
+        let copy = &parsed.instructions[0];
+        assert_eq!(copy.keyword().offset, 2);
+        assert_eq!(copy.flags().first().unwrap().offset, 8);
+        assert_eq!(copy.args().first().unwrap().offset, 16);
     }
 }

@@ -33,11 +33,17 @@ impl DirectiveState {
     }
 
     /// Looks at one line (newline trimmed). Errors carry BuildKit's message.
+    #[inline]
     pub fn observe(&mut self, line: &[u8]) -> Result<(), String> {
         self.line += 1;
         if self.done {
             return Ok(());
         }
+        self.read(line)
+    }
+
+    /// [`Self::observe`] within the directive block.
+    fn read(&mut self, line: &[u8]) -> Result<(), String> {
         let Some((name, value)) = match_directive(line) else {
             self.done = true;
             return Ok(());

@@ -9,9 +9,9 @@ use crate::text::{go_lossy, go_quote, go_to_lower, trim_space};
 
 /// The dump of one instruction, without the surrounding parentheses.
 pub(crate) fn dump_instruction(node: &Instruction) -> String {
-    let mut out = go_lossy(&go_to_lower(&node.keyword.value));
-    if !node.flags.is_empty() {
-        let flags: Vec<String> = node.flags.iter().map(|f| go_quote(&f.value)).collect();
+    let mut out = go_lossy(&go_to_lower(node.keyword().value));
+    if !node.flags().is_empty() {
+        let flags: Vec<String> = node.flags().iter().map(|f| go_quote(f.value)).collect();
         out.push_str(" [");
         out.push_str(&flags.join(" "));
         out.push(']');
@@ -21,9 +21,9 @@ pub(crate) fn dump_instruction(node: &Instruction) -> String {
         out.push_str(&dump_instruction(inner));
         out.push(')');
     }
-    for arg in &node.args {
+    for arg in node.args() {
         out.push(' ');
-        out.push_str(&go_quote(&arg.value));
+        out.push_str(&go_quote(arg.value));
     }
     // Go trims the whole string with strings.TrimSpace.
     go_lossy(trim_space(out.as_bytes()))

@@ -8,11 +8,13 @@
 //! invalid, and a number too large for float64 makes decoding fail, so such an
 //! array falls back to the string form instead of being an error.
 
+use super::Sink;
+
 /// What the text after an instruction keyword is, seen as a JSON array.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum JsonArgs {
-    /// An array of strings: each decoded string and its byte offset in the input.
-    Strings(Vec<(Vec<u8>, usize)>),
+    /// An array of strings: the decoded strings are in the sink.
+    Strings,
     /// Valid JSON array holding something other than strings.
     NotStrings,
     /// Not a (decodable) JSON array.
@@ -21,83 +23,99 @@ pub(crate) enum JsonArgs {
 
 const MAX_DEPTH: usize = 10_000;
 
-/// Parses `rest`, which must start (after leading Unicode blanks) with `[`.
-pub(crate) fn parse_json_array(rest: &[u8]) -> JsonArgs {
+/// Parses `rest` (at `at` in the line), which must start (after leading
+/// Unicode blanks) with `[`. The strings of an array of strings go to the
+/// sink, each at the offset of its opening quote; nothing does otherwise.
+pub(crate) fn parse_json_array(rest: &[u8], at: usize, sink: &mut Sink<'_>) -> JsonArgs {
     let trimmed = crate::text::trim_left_space(rest);
-    let skipped = rest.len() - trimmed.len();
     if !trimmed.starts_with(b"[") {
         return JsonArgs::Invalid;
     }
+    let mark = sink.mark();
     let mut p = JsonParser {
         s: trimmed,
         pos: 0,
         overflow: false,
+        base: at + (rest.len() - trimmed.len()),
+        sink,
     };
-    let Some(items) = p.document() else {
-        return JsonArgs::Invalid;
+    let outcome = match p.document() {
+        Some(true) if !p.overflow => return JsonArgs::Strings,
+        Some(false) if !p.overflow => JsonArgs::NotStrings,
+        _ => JsonArgs::Invalid,
     };
-    if p.overflow {
-        return JsonArgs::Invalid;
-    }
-    let mut strings = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
-            Item::Str(value, at) => strings.push((value, at + skipped)),
-            Item::Other => return JsonArgs::NotStrings,
-        }
-    }
-    JsonArgs::Strings(strings)
+    p.sink.rollback(mark);
+    outcome
 }
 
-enum Item {
-    Str(Vec<u8>, usize),
-    Other,
+/// A string literal as read: bytes of the input, or decoded into the sink's
+/// bytes from the given offset on.
+enum Str {
+    Raw(usize, usize),
+    Decoded(usize),
 }
 
-struct JsonParser<'a> {
+struct JsonParser<'a, 's, 'o> {
     s: &'a [u8],
     pos: usize,
     overflow: bool,
+    /// Offset of `s` in the line.
+    base: usize,
+    sink: &'s mut Sink<'o>,
 }
 
-impl<'a> JsonParser<'a> {
+impl<'a> JsonParser<'a, '_, '_> {
     fn skip_ws(&mut self) {
         while matches!(self.s.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
         }
     }
 
-    /// The whole input: one array and trailing blanks. Returns its top-level items.
-    fn document(&mut self) -> Option<Vec<Item>> {
+    /// The whole input: one array and trailing blanks. Returns whether its
+    /// items are all strings (which are then in the sink).
+    fn document(&mut self) -> Option<bool> {
         self.skip_ws();
-        let items = self.top_array()?;
+        let strings = self.top_array()?;
         self.skip_ws();
-        (self.pos == self.s.len()).then_some(items)
+        (self.pos == self.s.len()).then_some(strings)
     }
 
-    fn top_array(&mut self) -> Option<Vec<Item>> {
+    fn top_array(&mut self) -> Option<bool> {
         self.expect(b'[')?;
-        let mut items = Vec::new();
+        let mut strings = true;
         self.skip_ws();
         if self.eat(b']') {
-            return Some(items);
+            return Some(strings);
         }
         loop {
             self.skip_ws();
-            let at = self.pos;
+            let at = self.base + self.pos;
             if self.s.get(self.pos) == Some(&b'"') {
-                items.push(Item::Str(self.string()?, at));
+                match self.string()? {
+                    Str::Raw(start, end) => {
+                        self.sink.line_at(self.base + start, self.base + end, at)
+                    }
+                    Str::Decoded(start) => self.sink.decoded(start, at),
+                }
             } else {
                 self.value()?;
-                items.push(Item::Other);
+                strings = false;
             }
             self.skip_ws();
             if self.eat(b',') {
                 continue;
             }
             self.expect(b']')?;
-            return Some(items);
+            return Some(strings);
         }
+    }
+
+    /// Reads a string that is not kept.
+    fn skip_string(&mut self) -> Option<()> {
+        if let Str::Decoded(start) = self.string()? {
+            self.sink.bytes.truncate(start);
+        }
+        Some(())
     }
 
     fn eat(&mut self, b: u8) -> bool {
@@ -139,9 +157,7 @@ impl<'a> JsonParser<'a> {
                         continue;
                     }
                 }
-                b'"' => {
-                    self.string()?;
-                }
+                b'"' => self.skip_string()?,
                 b't' => self.literal(b"true")?,
                 b'f' => self.literal(b"false")?,
                 b'n' => self.literal(b"null")?,
@@ -170,7 +186,7 @@ impl<'a> JsonParser<'a> {
         if self.s.get(self.pos) != Some(&b'"') {
             return None;
         }
-        self.string()?;
+        self.skip_string()?;
         self.skip_ws();
         self.expect(b':')
     }
@@ -230,68 +246,75 @@ impl<'a> JsonParser<'a> {
         u32::from_str_radix(text, 16).ok()
     }
 
-    /// A string literal, decoded.
-    fn string(&mut self) -> Option<Vec<u8>> {
+    /// A string literal: its bytes when they stand for themselves, else
+    /// decoded into the sink's bytes.
+    fn string(&mut self) -> Option<Str> {
         self.expect(b'"')?;
-        let first = self.plain_run();
+        let first = self.pos;
+        self.plain_run();
         if self.s.get(self.pos) == Some(&b'"') {
             // No escape and no non-ASCII byte: the bytes themselves.
             self.pos += 1;
-            return Some(first.to_vec());
+            return Some(Str::Raw(first, self.pos - 1));
         }
-        let mut out = Vec::with_capacity(first.len() + 16);
-        out.extend_from_slice(first);
+        let start = self.sink.bytes.len();
+        self.sink.bytes.extend_from_slice(&self.s[first..self.pos]);
         loop {
             let b = *self.s.get(self.pos)?;
             match b {
                 b'"' => {
                     self.pos += 1;
-                    return Some(out);
+                    return Some(Str::Decoded(start));
                 }
                 b'\\' => {
                     self.pos += 1;
                     let esc = *self.s.get(self.pos)?;
                     self.pos += 1;
-                    match esc {
-                        b'"' | b'\\' | b'/' => out.push(esc),
-                        b'b' => out.push(b'\x08'),
-                        b'f' => out.push(b'\x0c'),
-                        b'n' => out.push(b'\n'),
-                        b'r' => out.push(b'\r'),
-                        b't' => out.push(b'\t'),
+                    let decoded = match esc {
+                        b'"' | b'\\' | b'/' => esc,
+                        b'b' => b'\x08',
+                        b'f' => b'\x0c',
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
                         b'u' => {
                             let unit = self.hex4()?;
-                            push_char(&mut out, self.surrogate_pair(unit));
+                            let c = self.surrogate_pair(unit);
+                            push_char(self.sink.bytes, c);
+                            continue;
                         }
                         _ => return None,
-                    }
+                    };
+                    self.sink.bytes.push(decoded);
                 }
                 0..=0x1f => return None,
                 0x80.. => {
                     let (ch, width) = crate::text::decode_rune(&self.s[self.pos..]);
                     match ch {
-                        Some(_) => out.extend_from_slice(&self.s[self.pos..self.pos + width]),
-                        None => push_char(&mut out, char::REPLACEMENT_CHARACTER),
+                        Some(_) => self
+                            .sink
+                            .bytes
+                            .extend_from_slice(&self.s[self.pos..self.pos + width]),
+                        None => push_char(self.sink.bytes, char::REPLACEMENT_CHARACTER),
                     }
                     self.pos += width;
                 }
                 _ => {}
             }
-            let run = self.plain_run();
-            out.extend_from_slice(run);
+            let run = self.pos;
+            self.plain_run();
+            self.sink.bytes.extend_from_slice(&self.s[run..self.pos]);
         }
     }
 
     /// Reads the bytes from here that stand for themselves in a string: ASCII
     /// but `"`, `\` and control characters.
-    fn plain_run(&mut self) -> &'a [u8] {
+    fn plain_run(&mut self) {
         let rest = &self.s[self.pos..];
-        let len = rest
+        self.pos += rest
             .iter()
             .position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b))
             .unwrap_or(rest.len());
-        self.pos += len;
-        &rest[..len]
     }
 
     /// Completes a `\uXXXX` escape, joining a surrogate pair when one follows.
@@ -357,17 +380,25 @@ fn overflows_f64(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::with_sink;
     use super::*;
 
+    fn parse(s: &[u8]) -> (Vec<String>, JsonArgs) {
+        with_sink(s, |line, sink| super::parse_json_array(line, 0, sink))
+    }
+
     fn strings(s: &str) -> Option<Vec<String>> {
-        match parse_json_array(s.as_bytes()) {
-            JsonArgs::Strings(v) => Some(
-                v.into_iter()
-                    .map(|(b, _)| String::from_utf8(b).unwrap())
-                    .collect(),
-            ),
-            _ => None,
+        match parse(s.as_bytes()) {
+            (v, JsonArgs::Strings) => Some(v),
+            (v, _) => {
+                assert!(v.is_empty());
+                None
+            }
         }
+    }
+
+    fn parse_json_array(s: &[u8]) -> JsonArgs {
+        parse(s).1
     }
 
     #[test]

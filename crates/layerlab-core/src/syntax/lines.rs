@@ -15,12 +15,10 @@ pub(crate) struct RawLine<'a> {
 }
 
 /// Yields the lines of `src` until the end or a line that is too long.
-/// It notes where each line starts on the way, for [`Self::into_line_starts`].
 pub(crate) struct LineScanner<'a> {
     src: &'a [u8],
     pos: usize,
     too_long: bool,
-    starts: Vec<usize>,
 }
 
 impl<'a> LineScanner<'a> {
@@ -29,29 +27,7 @@ impl<'a> LineScanner<'a> {
             src,
             pos: 0,
             too_long: false,
-            // About one line per 32 bytes in real Dockerfiles.
-            starts: Vec::with_capacity(src.len() / 32 + 1),
         }
-    }
-
-    /// Byte offsets of the lines delivered so far (index 0 is line 1).
-    pub fn line_starts(&self) -> &[usize] {
-        &self.starts
-    }
-
-    /// Byte offset of the start of every line of the source, the ones not
-    /// delivered included (index 0 is line 1; an empty source has one, at 0).
-    pub fn into_line_starts(self) -> Vec<usize> {
-        let mut starts = self.starts;
-        let mut pos = self.pos;
-        while pos < self.src.len() {
-            starts.push(pos);
-            pos = find_byte(b'\n', &self.src[pos..]).map_or(self.src.len(), |i| pos + i + 1);
-        }
-        if starts.is_empty() {
-            starts.push(0);
-        }
-        starts
     }
 
     /// Whether the scan stopped at a line over the limit.
@@ -89,7 +65,6 @@ impl<'a> Iterator for LineScanner<'a> {
             bytes: &rest[..end],
             offset: self.pos,
         };
-        self.starts.push(self.pos);
         self.pos += end;
         Some(line)
     }
@@ -179,17 +154,6 @@ mod tests {
                 high.iter().position(|&b| b == needle)
             );
         }
-    }
-
-    #[test]
-    fn line_starts_cover_the_whole_source() {
-        let src = b"a\nb\n\nc";
-        let mut scanner = LineScanner::new(src);
-        scanner.next();
-        assert_eq!(scanner.line_starts(), [0]);
-        assert_eq!(scanner.into_line_starts(), [0, 2, 4, 5]);
-        assert_eq!(LineScanner::new(b"").into_line_starts(), [0]);
-        assert_eq!(LineScanner::new(b"a\n").into_line_starts(), [0]);
     }
 
     #[test]

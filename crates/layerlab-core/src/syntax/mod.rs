@@ -24,6 +24,7 @@
 //! ```
 
 mod args;
+mod ast;
 mod command;
 mod directives;
 mod dump;
@@ -32,88 +33,16 @@ mod json_array;
 mod lines;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use command::{split_command, Piece};
+pub use ast::{Instruction, Word, Words, WordsIter};
+use ast::{Shared, Span};
+use command::split_command;
 pub use directives::Directive;
 pub use heredoc::{chomp_content, heredocs_from_line, parse_heredoc, Heredoc};
 use lines::{find_byte, trim_newline, LineScanner};
 
-use crate::text::{go_lossy, go_to_lower, trim_left_space};
-
-/// A value in the AST (a flag, an argument, the keyword) and where it starts.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Word {
-    /// The bytes as BuildKit holds them (not necessarily valid UTF-8).
-    #[serde(serialize_with = "serialize_lossy")]
-    pub value: Vec<u8>,
-    /// Byte offset in the source of the first character of this value.
-    pub offset: usize,
-}
-
-impl Word {
-    /// The value as text (invalid UTF-8 shown as U+FFFD).
-    pub fn text(&self) -> String {
-        go_lossy(&self.value)
-    }
-}
-
-/// One instruction (a child of BuildKit's root node).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Instruction {
-    /// The instruction word as written (`run`, `RUN`, `Run`…).
-    pub keyword: Word,
-    /// `--name=value` flags, quotes removed.
-    pub flags: Vec<Word>,
-    /// Argument values in BuildKit's order (for ENV/LABEL: key, value, separator triples).
-    pub args: Vec<Word>,
-    /// For ONBUILD: the instruction it wraps.
-    pub nested: Option<Box<Instruction>>,
-    /// Arguments came from the JSON (exec) form.
-    pub json: bool,
-    pub heredocs: Vec<Heredoc>,
-    /// The joined logical line (continuations removed), as BuildKit's `Original`.
-    #[serde(serialize_with = "serialize_lossy")]
-    pub original: Vec<u8>,
-    /// 1-based first and last source line, heredoc bodies included.
-    pub start_line: usize,
-    pub end_line: usize,
-    /// Comment lines directly above the instruction.
-    pub comments: Vec<String>,
-}
-
-impl Instruction {
-    /// The keyword lowercased, as the dump and the dispatcher see it.
-    pub fn keyword_lower(&self) -> String {
-        go_lossy(&go_to_lower(&self.keyword.value))
-    }
-
-    /// This instruction's line of the BuildKit dump (without parentheses).
-    pub fn dump(&self) -> String {
-        dump::dump_instruction(self)
-    }
-
-    /// Argument values as text.
-    pub fn arg_texts(&self) -> Vec<String> {
-        self.args.iter().map(Word::text).collect()
-    }
-
-    /// Flag values as text.
-    pub fn flag_texts(&self) -> Vec<String> {
-        self.flags.iter().map(Word::text).collect()
-    }
-
-    fn can_contain_heredoc(&self) -> bool {
-        let mut buf = [0; KEYWORD_BUF];
-        let target = match &self.nested {
-            Some(inner) if *lower_keyword(&self.keyword.value, &mut buf) == *b"onbuild" => inner,
-            _ => self,
-        };
-        matches!(
-            &*lower_keyword(&target.keyword.value, &mut buf),
-            b"run" | b"copy" | b"add"
-        ) && !target.json
-    }
-}
+use crate::text::{go_lossy, go_to_lower, trim_left_space, trim_space};
 
 /// Room for every instruction keyword (the longest, `healthcheck`, has 11 bytes).
 const KEYWORD_BUF: usize = 16;
@@ -183,10 +112,9 @@ pub struct Parsed {
     pub escape: char,
     pub warnings: Vec<Warning>,
     /// Byte offset of the start of each line (index 0 is line 1).
+    /// The source and the text the instructions point into.
     #[serde(skip)]
-    line_starts: Vec<usize>,
-    #[serde(skip)]
-    source: Vec<u8>,
+    shared: Arc<Shared>,
 }
 
 impl Parsed {
@@ -197,16 +125,22 @@ impl Parsed {
 
     /// 1-based line and column (in characters) of a byte offset in the source.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.source, &self.line_starts, offset)
+        let source = self.shared.source();
+        let end = offset.min(source.len());
+        // Lines end at `\n`; one that ends the source starts no line.
+        let before = &source[..end.min(source.len().saturating_sub(1))];
+        let (mut line, mut start) = (1, 0);
+        while let Some(i) = find_byte(b'\n', &before[start..]) {
+            line += 1;
+            start += i + 1;
+        }
+        (line, column(source, start.min(end), end))
     }
 }
 
-fn line_col(source: &[u8], line_starts: &[usize], offset: usize) -> (usize, usize) {
-    let line = line_starts.partition_point(|&s| s <= offset).max(1);
-    let start = line_starts.get(line - 1).copied().unwrap_or(0);
-    let end = offset.min(source.len());
-    let col = crate::text::runes(&source[start.min(end)..end]).count() + 1;
-    (line, col)
+/// 1-based column (in characters) of `offset` on the line that starts at `start`.
+fn column(source: &[u8], start: usize, offset: usize) -> usize {
+    crate::text::runes(&source[start..offset]).count() + 1
 }
 
 /// Parses like BuildKit: the instructions, or the first error.
@@ -225,43 +159,105 @@ pub fn parse_lenient(src: &[u8]) -> (Parsed, Vec<ParseError>) {
     Parser::new(src).run()
 }
 
-/// The joined logical line and where each of its pieces came from.
+/// Where each piece of a joined logical line came from.
 #[derive(Default)]
 struct JoinedLine {
-    text: Vec<u8>,
-    /// (offset in `text`, offset in the source) for each piece.
+    /// (offset in the joined line, offset in the source) for each piece.
     segments: Vec<(usize, usize)>,
     /// Length of the last piece noted.
     pending: usize,
 }
 
 impl JoinedLine {
-    /// Notes a piece of the source (`len` bytes at `src_offset`); [`Self::join`]
-    /// copies the pieces once they are all known, into a vector of the right size.
+    fn clear(&mut self) {
+        self.segments.clear();
+        self.pending = 0;
+    }
+
+    /// Notes a piece of the source (`len` bytes at `src_offset`).
     fn push(&mut self, len: usize, src_offset: usize) {
         let end = self.segments.last().map_or(0, |&(start, _)| start) + self.pending;
         self.segments.push((end, src_offset));
         self.pending = len;
     }
 
-    /// Copies the pieces noted so far from `src` into `text`.
-    fn join(&mut self, src: &[u8]) {
-        let len = self.segments.last().map_or(0, |&(start, _)| start) + self.pending;
-        let mut text = Vec::with_capacity(len);
+    fn len(&self) -> usize {
+        self.segments.last().map_or(0, |&(start, _)| start) + self.pending
+    }
+
+    /// Copies the pieces, joined, from `src` onto the end of `out`.
+    fn join_onto(&self, src: &[u8], out: &mut Vec<u8>) {
+        let len = self.len();
         for (i, &(start, from)) in self.segments.iter().enumerate() {
             let end = self.segments.get(i + 1).map_or(len, |&(next, _)| next);
-            text.extend_from_slice(&src[from..from + (end - start)]);
+            out.extend_from_slice(&src[from..from + (end - start)]);
         }
-        self.text = text;
     }
 
     fn source_offset(&self, at: usize) -> usize {
+        if let [(_, from)] = self.segments[..] {
+            return from + at;
+        }
         let i = self
             .segments
             .partition_point(|&(start, _)| start <= at)
             .max(1);
         let (start, src) = self.segments.get(i - 1).copied().unwrap_or((0, 0));
         src + (at - start)
+    }
+}
+
+/// Where the parsers put the values they find: spans of the joined line
+/// (which sits at `line_base` in the parse's text), or of bytes they decode.
+pub(crate) struct Sink<'s> {
+    /// The decoded bytes.
+    pub bytes: &'s mut Vec<u8>,
+    spans: &'s mut Vec<Span>,
+    line: &'s JoinedLine,
+    line_base: usize,
+}
+
+impl Sink<'_> {
+    /// A value that is `start..end` of the joined line.
+    pub fn line(&mut self, start: usize, end: usize) {
+        self.line_at(start, end, start);
+    }
+
+    /// A value that is `start..end` of the joined line, written from `at`.
+    pub fn line_at(&mut self, start: usize, end: usize, at: usize) {
+        let base = self.line_base;
+        self.push(base + start, base + end, at, false);
+    }
+
+    /// A value decoded onto the bytes from `start` to their end, written from `at`.
+    pub fn decoded(&mut self, start: usize, at: usize) {
+        let end = self.bytes.len();
+        self.push(start, end, at, true);
+    }
+
+    /// A value that is `start..end` of the decoded bytes, written from `at`.
+    pub fn decoded_range(&mut self, start: usize, end: usize, at: usize) {
+        self.push(start, end, at, true);
+    }
+
+    fn push(&mut self, start: usize, end: usize, at: usize, decoded: bool) {
+        let offset = self.line.source_offset(at);
+        self.spans.push(Span {
+            start,
+            end,
+            offset,
+            decoded,
+        });
+    }
+
+    /// How many values and bytes there are, for [`Self::rollback`].
+    pub fn mark(&self) -> (usize, usize) {
+        (self.spans.len(), self.bytes.len())
+    }
+
+    pub fn rollback(&mut self, (spans, bytes): (usize, usize)) {
+        self.spans.truncate(spans);
+        self.bytes.truncate(bytes);
     }
 }
 
@@ -273,8 +269,12 @@ struct Parser<'a> {
     instructions: Vec<Instruction>,
     warnings: Vec<Warning>,
     errors: Vec<ParseError>,
-    /// The segments vector of the last joined line, kept for the next one.
-    spare_segments: Vec<(usize, usize)>,
+    /// The parse's text (the source, then joined lines), the bytes of the
+    /// values it decoded, and the spans of every value; shared by the
+    /// instructions once parsed.
+    text: Vec<u8>,
+    decoded: Vec<u8>,
+    spans: Vec<Span>,
 }
 
 /// A physical line as [`Parser::process_line`] leaves it.
@@ -307,6 +307,9 @@ fn trim_continuation(line: &[u8], escape: u8) -> (&[u8], bool) {
 
 impl<'a> Parser<'a> {
     fn new(src: &'a [u8]) -> Self {
+        // Joined lines are made of source bytes: room for the source twice.
+        let mut text = Vec::with_capacity(2 * src.len());
+        text.extend_from_slice(src);
         Parser {
             src,
             lines: LineScanner::new(src),
@@ -316,7 +319,10 @@ impl<'a> Parser<'a> {
             instructions: Vec::with_capacity(src.len() / 128 + 1),
             warnings: Vec::new(),
             errors: Vec::new(),
-            spare_segments: Vec::new(),
+            text,
+            decoded: Vec::new(),
+            // About one value per 64 bytes in real Dockerfiles, rarely one per 16.
+            spans: Vec::with_capacity(src.len() / 16 + 8),
         }
     }
 
@@ -331,6 +337,7 @@ impl<'a> Parser<'a> {
 
     /// Cleans one physical line: newline and (for a first line) leading blanks
     /// removed, comments emptied; and lets the directive block see it.
+    #[inline(always)]
     fn process_line(&mut self, raw: &'a [u8], offset: usize, first: bool) -> CleanLine<'a> {
         let token = trim_newline(raw);
         let lead = trim_left_space(token);
@@ -355,7 +362,14 @@ impl<'a> Parser<'a> {
     }
 
     fn run(mut self) -> (Parsed, Vec<ParseError>) {
-        let mut comments: Vec<String> = Vec::new();
+        // The spans from `comments` on are the comments above the next instruction.
+        let mut comments = 0;
+        // Room for a RUN of 64 lines without growing.
+        let mut line = JoinedLine {
+            segments: Vec::with_capacity(64),
+            pending: 0,
+        };
+        let src = self.src;
         while let Some(first) = self.lines.next() {
             let mut bytes = first.bytes;
             let mut offset = first.offset;
@@ -366,11 +380,17 @@ impl<'a> Parser<'a> {
             let clean = self.process_line(bytes, offset, true);
             if clean.comment {
                 // BuildKit drops the first byte (the `#` only when unindented).
-                let comment = go_lossy(crate::text::trim_space(&bytes[1..]));
+                let comment = trim_space(&bytes[1..]);
                 if comment.is_empty() {
-                    comments.clear();
+                    comments = self.spans.len();
                 } else {
-                    comments.push(comment);
+                    let offset = command::offset_in(src, comment);
+                    self.spans.push(Span {
+                        start: offset,
+                        end: offset + comment.len(),
+                        offset,
+                        decoded: false,
+                    });
                 }
             }
             let (cleaned, at) = (clean.text, clean.at);
@@ -381,10 +401,7 @@ impl<'a> Parser<'a> {
             if ended && piece.is_empty() {
                 continue;
             }
-            let mut line = JoinedLine {
-                segments: std::mem::take(&mut self.spare_segments),
-                ..JoinedLine::default()
-            };
+            line.clear();
             line.push(piece.len(), at);
             let mut empty_continuation = false;
             while !ended {
@@ -402,31 +419,55 @@ impl<'a> Parser<'a> {
                 ended = end;
                 line.push(piece.len(), clean.at);
             }
-            line.join(self.src);
+            // The joined line: in the source when it is one piece, else
+            // joined onto the end of the text.
+            let line_base = match line.segments[..] {
+                [(_, from)] => from,
+                _ => {
+                    let base = self.text.len();
+                    line.join_onto(src, &mut self.text);
+                    base
+                }
+            };
+            let line_end = line_base + line.len();
+            let text = &self.text[line_base..line_end];
             if empty_continuation {
                 self.warnings.push(Warning {
-                    message: format!("Empty continuation line found in: {}", go_lossy(&line.text)),
+                    message: format!("Empty continuation line found in: {}", go_lossy(text)),
                     line: self.current_line,
                 });
             }
-            let column = self.column_of(line.source_offset(0));
-            let node = match self.node_from_line(&line, 0, &line.text, escape) {
-                Ok(node) => node,
+            let mut sink = Sink {
+                bytes: &mut self.decoded,
+                spans: &mut self.spans,
+                line: &line,
+                line_base,
+            };
+            let found = node_from_line(&mut sink, text, 0, escape);
+            // BuildKit looks for heredocs in RUN, COPY and ADD lines with `<<`.
+            let heredoc_line = match &found {
+                Ok((_, true)) if has_heredoc_marker(text) => Some(go_lossy(text)),
+                _ => None,
+            };
+            let column = || column(src, first.offset, line.source_offset(0));
+            let mut node = match found {
+                Ok((node, _)) => node,
                 Err(message) => {
                     let end = self.current_line;
-                    self.error(message, start_line, end, column);
-                    comments.clear();
-                    self.keep_segments(line);
+                    self.error(message, start_line, end, column());
+                    comments = self.spans.len();
                     continue;
                 }
             };
-            let mut node = node;
-            let heredocs_ok = self.read_heredocs(&mut node, &line.text, start_line, column);
+            let heredocs_ok = match heredoc_line {
+                Some(text) => self.read_heredocs(&mut node, &text, start_line, column()),
+                None => true,
+            };
             node.start_line = start_line;
             node.end_line = self.current_line;
-            node.comments = std::mem::take(&mut comments);
-            node.original = std::mem::take(&mut line.text);
-            self.keep_segments(line);
+            node.comments_at = comments;
+            node.original_at = (line_base, line_end);
+            comments = self.spans.len();
             self.instructions.push(node);
             if !heredocs_ok {
                 break;
@@ -439,27 +480,24 @@ impl<'a> Parser<'a> {
         if self.lines.hit_line_limit() {
             self.error(LineScanner::limit_message(), lines_read, 0, 1);
         }
+        let shared = Arc::new(Shared {
+            text: self.text,
+            source_len: src.len(),
+            decoded: self.decoded,
+            spans: self.spans,
+        });
+        let mut instructions = self.instructions;
+        for node in &mut instructions {
+            node.set_shared(&shared);
+        }
         let parsed = Parsed {
-            instructions: self.instructions,
+            instructions,
             directives: self.directives.found,
             escape: self.directives.escape as char,
             warnings: self.warnings,
-            line_starts: self.lines.into_line_starts(),
-            source: self.src.to_vec(),
+            shared,
         };
         (parsed, self.errors)
-    }
-
-    /// Keeps the segments vector of `line` for the next joined line.
-    fn keep_segments(&mut self, line: JoinedLine) {
-        let mut segments = line.segments;
-        segments.clear();
-        self.spare_segments = segments;
-    }
-
-    /// Column of a source offset on a line already read.
-    fn column_of(&self, offset: usize) -> usize {
-        line_col(self.src, self.lines.line_starts(), offset).1
     }
 
     /// Reads the bodies of the heredocs named on `text`. Returns false when one
@@ -467,14 +505,11 @@ impl<'a> Parser<'a> {
     fn read_heredocs(
         &mut self,
         node: &mut Instruction,
-        text: &[u8],
+        text: &str,
         start_line: usize,
         column: usize,
     ) -> bool {
-        if !node.can_contain_heredoc() || !has_heredoc_marker(text) {
-            return true;
-        }
-        let docs = match heredoc::heredocs_from_line(&go_lossy(text)) {
+        let docs = match heredoc::heredocs_from_line(text) {
             Ok(docs) => docs,
             Err(message) => {
                 let end = self.current_line;
@@ -517,65 +552,57 @@ impl<'a> Parser<'a> {
         }
         true
     }
+}
 
-    /// BuildKit's `newNodeFromLine` over `text`, which sits at `base` in `line`.
-    /// The node's `original` is left empty for the caller to fill (the whole
-    /// line's text moves there); a nested (ONBUILD) node's is filled here.
-    fn node_from_line(
-        &self,
-        line: &JoinedLine,
-        base: usize,
-        text: &[u8],
-        escape: u8,
-    ) -> Result<Instruction, String> {
-        let split = split_command(text, base);
-        let word = |p: Piece| Word {
-            offset: line.source_offset(p.at),
-            value: p.value,
-        };
-        let keyword = word(split.keyword);
-        let mut buf = [0; KEYWORD_BUF];
-        let lower = lower_keyword(&keyword.value, &mut buf);
-        let flags: Vec<Word> = split
-            .flags
-            .unwrap_or_default()
-            .into_iter()
-            .map(word)
-            .collect();
-        let mut node = Instruction {
-            keyword,
-            flags,
-            args: Vec::new(),
-            nested: None,
-            json: false,
-            heredocs: Vec::new(),
-            original: Vec::new(),
-            start_line: 0,
-            end_line: 0,
-            comments: Vec::new(),
-        };
-        if *lower == *b"onbuild" {
-            if !split.rest.is_empty() {
-                let mut inner = self.node_from_line(line, split.rest_at, split.rest, escape)?;
-                inner.original = split.rest.to_vec();
-                node.nested = Some(Box::new(inner));
-            }
-            return Ok(node);
+/// BuildKit's `newNodeFromLine` over `text`, which sits at `base` in the
+/// joined line; the values go to the sink. The node's `original` and
+/// comments are left for the caller to fill; a nested (ONBUILD) node's
+/// `original` is filled here. Also says whether the node can have heredocs
+/// (RUN, COPY and ADD not in the JSON form, or ONBUILD of one).
+fn node_from_line(
+    sink: &mut Sink<'_>,
+    text: &[u8],
+    base: usize,
+    escape: u8,
+) -> Result<(Instruction, bool), String> {
+    let keyword = sink.spans.len();
+    let split = split_command(text, base, sink);
+    let mut buf = [0; KEYWORD_BUF];
+    let lower = lower_keyword(split.keyword, &mut buf);
+    let mut node = Instruction {
+        shared: None,
+        comments_at: keyword,
+        keyword_at: keyword,
+        flag_count: split.flags,
+        arg_count: 0,
+        original_at: (0, 0),
+        nested: None,
+        json: false,
+        heredocs: Vec::new(),
+        start_line: 0,
+        end_line: 0,
+    };
+    if *lower == *b"onbuild" {
+        let mut heredocs = false;
+        if !split.rest.is_empty() {
+            let (mut inner, inner_heredocs) =
+                node_from_line(sink, split.rest, split.rest_at, escape)?;
+            let start = sink.line_base + split.rest_at;
+            inner.original_at = (start, start + split.rest.len());
+            node.nested = Some(Box::new(inner));
+            heredocs = inner_heredocs;
         }
-        match args::parse_args(&lower, split.rest, split.rest_at, escape) {
-            Some(parsed) => {
-                let parsed = parsed?;
-                node.json = parsed.json;
-                node.args = parsed.values.into_iter().map(word).collect();
-            }
-            // Unknown instructions keep one empty argument; the next layer rejects them.
-            None => node.args.push(Word {
-                value: Vec::new(),
-                offset: line.source_offset(split.rest_at),
-            }),
-        }
-        Ok(node)
+        return Ok((node, heredocs));
     }
+    let before = sink.spans.len();
+    match args::parse_args(&lower, split.rest, split.rest_at, escape, sink) {
+        Some(json) => node.json = json?,
+        // Unknown instructions keep one empty argument; the next layer rejects them.
+        None => sink.line(split.rest_at, split.rest_at),
+    }
+    node.arg_count = sink.spans.len() - before;
+    let heredocs = matches!(&*lower, b"run" | b"copy" | b"add") && !node.json;
+    Ok((node, heredocs))
 }
 
 /// Serializes bytes as text, invalid UTF-8 as U+FFFD.

@@ -89,10 +89,24 @@ fn spans_point_at_source() {
     let src = "FROM a\n  COPY --chown=1 \\\n    src  dst\n";
     let parsed = parse(src.as_bytes()).unwrap();
     let copy = &parsed.instructions[1];
-    assert_eq!(parsed.line_col(copy.keyword.offset), (2, 3));
-    assert_eq!(parsed.line_col(copy.flags[0].offset), (2, 8));
-    assert_eq!(parsed.line_col(copy.args[0].offset), (3, 5));
-    assert_eq!(parsed.line_col(copy.args[1].offset), (3, 10));
+    assert_eq!(parsed.line_col(copy.keyword().offset), (2, 3));
+    assert_eq!(parsed.line_col(copy.flags().get(0).unwrap().offset), (2, 8));
+    assert_eq!(parsed.line_col(copy.args().get(0).unwrap().offset), (3, 5));
+    assert_eq!(parsed.line_col(copy.args().get(1).unwrap().offset), (3, 10));
+}
+
+#[test]
+fn line_col_counts_lines_and_characters() {
+    let parsed = parse("\u{feff}FROM a\né\tRUN b\n\n".as_bytes()).unwrap();
+    assert_eq!(parsed.line_col(0), (1, 1));
+    assert_eq!(parsed.line_col(3), (1, 2));
+    assert_eq!(parsed.line_col(10), (2, 1));
+    assert_eq!(parsed.line_col(13), (2, 3));
+    assert_eq!(parsed.line_col(19), (3, 1));
+    // A newline that ends the source starts no line.
+    assert_eq!(parsed.line_col(20), (3, 2));
+    assert_eq!(parsed.line_col(99), (3, 2));
+    assert_eq!(parse_lenient(b"").0.line_col(0), (1, 1));
 }
 
 #[test]
@@ -139,4 +153,51 @@ fn bytes_that_are_not_utf8() {
         parse(b"ARG a=\xff\n").unwrap().dump(),
         "(arg \"a=\u{fffd}\")\n"
     );
+}
+
+/// Runs `f` on `line` as a whole joined line with a fresh sink; returns the
+/// values it gave the sink, as text, and what it returned.
+pub(super) fn with_sink<R>(
+    line: &[u8],
+    f: impl FnOnce(&[u8], &mut Sink<'_>) -> R,
+) -> (Vec<String>, R) {
+    let mut joined = JoinedLine::default();
+    joined.push(line.len(), 0);
+    let (mut bytes, mut spans) = (Vec::new(), Vec::new());
+    let mut sink = Sink {
+        bytes: &mut bytes,
+        spans: &mut spans,
+        line: &joined,
+        line_base: 0,
+    };
+    let out = f(line, &mut sink);
+    let values = spans
+        .iter()
+        .map(|s| {
+            let from = if s.decoded { &bytes[..] } else { line };
+            String::from_utf8(from[s.start..s.end].to_vec()).unwrap()
+        })
+        .collect();
+    (values, out)
+}
+
+#[test]
+fn values_share_one_text() {
+    let src = b"# a \xff\n#  b\nCOPY --chown=\"a b\" \\\n  [\"x\\u0041\", \"y\"]\nONBUILD RUN x\nENV a=\xff=\n";
+    let parsed = parse(src).unwrap();
+    let copy = &parsed.instructions[0];
+    assert_eq!(copy.comments().collect::<Vec<_>>(), ["a \u{fffd}", "b"]);
+    assert_eq!(copy.flag_texts(), ["--chown=a b"]);
+    assert_eq!(copy.arg_texts(), ["xA", "y"]);
+    assert_eq!(
+        copy.original(),
+        b"COPY --chown=\"a b\"   [\"x\\u0041\", \"y\"]"
+    );
+    let onbuild = &parsed.instructions[1];
+    assert_eq!(onbuild.nested.as_ref().unwrap().original(), b"RUN x");
+    assert_eq!(onbuild.comments().len(), 0);
+    assert_eq!(parsed.instructions[2].arg_texts(), ["a", "\u{fffd}=", "="]);
+    assert_eq!(parsed.instructions[2].args().get(1).unwrap().offset, 71);
+    let again = parsed.clone();
+    assert_eq!(again, parsed);
 }
