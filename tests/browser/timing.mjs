@@ -168,8 +168,8 @@ try {
     if (f === 'layerlab-editor.js') sizes.editor = gz; // loaded after the first render
     else if (['.wasm', '.js', '.css', '.tsv', '.json'].includes(ext)) sizes[ext] = (sizes[ext] || 0) + gz;
   }
-  const page = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-  const inline = [...page.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]).join('');
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const inline = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]).join('');
   sizes['.css'] = (sizes['.css'] || 0) + (inline ? zlib.gzipSync(Buffer.from(inline), { level: 9 }).length : 0);
   const total = sizes['.wasm'] + sizes['.js'] + sizes['.css'] + (sizes['.tsv'] || 0) + (sizes['.json'] || 0);
   console.log(`cold load to first build result: ${cold} ms`);
