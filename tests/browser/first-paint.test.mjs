@@ -26,7 +26,7 @@ test('without the wasm, the first screen shows the starter, inert', async () => 
   await context.close();
 });
 
-test('the app replaces it with no layout shift; a share link never shows it', async () => {
+test('the app replaces it with no layout shift; an unchanged visit saves nothing; a share link never shows it', async () => {
   const context = await served.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.addInitScript(() => {
@@ -40,6 +40,12 @@ test('the app replaces it with no layout shift; a share link never shows it', as
   assert.ok(await page.isVisible('#steps'));
   await page.waitForTimeout(300);
   assert.ok((await page.evaluate(() => window.__shift)) < 0.01, 'layout shift');
+  // A visit that changes nothing saves nothing: the next one opens on the copy again.
+  await page.waitForTimeout(800);
+  assert.equal(await page.evaluate(() => localStorage.getItem('layerlab.autosave.v1')), null);
+  await page.route('**/*.wasm', (r) => r.abort());
+  await page.reload();
+  await page.waitForSelector('#first-paint [data-id=steps] tbody tr');
   const shared = await context.newPage();
   await shared.route('**/*.wasm', (r) => r.abort());
   await shared.goto(served.url + '#s=anything');

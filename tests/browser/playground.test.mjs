@@ -397,6 +397,8 @@ test("an embed never reads or writes the playground's autosave", async () => {
   const n = await builds(page);
   await page.fill('#source', 'FROM alpine:3.20\nRUN echo "my own work"\n');
   await waitForBuild(page, n);
+  // The playground's own autosave is written once typing pauses.
+  await page.waitForFunction(() => (localStorage.getItem('layerlab.autosave.v1') || '').includes('my own work'));
   const saved = await page.evaluate(() => JSON.stringify(localStorage));
   const embed = await context.newPage();
   await embed.goto(page.url().split('?')[0] + '?embed=1&editor=plain');
@@ -405,7 +407,7 @@ test("an embed never reads or writes the playground's autosave", async () => {
   const m = await builds(embed);
   await embed.fill('#source', 'FROM alpine:3.20\nRUN echo "embed edit"\n');
   await waitForBuild(embed, m);
-  await embed.waitForTimeout(300);
+  await embed.waitForTimeout(1000); // longer than the autosave's pause
   assert.equal(await page.evaluate(() => JSON.stringify(localStorage)), saved);
   await context.close();
 });

@@ -2,6 +2,7 @@
 //! around them: debounced rebuilds, autosave, share links, keyboard
 //! shortcuts, embed mode and the `postMessage` API for host pages.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
@@ -21,6 +22,8 @@ use crate::state::{Action, AppState, OutputTab};
 /// here) runs right after the keystroke, keeping keystroke → panel under 50 ms.
 const DEBOUNCE_MS: u32 = 150;
 const FAST_BUILD_MS: f64 = 25.0;
+/// How long typing pauses before the autosave is written.
+const AUTOSAVE_MS: u32 = 600;
 
 /// How the page is embedded (`?embed=1&readonly=1&panels=layers,log`).
 #[derive(Clone, PartialEq)]
@@ -99,6 +102,18 @@ fn initial_state() -> AppState {
         return AppState::from_snapshot(saved);
     }
     AppState::default()
+}
+
+/// Writes the autosave now if a change is waiting for it (the page is
+/// being hidden or left).
+fn save_now(
+    unsaved: &Rc<RefCell<Option<Timeout>>>,
+    latest: &Rc<RefCell<UseReducerHandle<AppState>>>,
+) {
+    if let Some(timer) = unsaved.borrow_mut().take() {
+        timer.cancel();
+        browser::save_autosave(&share::to_autosave(&latest.borrow().snapshot()));
+    }
 }
 
 /// Keeps a closure alive for the page's lifetime.
@@ -262,13 +277,40 @@ pub fn app() -> Html {
         });
     }
 
-    // Autosave every change of the input (not an embed's: it is the host's).
+    // Autosave the input (not an embed's: it is the host's) once typing
+    // pauses, and at once when the page is hidden or left, so nothing typed
+    // is lost; writing the whole state on every keystroke cost the long
+    // files' keystrokes their tail. A visit that changes nothing saves
+    // nothing (its next visit opens on the static first screen).
+    let unsaved = use_mut_ref(|| None::<Timeout>);
     {
         let state = state.clone();
         let embed = config.embed;
-        use_effect_with(state.input_revision, move |_| {
+        let unsaved = unsaved.clone();
+        let opened = use_mut_ref(|| state.input_revision);
+        use_effect_with(state.input_revision, move |revision| {
+            if !embed && *revision != *opened.borrow() {
+                let done = unsaved.clone();
+                *unsaved.borrow_mut() = Some(Timeout::new(AUTOSAVE_MS, move || {
+                    browser::save_autosave(&share::to_autosave(&state.snapshot()));
+                    // Fired: nothing waits for the page's end now.
+                    done.borrow_mut().take();
+                }));
+            }
+        });
+    }
+    {
+        let latest = latest.clone();
+        let embed = config.embed;
+        use_effect_with((), move |_| {
             if !embed {
-                browser::save_autosave(&share::to_autosave(&state.snapshot()));
+                let (on_hide, latest_on_hide) = (unsaved.clone(), latest.clone());
+                listen("pagehide", move |_| save_now(&on_hide, &latest_on_hide));
+                listen("visibilitychange", move |_| {
+                    if browser::hidden() {
+                        save_now(&unsaved, &latest);
+                    }
+                });
             }
         });
     }

@@ -99,3 +99,10 @@ pub fn remove_first_paint() {
     });
     let _ = window.request_animation_frame(next.unchecked_ref());
 }
+
+/// Whether the page is hidden (another tab, a minimised window, leaving).
+pub fn hidden() -> bool {
+    window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
