@@ -1,12 +1,16 @@
-from flask import Flask
+"""The example book's app: a counter behind one JSON endpoint."""
+import os
+
+from flask import Flask, jsonify
 
 app = Flask(__name__)
+visits = {"count": 0}
 
 
-@app.get("/")
-def hello():
-    return "Hello from a cached layer!\n"
+@app.get("/visits")
+def count_visit():
+    visits["count"] += 1
+    return jsonify(count=visits["count"], container=os.uname().nodename)
 
 
-if __name__ == "__main__":
-    app.run(host="0.0.0.0", port=8000)
+app.run(host="0.0.0.0", port=int(os.environ.get("PORT", "8000")))
