@@ -104,14 +104,20 @@ fn initial_state() -> AppState {
     AppState::default()
 }
 
-/// Writes the autosave now if a change is waiting for it (the page is
-/// being hidden or left).
-fn save_now(
-    unsaved: &Rc<RefCell<Option<Timeout>>>,
-    latest: &Rc<RefCell<UseReducerHandle<AppState>>>,
-) {
-    if let Some(timer) = unsaved.borrow_mut().take() {
-        timer.cancel();
+/// The autosave's wait: the timer that writes it once typing pauses (held
+/// only to keep it running; a new one replaces and so stops it), and whether
+/// a change still waits for it.
+#[derive(Default)]
+struct Autosave {
+    _timer: Option<Timeout>,
+    unsaved: bool,
+}
+
+/// Writes the autosave if a change is waiting for it: when the timer fires,
+/// or at once when the page is hidden or left (the timer, if it fires after,
+/// finds nothing waiting; it is never dropped from inside its own call).
+fn save_now(autosave: &RefCell<Autosave>, latest: &RefCell<UseReducerHandle<AppState>>) {
+    if std::mem::take(&mut autosave.borrow_mut().unsaved) {
         browser::save_autosave(&share::to_autosave(&latest.borrow().snapshot()));
     }
 }
@@ -282,20 +288,21 @@ pub fn app() -> Html {
     // is lost; writing the whole state on every keystroke cost the long
     // files' keystrokes their tail. A visit that changes nothing saves
     // nothing (its next visit opens on the static first screen).
-    let unsaved = use_mut_ref(|| None::<Timeout>);
+    let autosave = use_mut_ref(Autosave::default);
     {
-        let state = state.clone();
         let embed = config.embed;
-        let unsaved = unsaved.clone();
+        let autosave = autosave.clone();
+        let latest = latest.clone();
         let opened = use_mut_ref(|| state.input_revision);
         use_effect_with(state.input_revision, move |revision| {
             if !embed && *revision != *opened.borrow() {
-                let done = unsaved.clone();
-                *unsaved.borrow_mut() = Some(Timeout::new(AUTOSAVE_MS, move || {
-                    browser::save_autosave(&share::to_autosave(&state.snapshot()));
-                    // Fired: nothing waits for the page's end now.
-                    done.borrow_mut().take();
-                }));
+                let waiting = autosave.clone();
+                *autosave.borrow_mut() = Autosave {
+                    _timer: Some(Timeout::new(AUTOSAVE_MS, move || {
+                        save_now(&waiting, &latest)
+                    })),
+                    unsaved: true,
+                };
             }
         });
     }
@@ -304,11 +311,11 @@ pub fn app() -> Html {
         let embed = config.embed;
         use_effect_with((), move |_| {
             if !embed {
-                let (on_hide, latest_on_hide) = (unsaved.clone(), latest.clone());
+                let (on_hide, latest_on_hide) = (autosave.clone(), latest.clone());
                 listen("pagehide", move |_| save_now(&on_hide, &latest_on_hide));
                 listen("visibilitychange", move |_| {
                     if browser::hidden() {
-                        save_now(&unsaved, &latest);
+                        save_now(&autosave, &latest);
                     }
                 });
             }
