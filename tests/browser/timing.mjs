@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serve, launch, dist, root } from './harness.mjs';
+import { serve, launch, dist, root, firstDownload } from './harness.mjs';
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
 
@@ -155,23 +155,15 @@ try {
   const long = longestRealworld();
   const longRes = await keystrokes(page, long.text);
 
-  const sizes = {};
-  // The page's own files, and the data fetched before the first build
-  // (pypi/, npm/, the catalog index); catalog entries, examples, lessons,
-  // Debian and Alpine data are fetched on demand and do not count.
-  const first = (f) => !f.includes('/') || /^(pypi|npm)\//.test(f) || f === 'catalog/index.json';
-  for (const f of fs.readdirSync(dist, { recursive: true })) {
-    if (fs.statSync(path.join(dist, f)).isDirectory() || !first(f)) continue;
-    const ext = path.extname(f);
-    const gz = zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
-    if (f === 'embed.js') continue; // host pages load it, not the playground
-    if (f === 'layerlab-editor.js') sizes.editor = gz; // loaded after the first render
-    else if (['.wasm', '.js', '.css', '.tsv', '.json'].includes(ext)) sizes[ext] = (sizes[ext] || 0) + gz;
-  }
-  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-  const inline = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]).join('');
-  sizes['.css'] = (sizes['.css'] || 0) + (inline ? zlib.gzipSync(Buffer.from(inline), { level: 9 }).length : 0);
-  const total = sizes['.wasm'] + sizes['.js'] + sizes['.css'] + (sizes['.tsv'] || 0) + (sizes['.json'] || 0);
+  // The first download, and the data fetched before the first build (pypi/,
+  // npm/, the catalog index); catalog entries, examples, lessons, Debian and
+  // Alpine data are fetched on demand and do not count.
+  const sizes = firstDownload();
+  const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
+  const data = ['catalog/index.json', ...['pypi', 'npm'].flatMap((d) => fs.readdirSync(path.join(dist, d)).filter((f) => !/\.(gz|br)$/.test(f)).map((f) => `${d}/${f}`))]
+    .reduce((sum, f) => sum + gz(f), 0);
+  const editor = gz('layerlab-editor.js');
+  const total = sizes.wasm + sizes.js + sizes.css + data;
   console.log(`cold load to first build result: ${cold} ms`);
   console.log(`mobile profile (150 ms RTT, 1.6/0.75 Mbps, 4x CPU): static first paint's table ${mobile.first} ms, live build ${mobile.live} ms, ${mobile.transferred} B transferred`);
   for (const [how, r] of lh.map((r, i) => [i ? 'applied throttling' : 'simulated throttling, its default', r])) {
@@ -179,8 +171,8 @@ try {
   }
   console.log(`keystroke -> layers panel, seed 004 (4 lines): p50 ${seed.p50.toFixed(1)} ms, p95 ${seed.p95.toFixed(1)} ms (build ${seed.lastBuildMs} ms)`);
   console.log(`keystroke -> layers panel, ${path.relative(root, long.p)} (${long.text.split('\n').length} lines): p50 ${longRes.p50.toFixed(1)} ms, p95 ${longRes.p95.toFixed(1)} ms (build ${longRes.lastBuildMs} ms)`);
-  console.log(`gzipped initial download: wasm ${sizes['.wasm']} B, js ${sizes['.js']} B, css ${sizes['.css']} B, package data ${(sizes['.tsv'] || 0) + (sizes['.json'] || 0)} B, total ${total} B`);
-  console.log(`gzipped CodeMirror bundle, loaded after the first render: ${sizes.editor} B`);
+  console.log(`gzipped initial download: wasm ${sizes.wasm} B, js ${sizes.js} B, css ${sizes.css} B, package data ${data} B, total ${total} B`);
+  console.log(`gzipped CodeMirror bundle, loaded when the learner comes to the editor: ${editor} B`);
   await context.close();
 } finally {
   await browser.close();

@@ -1,6 +1,6 @@
 // The playground's code editor: CodeMirror 6, bundled by esbuild (build.mjs)
-// into one script the page loads after its first render. It exposes
-// `window.layerlabEditor.mount(parent, options)`; the Rust side keeps the
+// into one script the page loads when the learner first comes to the
+// editor. It exposes `window.layerlabEditor.mount(parent, options)`; the Rust side keeps the
 // plain textarea as a fallback if this script is missing or fails.
 import { EditorView, basicSetup } from 'codemirror';
 import { EditorState, StateEffect, StateField, Compartment } from '@codemirror/state';

@@ -7,6 +7,7 @@
 const params = new URLSearchParams(location.search);
 // The static first paint is the starter: not what a share link, an embed, a
 // lesson or an autosave opens.
+// The key is browser.rs's AUTOSAVE_KEY.
 let saved = null;
 try { saved = localStorage.getItem('layerlab.autosave.v1'); } catch { /* storage may be refused in a frame */ }
 const starter = [...params.keys()].every((k) => k === 'editor' || k === 'theme');

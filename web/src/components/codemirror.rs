@@ -1,6 +1,6 @@
 //! The bridge to the CodeMirror editor (`web/editor/codemirror.mjs`, bundled
-//! to `layerlab-editor.js`): loads the script after the first render, mounts
-//! the editor, and pushes text, diagnostics and the selected step's lines to
+//! to `layerlab-editor.js`): loads the script when the editor asks for it
+//! (the learner's first pointer or focus there), mounts the editor, and pushes text, diagnostics and the selected step's lines to
 //! it. If the script is missing or fails, the plain textarea stays.
 
 use std::cell::RefCell;

@@ -58,7 +58,7 @@ pub fn output(props: &OutputProps) -> Html {
         let state = state.clone();
         html! {
             <button role="tab" class={classes!("out-tab", (t == tab).then_some("active"))} aria-selected={(t == tab).to_string()}
-                id={format!("tab-{:?}", t).to_ascii_lowercase()} onclick={Callback::from(move |_| state.dispatch(Action::Tab(t)))}>{ label(t) }</button>
+                id={tab_id(t)} onclick={Callback::from(move |_| state.dispatch(Action::Tab(t)))}>{ label(t) }</button>
         }
     });
     let text = |t: String| html! { <pre class="out-text" id="out-text">{ t }</pre> };
@@ -101,7 +101,7 @@ pub fn output(props: &OutputProps) -> Html {
     html! {
         <section class={classes!("output", stale.then_some("stale"))} aria-label="Output">
             <div class="out-tabs" role="tablist">{ for buttons }</div>
-            <div class="out-body" role="tabpanel" tabindex="0" aria-labelledby={format!("tab-{tab:?}").to_ascii_lowercase()}>{ body }</div>
+            <div class="out-body" role="tabpanel" tabindex="0" aria-labelledby={tab_id(tab)}>{ body }</div>
         </section>
     }
 }
@@ -184,4 +184,10 @@ fn hints_view(state: &UseReducerHandle<AppState>) -> Html {
             }) }
         </ul>
     }
+}
+
+/// A tab button's id (`tab-files`, `tab-log`, …), which its panel is
+/// labelled by.
+fn tab_id(tab: OutputTab) -> String {
+    format!("tab-{tab:?}").to_ascii_lowercase()
 }
